@@ -1,0 +1,97 @@
+// One SDK client per AWS service per process. Endpoints, region and credentials come only from
+// the SDK's standard chain (AWS_ENDPOINT_URL*, AWS_REGION, profiles…), so the same binary runs
+// against real AWS or any emulator.
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { STSClient } from '@aws-sdk/client-sts';
+import { EKSClient } from '@aws-sdk/client-eks';
+import { ACMClient } from '@aws-sdk/client-acm';
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { recordApiCall } from './api-calls.js';
+import { classifyAwsError } from './aws-errors.js';
+
+export interface AwsClients {
+  region: string;
+  ec2: EC2Client;
+  iam: IAMClient;
+  sts: STSClient;
+  eks: EKSClient;
+  acm: ACMClient;
+  route53: Route53Client;
+  elbv2: ElasticLoadBalancingV2Client;
+}
+
+export interface AwsClientOptions {
+  region: string;
+  /** Attempts per call inside the SDK (throttling and transient errors); the engine retries on top. */
+  maxAttempts?: number;
+  /** Per-request socket timeout. */
+  requestTimeoutMs?: number;
+}
+
+const cache = new Map<string, AwsClients>();
+
+/** The process-wide clients for a region; created on first use and reused afterwards. */
+export function awsClients(options: AwsClientOptions): AwsClients {
+  const key = `${options.region}|${options.maxAttempts ?? ''}|${options.requestTimeoutMs ?? ''}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const config = {
+    region: options.region,
+    maxAttempts: options.maxAttempts ?? 5,
+    retryMode: 'adaptive',
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: 5_000,
+      requestTimeout: options.requestTimeoutMs ?? 30_000,
+    }),
+  };
+  const clients: AwsClients = {
+    region: options.region,
+    ec2: instrument(new EC2Client(config), 'ec2'),
+    // IAM and Route 53 are global services whose signing region is us-east-1.
+    iam: instrument(new IAMClient({ ...config, region: 'us-east-1' }), 'iam'),
+    sts: instrument(new STSClient(config), 'sts'),
+    eks: instrument(new EKSClient(config), 'eks'),
+    acm: instrument(new ACMClient(config), 'acm'),
+    route53: instrument(new Route53Client({ ...config, region: 'us-east-1' }), 'route53'),
+    elbv2: instrument(new ElasticLoadBalancingV2Client(config), 'elbv2'),
+  };
+  cache.set(key, clients);
+  return clients;
+}
+
+/** Forget cached clients (tests that restart the sandbox on a new port). */
+export function resetAwsClients(): void {
+  for (const c of cache.values()) {
+    for (const client of [c.ec2, c.iam, c.sts, c.eks, c.acm, c.route53, c.elbv2]) client.destroy();
+  }
+  cache.clear();
+}
+
+interface Instrumentable {
+  middlewareStack: { add: (mw: any, opts: any) => void };
+}
+
+/** Count every attempt's outcome (by service and operation) for metrics and benchmarks. */
+function instrument<T extends Instrumentable>(client: T, service: string): T {
+  client.middlewareStack.add(
+    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+      const started = performance.now();
+      const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+      try {
+        const result = await next(args);
+        recordApiCall({ service, operation, outcome: 'success', durationMs: performance.now() - started });
+        return result;
+      } catch (err) {
+        const outcome = classifyAwsError(err) === 'throttled' ? 'throttled' : 'error';
+        recordApiCall({ service, operation, outcome, durationMs: performance.now() - started });
+        throw err;
+      }
+    },
+    // finalizeRequest runs inside the SDK's retry loop, so each attempt is counted.
+    { step: 'finalizeRequest', name: 'platformdApiCallCounter', priority: 'low' },
+  );
+  return client;
+}

@@ -1,0 +1,64 @@
+// Every error platformd raises on purpose is a PlatformdError with a stable code from this one
+// catalogue, so the CLI, /status and metrics can tell them apart without parsing messages.
+
+export const ErrorCodes = {
+  SPEC_INVALID: 'PLATFORMD_SPEC_INVALID',
+  SPEC_READ: 'PLATFORMD_SPEC_READ',
+  GRAPH_CYCLE: 'PLATFORMD_GRAPH_CYCLE',
+  GRAPH_UNKNOWN_DEPENDENCY: 'PLATFORMD_GRAPH_UNKNOWN_DEPENDENCY',
+  KIND_UNKNOWN: 'PLATFORMD_KIND_UNKNOWN',
+  OBSERVE_FAILED: 'PLATFORMD_OBSERVE_FAILED',
+  APPLY_FAILED: 'PLATFORMD_APPLY_FAILED',
+  APPLY_ABORTED: 'PLATFORMD_APPLY_ABORTED',
+  WAIT_TIMEOUT: 'PLATFORMD_WAIT_TIMEOUT',
+  RESOURCE_FAILED: 'PLATFORMD_RESOURCE_FAILED',
+  DEPENDENCY_FAILED: 'PLATFORMD_DEPENDENCY_FAILED',
+  DELETION_BLOCKED: 'PLATFORMD_DELETION_BLOCKED',
+  NOT_OWNED: 'PLATFORMD_NOT_OWNED',
+  KUBE_AUTH: 'PLATFORMD_KUBE_AUTH',
+  SOURCE_GIT: 'PLATFORMD_SOURCE_GIT',
+  WEBHOOK_SIGNATURE: 'PLATFORMD_WEBHOOK_SIGNATURE',
+  PROBE_CONFIG: 'PLATFORMD_PROBE_CONFIG',
+  USAGE: 'PLATFORMD_USAGE',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+const BRAND = Symbol.for('platformd.error');
+
+/** Base of every deliberate platformd error: a stable `code`, a message for humans, an optional cause. */
+export class PlatformdError extends Error {
+  readonly [BRAND] = true;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'PlatformdError';
+  }
+}
+
+/** Brand check that survives duplicate module copies (unlike instanceof). */
+export function isPlatformdError(err: unknown, code?: ErrorCode): err is PlatformdError {
+  return typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[BRAND] === true
+    && (code === undefined || (err as PlatformdError).code === code);
+}
+
+/** The message of any thrown value, including its cause chain, for logs and reports. */
+export function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const parts = [err.message];
+  let cause = (err as { cause?: unknown }).cause;
+  for (let depth = 0; cause !== undefined && depth < 5; depth++) {
+    if (cause instanceof Error) {
+      const name = cause.name && cause.name !== 'Error' ? `${cause.name}: ` : '';
+      parts.push(`${name}${cause.message}`);
+      cause = (cause as { cause?: unknown }).cause;
+    } else {
+      parts.push(String(cause));
+      break;
+    }
+  }
+  return parts.join(': ');
+}

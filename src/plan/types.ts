@@ -1,0 +1,54 @@
+// The plan is pure data (like Terraform's plan): built by plan/diff.ts, rendered by
+// render-text.ts / render-json.ts, and walked by apply/. Nothing here does I/O.
+import type { FieldChange } from '../resources/kind.js';
+
+/** The action symbol doubles as its value: + create, ~ update, - delete, ± replace, ! blocked. */
+export type Action = '+' | '~' | '-' | '±' | '!';
+
+export type Reason =
+  | 'missing'             // desired, not found live → create
+  | 'drift'               // found live, fields differ → update
+  | 'replace-immutable'   // a field that cannot change in place differs → replace
+  | 'not-in-spec'         // owned, live, no longer desired → delete
+  | 'deletion-not-allowed'// would delete stateful infra without the spec's opt-in → blocked
+  | 'read-only-missing'   // an existing resource named by id was not found → blocked
+  | 'read-only-drift'     // an existing resource named by id lacks what we need → reported, blocked
+  | 'dependency-blocked'; // depends on a blocked change → blocked
+
+export interface Change {
+  id: string;
+  kind: string;
+  action: Action;
+  reason: Reason;
+  /** Field-level differences; values not yet known are the string KNOWN_AFTER_APPLY. */
+  fields: FieldChange[];
+  /** For '!': what blocks it (the missing opt-in, the blocked dependency). */
+  blockedBy?: string;
+  /** Physical id when the object exists. */
+  physicalId?: string;
+  /** Ids this change must wait for (creates/updates) or that must go first (deletes). */
+  dependsOn: string[];
+  /** Free-form notes for the reader, e.g. "split into ingress group 2 (ALB rule quota)". */
+  notes?: string[];
+}
+
+export const KNOWN_AFTER_APPLY = '(known after apply)';
+
+/** Something only a person can do, e.g. delegate the domain at the registrar. */
+export interface OperatorAction {
+  id: string;
+  summary: string;
+  detail?: string;
+  done?: boolean;
+}
+
+export interface Plan {
+  platform: string;
+  /** Only resources that need an action; a converged platform has none. */
+  changes: Change[];
+  summary: { create: number; update: number; delete: number; replace: number; blocked: number };
+  /** Resources in sync, by kind, for /status and metrics. */
+  inSync: { id: string; kind: string; physicalId: string }[];
+  operatorActions: OperatorAction[];
+  notes: string[];
+}

@@ -1,0 +1,116 @@
+// The contract every resource kind implements (after Crossplane's ExternalClient): a batched
+// observe, a pure diff, idempotent create/update/delete, and a pure readiness acceptor.
+// Kinds hold no state between calls; everything they need arrives in KindContext.
+import type { AwsClients } from '../cloud/aws.js';
+import type { KubeAccess } from '../cloud/kube.js';
+import type { DeletionCategory } from './ownership.js';
+import type { PlatformSpec } from '../spec/types.js';
+
+/**
+ * A value that one resource produces and another consumes, known only once the producer exists
+ * (a VPC id, an OIDC issuer, an ALB DNS name). It may appear anywhere inside `properties`.
+ */
+export interface OutputRef {
+  $ref: string;
+  output: string;
+}
+
+export function ref(id: string, output: string): OutputRef {
+  return { $ref: id, output };
+}
+
+export function isOutputRef(value: unknown): value is OutputRef {
+  return typeof value === 'object' && value !== null && typeof (value as OutputRef).$ref === 'string'
+    && typeof (value as OutputRef).output === 'string';
+}
+
+/** One node of the desired graph. */
+export interface Desired<P = Record<string, unknown>> {
+  /** Stable, readable logical id, e.g. network/subnet/private-a. */
+  id: string;
+  /** Registry name of the kind, e.g. ec2/vpc. */
+  kind: string;
+  /** Desired properties; may contain OutputRefs, resolved before create/update. */
+  properties: P;
+  /** Explicit dependencies (OutputRefs add theirs implicitly). */
+  dependsOn: string[];
+  /** An existing resource named by the spec: observed and used, never changed or deleted. */
+  readOnly?: { physicalId: string };
+}
+
+/** One live object as a kind reads it back, normalised for diffing. */
+export interface Observed<S = Record<string, unknown>> {
+  /** Logical id taken from the ownership tag (or the desired id for read-only / adopted objects). */
+  id: string;
+  kind: string;
+  /** The provider's id: vpc-…, an ARN, a Kubernetes namespace/name. */
+  physicalId: string;
+  /** Comparable state in the same shape as the desired properties. */
+  state: S;
+  /** Values other resources may reference through OutputRefs. */
+  outputs: Record<string, unknown>;
+  /** True when it carries this platform's ownership tags/labels. */
+  owned: boolean;
+  /** Lifecycle status as the service names it (CREATING, available …), for progress lines. */
+  status?: string;
+}
+
+export interface FieldChange {
+  /** Dotted path into the properties, e.g. tags.Name or routes[0.0.0.0/0]. */
+  path: string;
+  old: unknown;
+  new: unknown;
+}
+
+export interface DiffResult {
+  fields: FieldChange[];
+  /** Paths among `fields` that cannot be changed in place: the resource must be replaced. */
+  replaces: string[];
+}
+
+/** Outcome of ready(): true, a reason it is still waiting, or a terminal failure. */
+export type Readiness = true | { waiting: string } | { failed: string };
+
+export interface ProgressSink {
+  /** A line of progress for long operations (the engine adds id and elapsed time). */
+  (message: string): void;
+}
+
+/** Everything a kind may use; built once per reconcile by the engine. */
+export interface KindContext {
+  platform: string;
+  region: string;
+  spec: PlatformSpec;
+  aws: AwsClients;
+  kube: KubeAccess;
+  signal: AbortSignal;
+  progress: ProgressSink;
+}
+
+export interface ResourceKind<P = any, S = any> {
+  readonly kind: string;
+  /** Category whose deletion needs an opt-in in the spec (undefined: freely deletable). */
+  readonly deletionCategory?: DeletionCategory;
+  /** Kinds read in this order are observed after these kinds (e.g. add-ons need the cluster). */
+  readonly observeAfter?: string[];
+  /**
+   * Read every live object of this kind that this platform owns (plus read-only ones named in
+   * `desired`) in as few calls as the API allows: tag filters, label selectors, paging.
+   * Must never do a Get per object where a batch read exists. Must not modify anything.
+   */
+  observeAll(ctx: KindContext, desired: Desired<P>[]): Promise<Observed<S>[]>;
+  /** Pure: what differs between the desired properties (refs resolved) and the live state. */
+  diff(desired: P, observed: Observed<S>): DiffResult;
+  /** Idempotent create; ownership tags in the create call itself; client tokens where the API has them. */
+  create(ctx: KindContext, desired: Desired<P>): Promise<Observed<S>>;
+  /** Idempotent in-place update of the listed changes. */
+  update(ctx: KindContext, desired: Desired<P>, observed: Observed<S>, changes: DiffResult): Promise<Observed<S>>;
+  /** Idempotent delete; a missing object is success. */
+  delete(ctx: KindContext, observed: Observed<S>): Promise<void>;
+  /** Re-read one object (for waiting); undefined when it no longer exists. */
+  refresh(ctx: KindContext, observed: Observed<S>): Promise<Observed<S> | undefined>;
+  /** Pure: whether the object is usable by its dependents. */
+  ready(observed: Observed<S>): Readiness;
+  /** Pure, optional: whether a deleted object is fully gone (e.g. NAT gateway state "deleted"). */
+  gone?(observed: Observed<S>): boolean;
+}

@@ -1,0 +1,56 @@
+// Fault injection shared by every emulated service: throttle the next N calls or a fraction of
+// calls, answer 5xx, add latency, or drop the connection — each optionally limited to a service
+// and operation. Tests drive it directly or over HTTP (POST /_sandbox/faults).
+
+export type FaultKind = 'throttle' | 'server-error' | 'latency' | 'drop';
+
+export interface FaultRule {
+  kind: FaultKind;
+  service?: string;
+  operation?: string;
+  /** Apply to the next `count` matching calls, then expire. */
+  count?: number;
+  /** Apply to this fraction (0..1) of matching calls, until removed. */
+  fraction?: number;
+  /** For latency: extra real milliseconds. */
+  latencyMs?: number;
+}
+
+export class Faults {
+  private rules: (FaultRule & { remaining?: number })[] = [];
+  /** Deterministic pseudo-random source, so a failing run can be reproduced. */
+  private seed = 42;
+
+  add(rule: FaultRule): void {
+    this.rules.push({ ...rule, remaining: rule.count });
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  private random(): number {
+    // mulberry32
+    let t = (this.seed += 0x6d2b79f5);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  /** The faults that fire for this call (latency and one failure at most). */
+  pick(service: string, operation: string): { latencyMs: number; failure?: FaultKind } {
+    let latencyMs = 0;
+    let failure: FaultKind | undefined;
+    for (const rule of this.rules) {
+      if (rule.service && rule.service !== service) continue;
+      if (rule.operation && rule.operation !== operation) continue;
+      if (rule.remaining !== undefined && rule.remaining <= 0) continue;
+      if (rule.fraction !== undefined && this.random() >= rule.fraction) continue;
+      if (rule.remaining !== undefined) rule.remaining--;
+      if (rule.kind === 'latency') latencyMs += rule.latencyMs ?? 0;
+      else failure ??= rule.kind;
+    }
+    this.rules = this.rules.filter((r) => r.remaining === undefined || r.remaining > 0);
+    return { latencyMs, failure };
+  }
+}
