@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// platformd's entry point: argv → one command module. No engine logic lives here.
+import { parseArgs } from 'node:util';
+import { describeError, isPlatformdError } from './errors.js';
+
+import type { Command } from './commands/command.js';
+
+// Registry: command name → lazy module (keeps `platformd validate` from loading the AWS SDK).
+const commands: Record<string, () => Promise<{ command: Command }>> = {
+  validate: () => import('./commands/validate.js'),
+  plan: () => import('./commands/plan.js'),
+  apply: () => import('./commands/apply.js'),
+  run: () => import('./commands/run.js'),
+  sandbox: () => import('./commands/sandbox.js'),
+  demo: () => import('./commands/demo.js'),
+};
+
+async function usage(): Promise<string> {
+  const lines = ['Usage: platformd <command> [options]', '', 'Commands:'];
+  for (const [name, load] of Object.entries(commands)) {
+    try {
+      const { command } = await load();
+      lines.push(`  ${name.padEnd(10)} ${command.summary}`);
+    } catch {
+      // a command module not built yet is simply not listed
+    }
+  }
+  lines.push('', 'Run `platformd <command> --help` for a command\'s options.');
+  lines.push('AWS region, credentials and endpoints come from the SDK\'s standard chain (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, ...).');
+  return lines.join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(await usage());
+    return name ? 0 : 2;
+  }
+  const load = commands[name];
+  if (!load) {
+    console.error(`platformd: unknown command "${name}"\n\n${await usage()}`);
+    return 2;
+  }
+  const { command } = await load();
+  const options = { ...command.options, help: { type: 'boolean' as const, short: 'h' } };
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    console.error(`platformd ${name}: ${(err as Error).message}\n\n${command.usage}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    console.log(command.usage);
+    return 0;
+  }
+  return command.run({ positionals: parsed.positionals, values: parsed.values as Record<string, any> });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    console.error(`platformd: ${describeError(err)}`);
+    if (!isPlatformdError(err) && process.env.PLATFORMD_DEBUG) console.error(err);
+    process.exitCode = 1;
+  },
+);
+

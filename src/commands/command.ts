@@ -1,0 +1,11 @@
+// The shape every CLI command module exports as `command`.
+import type { ParseArgsConfig } from 'node:util';
+
+export interface Command {
+  summary: string;
+  /** Full --help text: usage line, what it does, every option, an example. */
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  /** Resolves to the process exit code. */
+  run(args: { positionals: string[]; values: Record<string, any> }): Promise<number>;
+}
