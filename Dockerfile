@@ -1,0 +1,34 @@
+# syntax=docker/dockerfile:1
+# platformd container image: build with the full toolchain, ship only dist/, protos, schema and
+# production dependencies on the current Node LTS, as a non-root user, with git for the daemon.
+ARG NODE_IMAGE=node:26.10.0-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build && npm prune --omit=dev
+
+FROM ${NODE_IMAGE} AS runtime
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends git ca-certificates tini \
+ && rm -rf /var/lib/apt/lists/*
+ENV NODE_ENV=production \
+    PLATFORMD_HTTP_PORT=8080
+WORKDIR /app
+COPY --from=build /src/node_modules ./node_modules
+COPY --from=build /src/dist ./dist
+COPY package.json ./
+COPY schema ./schema
+COPY protos ./protos
+# The daemon clones into a writable volume; the root filesystem can stay read-only.
+RUN mkdir -p /var/lib/platformd && chown 10001:10001 /var/lib/platformd
+USER 10001:10001
+VOLUME ["/var/lib/platformd"]
+EXPOSE 8080
+HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PLATFORMD_HTTP_PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/dist/cli.js"]
+CMD ["run", "--repo", "/var/lib/platformd/repo", "--branch", "main", "--path", "specs/platform.yaml"]
