@@ -1,6 +1,8 @@
 // Every emulated AWS service, registered once. Add a service here when it is built.
 import type { AwsEmulator } from '../server.js';
+import { createElbv2Service } from './elbv2/index.js';
 
-export function registerServices(_aws: AwsEmulator): void {
+export function registerServices(aws: AwsEmulator): void {
+  aws.register(createElbv2Service({ clock: aws.clock, accountId: aws.accountId }));
   // ec2, iam, sts, eks, elbv2, acm, route53 register here as they land.
 }
