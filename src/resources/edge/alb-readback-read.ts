@@ -1,0 +1,99 @@
+// The I/O half of the ALB read-back: find this platform's ALBs among every load balancer of the
+// region and read each one's listeners, rules, target groups and target health.
+//
+// Call budget (ELBv2 shares ~40 burst / 10 per second per account with the load balancer
+// controller): DescribeLoadBalancers pages of 400 (1 call for most accounts) and DescribeTags in
+// batches of 20 ARNs (its maximum) find ours. Then, per ALB of ours, ELBv2 has no batch reads:
+// DescribeListeners takes one load balancer, DescribeRules one listener, DescribeTargetHealth one
+// target group — so those are one call each (ours has a single listener, so per ALB that is
+// 1 + 1 + 1 + ⌈TGs/20⌉ tag calls + one health call per target group).
+import {
+  DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeRulesCommand, DescribeTagsCommand,
+  DescribeTargetGroupsCommand, DescribeTargetHealthCommand, type DescribeListenersCommandOutput, type DescribeRulesCommandOutput, type DescribeTargetGroupsCommandOutput, type ElasticLoadBalancingV2Client, type LoadBalancer,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { isNotFound } from '../../cloud/aws-errors.js';
+import type { AlbLive } from './alb-readback-model.js';
+
+export const TAG_CLUSTER = 'elbv2.k8s.aws/cluster';
+export const TAG_STACK = 'ingress.k8s.aws/stack';
+/** DescribeTags accepts at most this many ARNs per call. */
+const TAG_BATCH = 20;
+
+/** Tags of many resources in as few calls as DescribeTags allows. */
+export async function describeTags(elb: ElasticLoadBalancingV2Client, arns: string[], signal?: AbortSignal): Promise<Map<string, Record<string, string>>> {
+  const out = new Map<string, Record<string, string>>();
+  for (let i = 0; i < arns.length; i += TAG_BATCH) {
+    const res = await elb.send(new DescribeTagsCommand({ ResourceArns: arns.slice(i, i + TAG_BATCH) }), { abortSignal: signal });
+    for (const d of res.TagDescriptions ?? []) {
+      if (d.ResourceArn) out.set(d.ResourceArn, Object.fromEntries((d.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])));
+    }
+  }
+  return out;
+}
+
+/** The load balancers of a cluster's ingress stacks, by stack (group) name. */
+export async function findStackLoadBalancers(elb: ElasticLoadBalancingV2Client, cluster: string, stacks: Set<string>, signal?: AbortSignal): Promise<Map<string, LoadBalancer>> {
+  const all: LoadBalancer[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await elb.send(new DescribeLoadBalancersCommand({ Marker: marker, PageSize: 400 }), { abortSignal: signal });
+    all.push(...(page.LoadBalancers ?? []).filter((lb) => lb.Type === undefined || lb.Type === 'application'));
+    marker = page.NextMarker;
+  } while (marker);
+  const tags = await describeTags(elb, all.map((lb) => lb.LoadBalancerArn!), signal);
+  const out = new Map<string, LoadBalancer>();
+  for (const lb of all) {
+    const t = tags.get(lb.LoadBalancerArn!) ?? {};
+    const stack = t[TAG_STACK];
+    if (t[TAG_CLUSTER] === cluster && stack !== undefined && stacks.has(stack)) out.set(stack, lb);
+  }
+  return out;
+}
+
+/** One load balancer by ARN, or undefined when it is gone. */
+export async function describeLoadBalancer(elb: ElasticLoadBalancingV2Client, arn: string, signal?: AbortSignal): Promise<LoadBalancer | undefined> {
+  try {
+    const res = await elb.send(new DescribeLoadBalancersCommand({ LoadBalancerArns: [arn] }), { abortSignal: signal });
+    return res.LoadBalancers?.[0];
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+/** Listeners, rules, target groups (with tags) and target health of one ALB. */
+export async function readAlb(elb: ElasticLoadBalancingV2Client, lb: LoadBalancer, signal?: AbortSignal): Promise<AlbLive> {
+  const opts = { abortSignal: signal };
+  const listeners: AlbLive['listeners'] = [];
+  let marker: string | undefined;
+  do {
+    const page: DescribeListenersCommandOutput = await elb.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn, Marker: marker, PageSize: 400 }), opts);
+    listeners.push(...(page.Listeners ?? []));
+    marker = page.NextMarker;
+  } while (marker);
+  const rules: AlbLive['rules'] = new Map();
+  for (const l of listeners) {
+    const list: NonNullable<ReturnType<AlbLive['rules']['get']>> = [];
+    let m: string | undefined;
+    do {
+      const page: DescribeRulesCommandOutput = await elb.send(new DescribeRulesCommand({ ListenerArn: l.ListenerArn, Marker: m, PageSize: 400 }), opts);
+      list.push(...(page.Rules ?? []));
+      m = page.NextMarker;
+    } while (m);
+    rules.set(l.ListenerArn ?? '', list);
+  }
+  const targetGroups: AlbLive['targetGroups'] = [];
+  marker = undefined;
+  do {
+    const page: DescribeTargetGroupsCommandOutput = await elb.send(new DescribeTargetGroupsCommand({ LoadBalancerArn: lb.LoadBalancerArn, Marker: marker, PageSize: 400 }), opts);
+    targetGroups.push(...(page.TargetGroups ?? []));
+    marker = page.NextMarker;
+  } while (marker);
+  const targetGroupTags = await describeTags(elb, targetGroups.map((g) => g.TargetGroupArn!), signal);
+  const health: AlbLive['health'] = new Map();
+  for (const g of targetGroups) {
+    const res = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: g.TargetGroupArn }), opts);
+    health.set(g.TargetGroupArn!, (res.TargetHealthDescriptions ?? []).map((d) => d.TargetHealth?.State ?? 'unavailable'));
+  }
+  return { loadBalancer: lb, listeners, rules, targetGroups, targetGroupTags, health };
+}

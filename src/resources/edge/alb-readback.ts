@@ -1,0 +1,141 @@
+// Kind elbv2/alb: the ALB of one ingress group, read back through ELBv2 (ids edge/alb/<group>).
+// The AWS Load Balancer Controller owns the ALB; platformd never writes to ELBv2. It reads the
+// ALB to report ALB-level drift and readiness, hands its DNS name and canonical hosted zone id
+// to the DNS layer, and repairs drift by nudging the controller: an annotation on the group's
+// Ingresses changes their resourceVersion, and the controller reconciles the group again.
+import { PatchStrategy } from '@kubernetes/client-node';
+import type { LoadBalancer } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { Desired, KindContext, Observed, ResourceKind } from '../kind.js';
+import { PlatformdError, ErrorCodes } from '../../errors.js';
+import { RECONCILE_REQUEST_ANNOTATION } from '../kube/ingress.js';
+import { albReady, albStateFromLive, diffAlb, type AlbDesired, type AlbState } from './alb-readback-model.js';
+import { describeLoadBalancer, findStackLoadBalancers, readAlb } from './alb-readback-read.js';
+
+export const ALB_KIND = 'elbv2/alb';
+/** Field manager of the repair nudge: distinct from the kube layer's, so neither prunes the other. */
+export const REPAIR_FIELD_MANAGER = 'platformd-alb-repair';
+/** How long create waits for the controller to make the ALB at all (readiness is waited for afterwards). */
+const CREATE_WAIT_MS = 15 * 60_000;
+
+type AlbObserved = Observed<AlbState>;
+
+function observedOf(id: string, lb: LoadBalancer, state: AlbState): AlbObserved {
+  return {
+    id,
+    kind: ALB_KIND,
+    physicalId: lb.LoadBalancerArn ?? '',
+    state,
+    outputs: { dnsName: lb.DNSName, canonicalHostedZoneId: lb.CanonicalHostedZoneId, arn: lb.LoadBalancerArn },
+    // The controller tags it with the cluster and this group's stack (and our tags annotation).
+    owned: true,
+    status: lb.State?.Code,
+  };
+}
+
+async function observeOne(ctx: KindContext, desired: Desired<AlbDesired>, lb: LoadBalancer): Promise<AlbObserved> {
+  const live = await readAlb(ctx.aws.elbv2, lb, ctx.signal);
+  return observedOf(desired.id, lb, albStateFromLive(live, desired.properties.listener));
+}
+
+/** Find and read one group's ALB; undefined while the controller has not created it. */
+async function observeGroup(ctx: KindContext, desired: Desired<AlbDesired>): Promise<AlbObserved | undefined> {
+  const found = await findStackLoadBalancers(ctx.aws.elbv2, desired.properties.cluster, new Set([desired.properties.group]), ctx.signal);
+  const lb = found.get(desired.properties.group);
+  return lb ? observeOne(ctx, desired, lb) : undefined;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    timer.unref();
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Make the controller reconcile the group again: SSA one annotation onto each of its Ingresses. */
+export async function nudgeController(ctx: KindContext, ingresses: AlbDesired['ingresses'], at: string): Promise<void> {
+  const api = await ctx.kube.objects();
+  for (const ing of ingresses) {
+    await api.patch(
+      { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: ing.name, namespace: ing.namespace, annotations: { [RECONCILE_REQUEST_ANNOTATION]: at } } },
+      undefined, undefined, REPAIR_FIELD_MANAGER, true, PatchStrategy.ServerSideApply,
+    );
+  }
+}
+
+export const albReadback: ResourceKind<AlbDesired, AlbState> = {
+  kind: ALB_KIND,
+
+  async observeAll(ctx, desired) {
+    if (desired.length === 0) return [];
+    // Every group of this platform shares one cluster: one scan finds all of their ALBs.
+    const byCluster = new Map<string, Desired<AlbDesired>[]>();
+    for (const d of desired) byCluster.set(d.properties.cluster, [...(byCluster.get(d.properties.cluster) ?? []), d]);
+    const out: AlbObserved[] = [];
+    for (const [cluster, ds] of byCluster) {
+      const found = await findStackLoadBalancers(ctx.aws.elbv2, cluster, new Set(ds.map((d) => d.properties.group)), ctx.signal);
+      for (const d of ds) {
+        const lb = found.get(d.properties.group);
+        if (lb) out.push(await observeOne(ctx, d, lb));
+      }
+    }
+    return out;
+  },
+
+  diff(desired, observed) {
+    return diffAlb(desired, observed.state);
+  },
+
+  async create(ctx, desired) {
+    // The controller creates the ALB from the Ingress; platformd waits for it to appear.
+    const deadline = Date.now() + CREATE_WAIT_MS;
+    let delay = 500;
+    for (;;) {
+      const o = await observeGroup(ctx, desired);
+      if (o) return { ...o, state: { ...o.state, expected: desired.properties } };
+      if (Date.now() > deadline) {
+        throw new PlatformdError(ErrorCodes.WAIT_TIMEOUT, `the load balancer controller did not create the ALB of ingress group ${desired.properties.group} within ${CREATE_WAIT_MS / 60_000} minutes (check the Ingress events)`);
+      }
+      ctx.progress(`waiting for the load balancer controller to create the ALB of ingress group ${desired.properties.group}`);
+      await sleep(delay, ctx.signal);
+      delay = Math.min(delay * 2, 15_000);
+    }
+  },
+
+  async update(ctx, desired, observed) {
+    await nudgeController(ctx, desired.properties.ingresses, new Date().toISOString());
+    ctx.progress(`asked the load balancer controller to reconcile ingress group ${desired.properties.group}`);
+    return { ...observed, state: { ...observed.state, expected: desired.properties } };
+  },
+
+  async delete() {
+    // Nothing to do: the controller deletes the ALB when the group's last Ingress is deleted.
+  },
+
+  async refresh(ctx, observed) {
+    const lb = await describeLoadBalancer(ctx.aws.elbv2, observed.physicalId, ctx.signal);
+    const expected = observed.state.expected;
+    if (!lb) {
+      // Replaced (e.g. a scheme change): look for the group's new ALB by its tags.
+      if (!expected) return undefined;
+      const again = await observeGroup(ctx, { id: observed.id, kind: ALB_KIND, properties: expected, dependsOn: [] });
+      return again ? { ...again, state: { ...again.state, expected } } : undefined;
+    }
+    const live = await readAlb(ctx.aws.elbv2, lb, ctx.signal);
+    const listener = expected?.listener ?? { protocol: 'HTTPS' as const, port: 443 };
+    const fresh = observedOf(observed.id, lb, albStateFromLive(live, listener));
+    return expected ? { ...fresh, state: { ...fresh.state, expected } } : fresh;
+  },
+
+  ready(observed) {
+    return albReady(observed.state);
+  },
+};

@@ -1,0 +1,93 @@
+// Pure decisions shared by the Ingress manifests (kube layer) and the ALB read-back (edge
+// layer): which services go to which ingress group, the gRPC health check each group's target
+// groups get, and the ALB path-pattern values the load balancer controller makes of a path.
+import type { PlatformSpec, ServiceSpec } from '../../spec/types.js';
+
+/** ALB quota: rules per load balancer (alb-grpc.md §3). One rule per service. */
+export const ALB_RULE_QUOTA = 100;
+export const GRPC_HEALTH_CHECK_PATH = '/grpc.health.v1.Health/Check';
+/** Any gRPC server answers UNIMPLEMENTED (12) for an unknown method: proof of life without a health service. */
+export const GRPC_ANY_SERVER_PATH = '/AWS.ALB/healthcheck';
+
+export interface IngressGroup {
+  /** The alb.ingress.kubernetes.io/group.name, also the Ingress name and the ALB read-back id suffix. */
+  name: string;
+  /** 1-based position; 0 when the platform needs only one group. */
+  index: number;
+  /** Services of this group, sorted by name. */
+  services: ServiceSpec[];
+}
+
+export interface GroupHealthCheck {
+  path: string;
+  successCodes: string;
+  intervalSeconds?: number;
+  timeoutSeconds?: number;
+}
+
+/** Namespace a service lives in (the spec's default). */
+export function serviceNamespace(s: ServiceSpec): string {
+  return s.namespace ?? 'default';
+}
+
+/**
+ * Split services into ingress groups of at most `spec.ingress.maxRulesPerGroup` (default: the ALB
+ * quota). One group is named after the platform; several are `<platform>-1`, `<platform>-2`, …
+ * Assignment is by sorted service name, so it only moves when services are added or removed.
+ */
+export function ingressGroups(spec: PlatformSpec): IngressGroup[] {
+  const max = Math.max(1, Math.min(spec.ingress?.maxRulesPerGroup ?? ALB_RULE_QUOTA, ALB_RULE_QUOTA));
+  const sorted = [...spec.services].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (sorted.length === 0) return [];
+  if (sorted.length <= max) return [{ name: spec.metadata.name, index: 0, services: sorted }];
+  const groups: IngressGroup[] = [];
+  for (let i = 0; i < sorted.length; i += max) {
+    const index = groups.length + 1;
+    groups.push({ name: `${spec.metadata.name}-${index}`, index, services: sorted.slice(i, i + max) });
+  }
+  return groups;
+}
+
+/** The note the plan carries when services are split over several ALBs. */
+export function splitNote(spec: PlatformSpec, groups: IngressGroup[]): string | undefined {
+  if (groups.length <= 1) return undefined;
+  const max = Math.min(spec.ingress?.maxRulesPerGroup ?? ALB_RULE_QUOTA, ALB_RULE_QUOTA);
+  const parts = groups.map((g) => `${g.name}: ${g.services.length} (${g.services[0]!.name} … ${g.services.at(-1)!.name})`);
+  return `${spec.services.length} services exceed ${max} ALB rules per load balancer: split into ${groups.length} ingress groups, one ALB each — ${parts.join('; ')}`;
+}
+
+/**
+ * The health check of a group's target groups: the gRPC health service with code 0 when every
+ * service implements it, else the works-for-any-server check (UNIMPLEMENTED = 12); the spec may
+ * override each part.
+ */
+export function groupHealthCheck(spec: PlatformSpec, services: ServiceSpec[]): GroupHealthCheck {
+  const allHealth = services.length > 0 && services.every((s) => s.healthService === true);
+  const o = spec.ingress?.healthCheck;
+  const hc: GroupHealthCheck = {
+    path: o?.path ?? (allHealth ? GRPC_HEALTH_CHECK_PATH : GRPC_ANY_SERVER_PATH),
+    successCodes: o?.successCodes ?? (allHealth ? '0' : '12'),
+  };
+  if (o?.interval !== undefined) hc.intervalSeconds = durationSeconds(o.interval);
+  if (o?.timeout !== undefined) hc.timeoutSeconds = durationSeconds(o.timeout);
+  return hc;
+}
+
+/** "500ms", "30s", "1m", "1h" → whole seconds (rounded up: health-check settings are integers). */
+export function durationSeconds(d: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(d.trim());
+  if (!m) throw new Error(`invalid duration ${JSON.stringify(d)}`);
+  const n = Number(m[1]);
+  const factor = { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+  return Math.ceil(n * factor);
+}
+
+/**
+ * The ALB path-pattern values the load balancer controller makes of a Prefix path: the path
+ * without its trailing slash, and that plus `/*` (alb-grpc.md §3).
+ */
+export function prefixPathValues(path: string): string[] {
+  if (path === '/') return ['/*'];
+  const trimmed = path.replace(/\/+$/, '');
+  return [trimmed, `${trimmed}/*`];
+}
