@@ -1,0 +1,243 @@
+// The emulated AWS Load Balancer Controller of one cluster. Like the real one it acts only while
+// its Deployment (kube-system/aws-load-balancer-controller) is available, watches Ingresses of
+// class alb, groups them (group.name, else one implicit group per Ingress), builds each group's
+// stack and deploys it into the emulated ELBv2, records Events (FailedBuildModel,
+// FailedDeployModel, SuccessfullyReconciled) and writes status.loadBalancer.ingress[0].hostname.
+// It reconciles a group when its inputs change (an Ingress's spec, annotations or finalizers, a
+// Service, the endpoints) — not on a timer, so ALB-side drift stays until something nudges the Ingress, as
+// with the real controller's 10-hour resync. Finalizers make Ingress deletion clean up the ALB.
+import { ServiceError } from '../aws/service.js';
+import type { Elbv2Service } from '../aws/services/elbv2/index.js';
+import { BuildError, groupName } from './lbc/annotations.js';
+import type { LbcClusterStore, SubnetSource } from './lbc/cluster-view.js';
+import { DeployError, deleteStack, deployStack } from './lbc/deploy.js';
+import { serviceEndpoints } from './lbc/endpoints.js';
+import { buildStack, type StackModel } from './lbc/model.js';
+import { keyOf, type IngressObject, type KubeObject, type ServiceObject } from './lbc/objects.js';
+import { discoverSubnets } from './lbc/subnets.js';
+
+export const LBC_NAMESPACE = 'kube-system';
+export const LBC_DEPLOYMENT = 'aws-load-balancer-controller';
+export const IMPLICIT_FINALIZER = 'ingress.k8s.aws/resources';
+
+export interface LoadBalancerControllerOptions {
+  store: LbcClusterStore;
+  elbv2: Elbv2Service;
+  region: string;
+  /** The EKS cluster's name and VPC (the Deployment's --cluster-name / --aws-vpc-id win when set). */
+  clusterName: string;
+  vpcId: () => string | undefined;
+  subnets: SubnetSource;
+}
+
+export interface RunningController {
+  /** Resolves once no reconcile is pending or running (tests). */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface Group {
+  stackId: string;
+  explicit: boolean;
+  members: IngressObject[];
+  /** Ingresses carrying this group's finalizer that are leaving it (deleted, re-grouped, re-classed). */
+  leaving: IngressObject[];
+}
+
+/** Finalizer the controller puts on an Ingress of a group. */
+export function finalizerOf(stackId: string, explicit: boolean): string {
+  return explicit ? `group.ingress.k8s.aws/${stackId}` : IMPLICIT_FINALIZER;
+}
+
+function isAlbClass(ing: IngressObject): boolean {
+  return ing.spec?.ingressClassName === 'alb' || ing.metadata.annotations?.['kubernetes.io/ingress.class'] === 'alb';
+}
+
+function deploymentAvailable(d: KubeObject | undefined): boolean {
+  if (!d || d.metadata.deletionTimestamp) return false;
+  const cond = (d.status?.conditions ?? []).find((c: any) => c.type === 'Available');
+  return cond ? cond.status === 'True' : (d.status?.availableReplicas ?? 0) > 0;
+}
+
+/**
+ * What of an Ingress makes the controller reconcile (its event predicates: spec via generation,
+ * annotations, labels, finalizers, deletion) — not status, so writing the hostname does not loop.
+ */
+function watched(i: IngressObject): unknown {
+  const m = i.metadata;
+  return [keyOf(i), i.spec, m.annotations, m.labels, m.finalizers, m.deletionTimestamp];
+}
+
+function flag(d: KubeObject, name: string): string | undefined {
+  for (const c of d.spec?.template?.spec?.containers ?? []) {
+    for (const a of [...(c.args ?? []), ...(c.command ?? [])]) {
+      if (typeof a === 'string' && a.startsWith(`--${name}=`)) return a.slice(name.length + 3);
+    }
+  }
+  return undefined;
+}
+
+/** Start watching; returns handles to wait for quiescence and to stop. */
+export function startLoadBalancerController(o: LoadBalancerControllerOptions): RunningController {
+  const call = (op: string, input: Record<string, unknown>) => o.elbv2.invoke(op, input, o.region);
+  /** Fingerprint of each group's last handled inputs; a group is reconciled when it changes. */
+  const handled = new Map<string, string>();
+  let running: Promise<void> | undefined;
+  let dirty = false;
+  let stopped = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let retryDelay = 1000;
+
+  let busy = false;
+  const schedule = () => {
+    dirty = true;
+    // NOTE(reentrancy): `busy` is set before the loop starts, because a store write inside a
+    // pass calls back here synchronously — before `running` has been assigned.
+    if (busy || stopped) return;
+    busy = true;
+    running = (async () => {
+      try {
+        while (dirty && !stopped) {
+          dirty = false;
+          await pass().catch(() => undefined);
+        }
+      } finally {
+        busy = false;
+        running = undefined;
+      }
+    })();
+  };
+  const unsubscribe = o.store.onChange(() => schedule());
+  schedule();
+
+  async function pass(): Promise<void> {
+    const deployment = o.store.get('Deployment', LBC_NAMESPACE, LBC_DEPLOYMENT);
+    if (!deploymentAvailable(deployment)) return;
+    const clusterName = flag(deployment!, 'cluster-name') ?? o.clusterName;
+    const vpcId = flag(deployment!, 'aws-vpc-id') ?? o.vpcId();
+    let failed = false;
+    for (const group of groupsOf(o.store.list('Ingress') as IngressObject[])) {
+      const ok = await reconcileGroup(group, clusterName, vpcId);
+      failed ||= !ok;
+    }
+    if (failed && !stopped) {
+      // Transient failures are retried with backoff, like the controller's requeue.
+      clearTimeout(retryTimer);
+      retryTimer = setTimeout(schedule, retryDelay).unref();
+      retryDelay = Math.min(retryDelay * 2, 30_000);
+    } else {
+      retryDelay = 1000;
+    }
+  }
+
+  function groupsOf(ingresses: IngressObject[]): Group[] {
+    const groups = new Map<string, Group>();
+    const get = (stackId: string, explicit: boolean) => {
+      const g = groups.get(stackId) ?? { stackId, explicit, members: [], leaving: [] };
+      groups.set(stackId, g);
+      return g;
+    };
+    for (const ing of ingresses) {
+      let target: Group | undefined;
+      if (isAlbClass(ing) && !ing.metadata.deletionTimestamp) {
+        try {
+          const explicit = groupName(ing);
+          target = explicit ? get(explicit, true) : get(keyOf(ing), false);
+          target.members.push(ing);
+        } catch (err) {
+          void event([ing], 'Warning', 'FailedBuildModel', `Failed build model due to ${(err as Error).message}`);
+        }
+      }
+      for (const f of ing.metadata.finalizers ?? []) {
+        const explicit = f.startsWith('group.ingress.k8s.aws/');
+        if (!explicit && f !== IMPLICIT_FINALIZER) continue;
+        const g = get(explicit ? f.slice('group.ingress.k8s.aws/'.length) : keyOf(ing), explicit);
+        if (g !== target) g.leaving.push(ing);
+      }
+    }
+    return [...groups.values()];
+  }
+
+  async function event(ings: IngressObject[], type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
+    for (const ing of ings) await o.store.recordEvent(ing, type, reason, message).catch(() => undefined);
+  }
+
+  /** Returns false when a transient failure should be retried. */
+  async function reconcileGroup(g: Group, clusterName: string, vpcId: string | undefined): Promise<boolean> {
+    let stack: StackModel | undefined;
+    let buildError: string | undefined;
+    if (g.members.length > 0) {
+      try {
+        stack = buildStack({
+          clusterName,
+          stackId: g.stackId,
+          explicit: g.explicit,
+          ingresses: g.members,
+          service: (ns, name) => o.store.get('Service', ns, name) as ServiceObject | undefined,
+          endpoints: (ns, svc, port) => serviceEndpoints(o.store, ns, svc, port),
+          subnets: (scheme) => {
+            if (!vpcId) throw new BuildError('couldn\'t auto-discover subnets: the cluster VPC is unknown');
+            return discoverSubnets(o.subnets(o.region), vpcId, clusterName, scheme);
+          },
+        });
+      } catch (err) {
+        if (!(err instanceof BuildError)) throw err;
+        buildError = err.message;
+      }
+    }
+    const fingerprint = JSON.stringify([g.members.map(watched), g.leaving.map(watched), stack ?? buildError]);
+    if (handled.get(g.stackId) === fingerprint) return true;
+    if (buildError !== undefined) {
+      handled.set(g.stackId, fingerprint);
+      await event(g.members, 'Warning', 'FailedBuildModel', `Failed build model due to ${buildError}`);
+      return true;
+    }
+    const finalizer = finalizerOf(g.stackId, g.explicit);
+    try {
+      for (const ing of g.members) {
+        if (!(ing.metadata.finalizers ?? []).includes(finalizer)) {
+          await o.store.setIngressFinalizers(ing.metadata.namespace ?? 'default', ing.metadata.name, [...(ing.metadata.finalizers ?? []), finalizer]);
+        }
+      }
+      let hostname: string | undefined;
+      if (stack) {
+        if (!vpcId) throw new DeployError('InvalidConfigurationRequest', 'the cluster VPC is unknown');
+        hostname = (await deployStack(call, { clusterName, vpcId }, stack)).dnsName;
+      } else {
+        await deleteStack(call, clusterName, g.stackId);
+      }
+      for (const ing of g.leaving) {
+        await o.store.setIngressFinalizers(ing.metadata.namespace ?? 'default', ing.metadata.name, (ing.metadata.finalizers ?? []).filter((f) => f !== finalizer));
+      }
+      for (const ing of g.members) {
+        if (ing.status?.loadBalancer?.ingress?.[0]?.hostname !== hostname && hostname) {
+          await o.store.patchIngressStatus(ing.metadata.namespace ?? 'default', ing.metadata.name, { ingress: [{ hostname }] });
+        }
+      }
+      handled.set(g.stackId, fingerprint);
+      if (g.members.length > 0) await event(g.members, 'Normal', 'SuccessfullyReconciled', 'Successfully reconciled');
+      return true;
+    } catch (err) {
+      const code = err instanceof DeployError || err instanceof ServiceError ? err.code : 'InternalError';
+      await event(g.members.length > 0 ? g.members : g.leaving, 'Warning', 'FailedDeployModel', `Failed deploy model due to ${code}: ${(err as Error).message}`);
+      if (err instanceof DeployError) {
+        // Refused before any write (quota, protocol): retrying cannot help until the inputs change.
+        handled.set(g.stackId, fingerprint);
+        return true;
+      }
+      return false;
+    }
+  }
+
+  return {
+    async idle() {
+      for (let i = 0; i < 1000 && (busy || dirty); i++) await (running ?? new Promise((r) => setImmediate(r)));
+    },
+    async stop() {
+      stopped = true;
+      unsubscribe();
+      clearTimeout(retryTimer);
+      await running;
+    },
+  };
+}
