@@ -3,7 +3,6 @@
 // ALB to report ALB-level drift and readiness, hands its DNS name and canonical hosted zone id
 // to the DNS layer, and repairs drift by nudging the controller: an annotation on the group's
 // Ingresses changes their resourceVersion, and the controller reconciles the group again.
-import { PatchStrategy } from '@kubernetes/client-node';
 import type { LoadBalancer } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Desired, KindContext, Observed, ResourceKind } from '../kind.js';
 import { PlatformdError, ErrorCodes } from '../../errors.js';
@@ -14,6 +13,11 @@ import { describeLoadBalancer, findStackLoadBalancers, readAlb } from './alb-rea
 export const ALB_KIND = 'elbv2/alb';
 /** Field manager of the repair nudge: distinct from the kube layer's, so neither prunes the other. */
 export const REPAIR_FIELD_MANAGER = 'platformd-alb-repair';
+/**
+ * PatchStrategy.ServerSideApply, spelled out: importing @kubernetes/client-node's values pulls in
+ * undici 8, which needs Node 22 (zstd) — the types alone are fine.
+ */
+const SERVER_SIDE_APPLY = 'application/apply-patch+yaml';
 /** How long create waits for the controller to make the ALB at all (readiness is waited for afterwards). */
 const CREATE_WAIT_MS = 15 * 60_000;
 
@@ -66,7 +70,7 @@ export async function nudgeController(ctx: KindContext, ingresses: AlbDesired['i
   for (const ing of ingresses) {
     await api.patch(
       { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: ing.name, namespace: ing.namespace, annotations: { [RECONCILE_REQUEST_ANNOTATION]: at } } },
-      undefined, undefined, REPAIR_FIELD_MANAGER, true, PatchStrategy.ServerSideApply,
+      undefined, undefined, REPAIR_FIELD_MANAGER, true, SERVER_SIDE_APPLY,
     );
   }
 }

@@ -1,0 +1,84 @@
+// The ALB read-back finds the group's ALB among others by the controller's tags and reads it
+// with the calls ELBv2 requires and no more; its drift and readiness follow the live ALB.
+import t from 'tap';
+import { startTestSandbox } from '../helpers/sandbox.js';
+import type { Elbv2Service } from '../../src/sandbox/aws/services/elbv2/index.js';
+import { deployStack } from '../../src/sandbox/controllers/lbc/deploy.js';
+import type { StackModel, TargetGroupModel } from '../../src/sandbox/controllers/lbc/model.js';
+import { albReadback } from '../../src/resources/edge/alb-readback.js';
+import type { AlbDesired } from '../../src/resources/edge/alb-readback-model.js';
+import type { Desired, KindContext } from '../../src/resources/kind.js';
+import { noKube } from '../../src/cloud/kube.js';
+
+const CERT = 'arn:aws:acm:ap-northeast-1:123456789012:certificate/abc';
+
+function stack(stackId: string, cluster: string, services: string[]): StackModel {
+  const tags = { 'elbv2.k8s.aws/cluster': cluster, 'ingress.k8s.aws/stack': stackId };
+  const tg = (s: string): TargetGroupModel => ({
+    resourceId: `default/${stackId}-${s}:50051`, name: `k8s-${stackId}-${s}`.slice(0, 32), port: 50051, targets: [{ ip: '10.0.0.1', port: 50051 }, { ip: '10.0.0.2', port: 50051 }],
+    targetType: 'ip', backendProtocol: 'HTTP', protocolVersion: 'GRPC',
+    healthCheck: { path: '/AWS.ALB/healthcheck', protocol: 'HTTP', port: 'traffic-port', intervalSeconds: 15, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 2, successCodes: '12' },
+  });
+  return {
+    stackId, tags,
+    loadBalancer: { name: `k8s-${stackId}-${cluster}`, scheme: 'internet-facing', ipAddressType: 'ipv4', subnets: ['subnet-a', 'subnet-b'], tags: { ...tags, 'ingress.k8s.aws/resource': 'LoadBalancer' } },
+    listeners: [{ port: 443, protocol: 'HTTPS', certificateArns: [CERT], sslPolicy: 'ELBSecurityPolicy-2016-08',
+      rules: services.map((s, i) => ({ priority: i + 1, pathValues: [`/${s}.Svc`, `/${s}.Svc/*`], hosts: [], targetGroup: `default/${stackId}-${s}:50051` })) }],
+    targetGroups: services.map(tg),
+  };
+}
+
+function desired(group: string, services: string[]): Desired<AlbDesired> {
+  return {
+    id: `edge/alb/${group}`, kind: 'elbv2/alb', dependsOn: [],
+    properties: {
+      cluster: 'demo', group, scheme: 'internet-facing', certificateArn: CERT, listener: { protocol: 'HTTPS', port: 443 },
+      rules: services.map((s) => ({ paths: [`/${s}.Svc`, `/${s}.Svc/*`], backend: `default/${group}-${s}:50051` })),
+      healthCheck: { path: '/AWS.ALB/healthcheck', successCodes: '12' },
+      ingresses: [{ namespace: 'default', name: group }],
+    },
+  };
+}
+
+t.test('observe, drift, readiness', async (t) => {
+  const sb = await startTestSandbox();
+  t.teardown(sb.close);
+  const elb = sb.aws.service<Elbv2Service>('elbv2');
+  const call = (op: string, input: Record<string, unknown>) => elb.invoke(op, input, 'ap-northeast-1');
+  await deployStack(call, { clusterName: 'demo', vpcId: 'vpc-standalone' }, stack('demo-1', 'demo', ['a', 'b', 'c']));
+  await deployStack(call, { clusterName: 'demo', vpcId: 'vpc-standalone' }, stack('demo-2', 'demo', ['d']));
+  // Someone else's ALBs in the same account: another cluster with the same group name, and 25 more.
+  await deployStack(call, { clusterName: 'other', vpcId: 'vpc-standalone' }, stack('demo-1', 'other', ['x']));
+  for (let i = 0; i < 25; i++) await call('CreateLoadBalancer', { Name: `unrelated-${i}`, Subnets: ['subnet-a', 'subnet-b'] });
+
+  const ctx: KindContext = {
+    platform: 'demo', region: 'ap-northeast-1', spec: {} as never, aws: sb.clients, kube: noKube,
+    signal: new AbortController().signal, progress: () => {},
+  };
+  const mark = sb.aws.callLog.mark();
+  const d = [desired('demo-1', ['a', 'b', 'c']), desired('demo-2', ['d'])];
+  const observed = await albReadback.observeAll(ctx, d);
+  t.same(observed.map((o) => o.id), ['edge/alb/demo-1', 'edge/alb/demo-2'], 'ours only, not the other cluster\'s group of the same name');
+  const calls = sb.aws.callLog.since(mark).map((c) => c.operation);
+  const count = (op: string) => calls.filter((c) => c === op).length;
+  t.equal(count('DescribeLoadBalancers'), 1, 'one page of load balancers');
+  // 28 load balancers → 2 DescribeTags for discovery; 1 per ALB for its target groups (4 groups).
+  t.equal(count('DescribeTags'), 2 + 2);
+  t.equal(count('DescribeListeners'), 2, 'per ALB');
+  t.equal(count('DescribeRules'), 2, 'per listener');
+  t.equal(count('DescribeTargetGroups'), 2, 'per ALB');
+  t.equal(count('DescribeTargetHealth'), 4, 'per target group (no batch form exists)');
+  t.equal(calls.length, 15, "nothing else");
+
+  const one = observed[0]!;
+  t.match(one.outputs, { dnsName: /\.ap-northeast-1\.elb\.amazonaws\.com$/, canonicalHostedZoneId: 'Z14GRHDCWA56QT', arn: /loadbalancer\/app\// });
+  t.same(albReadback.diff(d[0]!.properties, one).fields, [], 'in sync');
+  t.same(albReadback.ready(one), true, 'active, all 6 targets healthy at time scale 0');
+
+  // A rule deleted behind the controller's back.
+  const rules = await call('DescribeRules', { ListenerArn: (await call('DescribeListeners', { LoadBalancerArn: one.physicalId })).Listeners[0].ListenerArn });
+  await call('DeleteRule', { RuleArn: rules.Rules[1].RuleArn });
+  const again = await albReadback.refresh(ctx, { ...one, state: { ...one.state, expected: d[0]!.properties } });
+  t.same(albReadback.diff(d[0]!.properties, again!).fields, [{ path: 'rules[/b.Svc /b.Svc/*]', old: null, new: 'default/demo-1-b:50051' }]);
+  t.match(albReadback.ready(again!), { waiting: /not converged/ }, 'refresh keeps what was asked of the controller');
+});
