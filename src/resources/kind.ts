@@ -91,6 +91,10 @@ export interface ResourceKind<P = any, S = any> {
   readonly kind: string;
   /** Category whose deletion needs an opt-in in the spec (undefined: freely deletable). */
   readonly deletionCategory?: DeletionCategory;
+  /** How long create/update may take to become ready (default 30 min, sized for real AWS). */
+  readonly readyTimeoutMs?: number;
+  /** How long a delete may take, riding out DependencyViolation (default 30 min). */
+  readonly deleteTimeoutMs?: number;
   /** Kinds read in this order are observed after these kinds (e.g. add-ons need the cluster). */
   readonly observeAfter?: string[];
   /**

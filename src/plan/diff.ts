@@ -1,0 +1,141 @@
+// desired × observed → Plan. Pure: no I/O, no clocks; the same inputs give the same plan.
+import { deletionAllowed } from '../resources/ownership.js';
+import type { Desired, Observed, ResourceKind } from '../resources/kind.js';
+import type { DeletionSpec } from '../spec/types.js';
+import type { DesiredGraph } from '../graph/build.js';
+import { collectRefs } from '../graph/build.js';
+import { KNOWN_AFTER_APPLY, type Change, type OperatorAction, type Plan } from './types.js';
+import { resolveRefs } from './resolve.js';
+
+export interface PlanInput {
+  platform: string;
+  graph: DesiredGraph;
+  /** Every live object read this run, by logical id. */
+  observed: ReadonlyMap<string, Observed>;
+  kindOf: (name: string) => ResourceKind;
+  deletion: DeletionSpec | undefined;
+  /** Kind names in creation order (layer order, then registration order); deletes go in reverse. */
+  kindOrder: readonly string[];
+  /** Kinds this run covers: owned objects of other kinds are never planned for deletion. */
+  kindsInScope: ReadonlySet<string>;
+  operatorActions?: OperatorAction[];
+  notes?: string[];
+}
+
+/** Build the plan: creates, updates, replacements, deletions and blocked changes, with reasons. */
+export function buildPlan(input: PlanInput): Plan {
+  const { graph, observed } = input;
+  const changes = new Map<string, Change>();
+  const lookup = (id: string) => observed.get(id)?.outputs;
+  const inSync: Plan['inSync'] = [];
+
+  for (const id of graph.order) {
+    const desired = graph.nodes.get(id)!;
+    const kind = input.kindOf(desired.kind);
+    const live = observed.get(id);
+    const dependsOn = [...(graph.deps.get(id) ?? [])];
+    const resolved = resolveRefs(desired.properties, lookup);
+    if (desired.readOnly) {
+      if (!live) {
+        changes.set(id, { id, kind: desired.kind, action: '!', reason: 'read-only-missing', fields: [], dependsOn,
+          blockedBy: `existing ${desired.kind} ${desired.readOnly.physicalId} named in the spec was not found` });
+        continue;
+      }
+      const diff = kind.diff(resolved.value, live);
+      if (diff.fields.length > 0) {
+        changes.set(id, { id, kind: desired.kind, action: '!', reason: 'read-only-drift', fields: diff.fields, dependsOn,
+          physicalId: live.physicalId, blockedBy: 'platformd never changes resources it did not create; fix them by hand' });
+      } else {
+        inSync.push({ id, kind: desired.kind, physicalId: live.physicalId });
+      }
+      continue;
+    }
+    if (!live) {
+      changes.set(id, { id, kind: desired.kind, action: '+', reason: 'missing', dependsOn, fields: creationFields(desired.properties, lookup) });
+      continue;
+    }
+    // A property fed by a producer that is itself being created or replaced is not known yet: do
+    // not report it as drift, the producer's change already covers it.
+    const diff = kind.diff(resolved.value, live);
+    const pendingRefs = new Set(collectRefs(desired.properties).map((r) => r.$ref).filter((r) => changes.get(r)?.action === '+' || changes.get(r)?.action === '±'));
+    const fields = pendingRefs.size > 0 && resolved.unknown.length > 0 ? diff.fields.filter((f) => !isUnknownField(f.new)) : diff.fields;
+    if (fields.length === 0) {
+      inSync.push({ id, kind: desired.kind, physicalId: live.physicalId });
+      continue;
+    }
+    if (diff.replaces.length > 0) {
+      const allowed = deletionAllowed(input.deletion, kind.deletionCategory);
+      changes.set(id, { id, kind: desired.kind, action: allowed ? '±' : '!', reason: 'replace-immutable', fields, dependsOn,
+        physicalId: live.physicalId,
+        ...(allowed ? {} : { blockedBy: `replacing it deletes it first: set deletion.allow: [${kind.deletionCategory}] to allow` }),
+        notes: [`cannot change in place: ${diff.replaces.join(', ')}`] });
+      continue;
+    }
+    changes.set(id, { id, kind: desired.kind, action: '~', reason: 'drift', fields, dependsOn, physicalId: live.physicalId });
+  }
+
+  // Owned objects the spec no longer names become deletions, ordered by kind in reverse.
+  const rank = (kindName: string) => input.kindOrder.indexOf(kindName);
+  const deletions: Change[] = [];
+  for (const live of observed.values()) {
+    if (!live.owned || graph.nodes.has(live.id) || graph.external.has(live.id) || !input.kindsInScope.has(live.kind)) continue;
+    const kind = input.kindOf(live.kind);
+    const allowed = deletionAllowed(input.deletion, kind.deletionCategory);
+    deletions.push({ id: live.id, kind: live.kind, action: allowed ? '-' : '!', reason: allowed ? 'not-in-spec' : 'deletion-not-allowed',
+      fields: [], dependsOn: [], physicalId: live.physicalId,
+      ...(allowed ? {} : { blockedBy: `set deletion.allow: [${kind.deletionCategory}] to delete it` }) });
+  }
+  for (const d of deletions) {
+    // A deletion waits for the deletions of every kind created after its own.
+    d.dependsOn = deletions.filter((o) => o !== d && rank(o.kind) > rank(d.kind) && o.action === '-').map((o) => o.id);
+    changes.set(d.id, d);
+  }
+
+  blockDependents(changes, graph);
+  const list = [...changes.values()];
+  const count = (a: string) => list.filter((c) => c.action === a).length;
+  return {
+    platform: input.platform,
+    changes: list,
+    summary: { create: count('+'), update: count('~'), delete: count('-'), replace: count('±'), blocked: count('!') },
+    inSync,
+    operatorActions: input.operatorActions ?? [],
+    notes: input.notes ?? [],
+  };
+}
+
+/** Creates and updates that depend on a blocked create/replace cannot run either. */
+function blockDependents(changes: Map<string, Change>, graph: DesiredGraph): void {
+  for (const id of graph.order) {
+    const change = changes.get(id);
+    if (!change || change.action === '!' || change.action === '-') continue;
+    const blocker = [...(graph.deps.get(id) ?? [])].find((dep) => {
+      const c = changes.get(dep);
+      return c?.action === '!' && (c.reason === 'read-only-missing' || c.reason === 'replace-immutable' || c.reason === 'dependency-blocked');
+    });
+    if (blocker) {
+      changes.set(id, { ...change, action: '!', reason: 'dependency-blocked', blockedBy: `depends on ${blocker}, which is blocked` });
+    }
+  }
+}
+
+function isUnknownField(value: unknown): boolean {
+  return collectRefs(value).length > 0 || value === KNOWN_AFTER_APPLY;
+}
+
+/** The properties of a resource to be created, flattened to field lines; refs not yet known are marked. */
+function creationFields(properties: unknown, lookup: (id: string) => Record<string, unknown> | undefined): Change['fields'] {
+  const { value } = resolveRefs(properties, lookup);
+  const fields: Change['fields'] = [];
+  const walk = (v: unknown, path: string) => {
+    if (collectRefs(v).length > 0 && (typeof v !== 'object' || v === null || '$ref' in (v as object))) {
+      fields.push({ path, old: null, new: KNOWN_AFTER_APPLY });
+    } else if (v && typeof v === 'object' && !Array.isArray(v)) {
+      for (const [k, x] of Object.entries(v)) walk(x, path ? `${path}.${k}` : k);
+    } else {
+      fields.push({ path, old: null, new: collectRefs(v).length > 0 ? KNOWN_AFTER_APPLY : v });
+    }
+  };
+  walk(value, '');
+  return fields;
+}

@@ -1,0 +1,46 @@
+// The plan as text for people (the only place with colour). Terraform-like: one block per change.
+import type { Change, Plan } from './types.js';
+
+export interface TextOptions {
+  color?: boolean;
+}
+
+const VERB: Record<Change['action'], string> = { '+': 'create', '~': 'update', '-': 'delete', '±': 'replace', '!': 'blocked' };
+const COLOR: Record<Change['action'], string> = { '+': '32', '~': '33', '-': '31', '±': '35', '!': '31;1' };
+
+function show(value: unknown): string {
+  if (value === undefined || value === null) return '(none)';
+  if (typeof value === 'string') return JSON.stringify(value);
+  return JSON.stringify(value);
+}
+
+/** Render a plan as human-readable text. Pure. */
+export function renderPlanText(plan: Plan, options: TextOptions = {}): string {
+  const paint = (code: string, s: string) => (options.color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  const lines: string[] = [];
+  for (const c of plan.changes) {
+    const head = `${c.action} ${c.id}`;
+    lines.push(`${paint(COLOR[c.action], head)}  (${c.kind}; ${VERB[c.action]}: ${c.reason}${c.physicalId ? `; ${c.physicalId}` : ''})`);
+    for (const f of c.fields) {
+      lines.push(c.action === '+' ? `    ${f.path} = ${show(f.new)}` : `    ${f.path}: ${show(f.old)} → ${show(f.new)}`);
+    }
+    if (c.blockedBy) lines.push(`    ${paint('31', 'blocked:')} ${c.blockedBy}`);
+    for (const n of c.notes ?? []) lines.push(`    note: ${n}`);
+  }
+  for (const n of plan.notes) lines.push(`note: ${n}`);
+  if (plan.operatorActions.length > 0) {
+    lines.push('', 'Operator actions:');
+    for (const a of plan.operatorActions) {
+      lines.push(`  ${a.done ? '[done]' : '[todo]'} ${a.summary}`);
+      if (a.detail) for (const d of a.detail.split('\n')) lines.push(`         ${d}`);
+    }
+  }
+  const s = plan.summary;
+  if (plan.changes.length === 0) {
+    lines.push('No changes. The platform matches the spec.');
+  } else {
+    if (lines.length > 0) lines.push('');
+    lines.push(`Plan: ${s.create} to create, ${s.update} to update, ${s.delete} to delete, ${s.replace} to replace, ${s.blocked} blocked.`);
+  }
+  return lines.join('\n');
+}
