@@ -1,0 +1,54 @@
+import t from 'tap';
+import { walkGraph } from '../../../src/apply/walk.js';
+
+const tick = () => new Promise((r) => setTimeout(r, 5));
+
+t.test('never runs more nodes at once than the concurrency bound', async (t) => {
+  let running = 0;
+  let peak = 0;
+  const nodes = Array.from({ length: 12 }, (_, i) => ({ id: `n${i}`, deps: [] }));
+  const result = await walkGraph(nodes, async () => {
+    running++;
+    peak = Math.max(peak, running);
+    await tick();
+    running--;
+  }, { concurrency: 3 });
+  t.equal(result.succeeded.length, 12);
+  t.equal(peak, 3);
+});
+
+t.test('starts a node only after its dependencies succeeded', async (t) => {
+  const order: string[] = [];
+  await walkGraph([{ id: 'subnet', deps: ['vpc'] }, { id: 'vpc', deps: [] }, { id: 'route', deps: ['subnet', 'vpc'] }], async (id) => {
+    await tick();
+    order.push(id);
+  }, { concurrency: 8 });
+  t.same(order, ['vpc', 'subnet', 'route']);
+});
+
+t.test('a failure skips its dependents, reports the root cause only, and independent branches finish', async (t) => {
+  const result = await walkGraph([
+    { id: 'vpc', deps: [] },
+    { id: 'subnet', deps: ['vpc'] },
+    { id: 'route', deps: ['subnet'] },
+    { id: 'role', deps: [] },
+  ], async (id) => {
+    if (id === 'vpc') throw new Error('VpcLimitExceeded');
+  }, { concurrency: 2 });
+  t.same(result.failed.map((f) => f.id), ['vpc']);
+  t.match(result.failed[0]!.error, /VpcLimitExceeded/);
+  t.same(result.skipped.map((s) => s.id).sort(), ['route', 'subnet']);
+  t.ok(result.skipped.every((s) => s.because === 'vpc failed'), 'skips name the root cause');
+  t.same(result.succeeded, ['role']);
+});
+
+t.test('an aborted walk starts nothing new', async (t) => {
+  const ac = new AbortController();
+  const seen: string[] = [];
+  const result = await walkGraph([{ id: 'a', deps: [] }, { id: 'b', deps: ['a'] }], async (id) => {
+    seen.push(id);
+    ac.abort();
+  }, { concurrency: 1, signal: ac.signal });
+  t.same(seen, ['a']);
+  t.same(result.skipped.map((s) => s.id), ['b']);
+});
