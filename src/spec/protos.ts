@@ -1,0 +1,94 @@
+// The .proto files under protos/, parsed at run time: which services exist, their methods, and the
+// ALB path of each. Paths come only from here (grpcRoutePath), never typed by hand.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import protobuf from 'protobufjs';
+
+export interface ProtoMethodInfo {
+  name: string;
+  requestType: string;
+  responseType: string;
+  requestStream: boolean;
+  responseStream: boolean;
+}
+
+export interface ProtoServiceInfo {
+  /** Fully qualified name, e.g. routeguide.RouteGuide. */
+  fqName: string;
+  package: string;
+  name: string;
+  /** The .proto file, relative to the protos directory. */
+  file: string;
+  methods: ProtoMethodInfo[];
+}
+
+const cache = new Map<string, Map<string, ProtoServiceInfo>>();
+
+function protoFiles(dir: string): string[] {
+  const out: string[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const entry of entries.sort()) {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) out.push(...protoFiles(path));
+    else if (entry.endsWith('.proto')) out.push(path);
+  }
+  return out;
+}
+
+/**
+ * Every service declared under `protosDir`, by fully qualified name. Parsed once per directory
+ * per process (the files are immutable inputs of a run); `reload` forgets the cache.
+ */
+export function listProtoServices(protosDir: string, reload = false): Map<string, ProtoServiceInfo> {
+  const hit = cache.get(protosDir);
+  if (hit && !reload) return hit;
+  const services = new Map<string, ProtoServiceInfo>();
+  for (const file of protoFiles(protosDir)) {
+    let parsed: protobuf.IParserResult;
+    try {
+      parsed = protobuf.parse(readFileSync(file, 'utf8'), { keepCase: true });
+    } catch {
+      continue; // a file that does not parse declares nothing we can route to
+    }
+    const walk = (ns: protobuf.NamespaceBase) => {
+      for (const nested of ns.nestedArray) {
+        if (nested instanceof protobuf.Service) {
+          const fqName = nested.fullName.replace(/^\./, '');
+          const pkg = fqName.slice(0, fqName.lastIndexOf('.'));
+          services.set(fqName, {
+            fqName,
+            package: pkg,
+            name: nested.name,
+            file: relative(protosDir, file),
+            methods: nested.methodsArray.map((m) => ({
+              name: m.name,
+              requestType: m.requestType,
+              responseType: m.responseType,
+              requestStream: Boolean(m.requestStream),
+              responseStream: Boolean(m.responseStream),
+            })),
+          });
+        } else if (nested instanceof protobuf.Namespace) {
+          walk(nested);
+        }
+      }
+    };
+    walk(parsed.root);
+  }
+  cache.set(protosDir, services);
+  return services;
+}
+
+export function findProtoService(protosDir: string, fqName: string): ProtoServiceInfo | undefined {
+  return listProtoServices(protosDir).get(fqName);
+}
+
+/** The ALB path prefix of a gRPC service: exactly `/<package>.<Service>/`. */
+export function grpcRoutePath(info: Pick<ProtoServiceInfo, 'fqName'>): string {
+  return `/${info.fqName}/`;
+}
