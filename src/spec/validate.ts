@@ -17,7 +17,7 @@ let compiled: ValidateFunction | undefined;
 
 function validator(): ValidateFunction {
   if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
     compiled = ajv.compile(JSON.parse(readFileSync(schemaPath(), 'utf8')));
   }
   return compiled;
