@@ -1,12 +1,84 @@
-// Placeholder until this command lands; replaced by its owner.
+// `platformd apply FILE`: plan, confirm, then carry the plan out with visible progress.
+import { createInterface } from 'node:readline/promises';
 import type { Command } from './command.js';
+import { awsClients } from '../cloud/aws.js';
+import { applyPlatform, planPlatform } from '../engine.js';
+import { renderPlanText } from '../plan/render-text.js';
+import { progressLine } from '../apply/progress-text.js';
+import { loadSpecOrReport, parseLayers } from './spec-args.js';
+import { clusterAccessFor } from '../cloud/cluster-access.js';
 
 export const command: Command = {
-  summary: '(not built yet)',
-  usage: 'platformd apply: not built yet',
-  options: {},
-  async run() {
-    console.error('platformd apply: not built yet');
-    return 1;
+  summary: 'plan, confirm, and apply the changes in dependency order',
+  usage: `Usage: platformd apply FILE [--auto-approve] [--layers L1,L2] [--concurrency N] [--protos DIR]
+
+Plans like \`platformd plan\`, shows the plan, asks for confirmation on a terminal, then applies it:
+network → IAM → EKS → cluster add-ons and controller → services and Ingress → ALB → certificate
+and DNS, independent resources in parallel, waiting for each to be ready with progress lines,
+retrying throttling and transient errors. Re-running after an interruption converges without
+duplicates. Failures stop only what depends on them; every failure is listed at the end.
+
+Options:
+  --auto-approve     do not ask for confirmation (required when stdin is not a terminal)
+  --layers L1,L2     only these layers: network, iam, eks, kube, edge (default: all)
+  --concurrency N    resources worked on at once (default 8)
+  --protos DIR       directory of .proto files (default: protos/ of the repository holding FILE)
+  -h, --help         show this help
+
+Exit status: 0 when every change succeeded or there was nothing to do, 1 otherwise.`,
+  options: { 'auto-approve': { type: 'boolean' }, layers: { type: 'string' }, concurrency: { type: 'string' }, protos: { type: 'string' } },
+  async run({ positionals, values }) {
+    const [file] = positionals;
+    if (!file || positionals.length > 1) {
+      console.error('platformd apply: expected exactly one FILE\n\n' + this.usage);
+      return 2;
+    }
+    const layers = parseLayers(values.layers);
+    if (typeof layers === 'string') {
+      console.error(`platformd apply: ${layers}`);
+      return 2;
+    }
+    const concurrency = values.concurrency ? Number(values.concurrency) : 8;
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      console.error('platformd apply: --concurrency must be a positive integer');
+      return 2;
+    }
+    const loaded = await loadSpecOrReport(file, values.protos);
+    if (!loaded) return 1;
+    const aws = awsClients({ region: loaded.spec.region });
+    const ac = new AbortController();
+    const stop = () => {
+      console.error('\ninterrupted: stopping after the current calls; re-run apply to converge.');
+      ac.abort(new Error('interrupted'));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    const onEvent = (e: Parameters<NonNullable<Parameters<typeof applyPlatform>[0]['onEvent']>>[0]) => {
+      const line = progressLine(e);
+      if (line) console.error(line);
+    };
+    const options = { spec: loaded.spec, aws, kube: clusterAccessFor(loaded.spec, aws), layers, protosDir: loaded.protosDir, concurrency, signal: ac.signal, onEvent };
+    const planned = await planPlatform(options);
+    console.log(renderPlanText(planned.plan, { color: process.stdout.isTTY }));
+    if (planned.plan.changes.length === 0) return 0;
+    if (!values['auto-approve']) {
+      if (!process.stdin.isTTY) {
+        console.error('platformd apply: stdin is not a terminal; pass --auto-approve to apply without confirmation.');
+        return 1;
+      }
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      const answer = await rl.question('\nApply these changes? Only "yes" is accepted: ');
+      rl.close();
+      if (answer.trim() !== 'yes') {
+        console.error('Apply cancelled.');
+        return 1;
+      }
+    }
+    const result = await applyPlatform({ ...options, plan: planned });
+    console.log('');
+    console.log(`Apply ${result.ok ? 'complete' : 'finished with problems'} in ${Math.round(result.durationMs / 1000)}s: ${result.applied.length} applied, ${result.failed.length} failed, ${result.skipped.length} skipped.`);
+    for (const f of result.failed) console.log(`  failed:  ${f.id}: ${f.error}`);
+    for (const s of result.skipped) console.log(`  skipped: ${s.id}: ${s.because}`);
+    return result.ok ? 0 : 1;
   },
 };

@@ -1,12 +1,49 @@
-// Placeholder until this command lands; replaced by its owner.
+// `platformd plan FILE`: what apply would change, read-only.
 import type { Command } from './command.js';
+import { awsClients } from '../cloud/aws.js';
+import { planPlatform } from '../engine.js';
+import { renderPlanText } from '../plan/render-text.js';
+import { renderPlanJson } from '../plan/render-json.js';
+import { loadSpecOrReport, parseLayers } from './spec-args.js';
+import { clusterAccessFor } from '../cloud/cluster-access.js';
 
 export const command: Command = {
-  summary: '(not built yet)',
-  usage: 'platformd plan: not built yet',
-  options: {},
-  async run() {
-    console.error('platformd plan: not built yet');
-    return 1;
+  summary: 'show what apply would change (reads live state, changes nothing)',
+  usage: `Usage: platformd plan FILE [--json] [--layers L1,L2] [--protos DIR] [--detailed-exitcode]
+
+Reads the live state of every resource the spec describes (one batched read per kind) and prints
+the changes apply would make: + create, ~ update, - delete, ± replace, ! blocked, with field-level
+differences and the reason for each. Changes nothing.
+
+Options:
+  --json               print the plan as JSON (format_version 1.0)
+  --layers L1,L2       only these layers: network, iam, eks, kube, edge (default: all)
+  --protos DIR         directory of .proto files (default: protos/ of the repository holding FILE)
+  --detailed-exitcode  exit 2 when the plan has changes (0 = none, 1 = error)
+  -h, --help           show this help
+
+AWS region comes from the spec; credentials and endpoints from the SDK's standard chain
+(AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL, ...).
+
+Example:
+  platformd plan specs/platform.yaml --layers network`,
+  options: { json: { type: 'boolean' }, layers: { type: 'string' }, protos: { type: 'string' }, 'detailed-exitcode': { type: 'boolean' } },
+  async run({ positionals, values }) {
+    const [file] = positionals;
+    if (!file || positionals.length > 1) {
+      console.error('platformd plan: expected exactly one FILE\n\n' + this.usage);
+      return 2;
+    }
+    const layers = parseLayers(values.layers);
+    if (typeof layers === 'string') {
+      console.error(`platformd plan: ${layers}`);
+      return 2;
+    }
+    const loaded = await loadSpecOrReport(file, values.protos);
+    if (!loaded) return 1;
+    const aws = awsClients({ region: loaded.spec.region });
+    const { plan } = await planPlatform({ spec: loaded.spec, aws, kube: clusterAccessFor(loaded.spec, aws), layers, protosDir: loaded.protosDir });
+    console.log(values.json ? renderPlanJson(plan) : renderPlanText(plan, { color: process.stdout.isTTY }));
+    return values['detailed-exitcode'] && plan.changes.length > 0 ? 2 : 0;
   },
 };
