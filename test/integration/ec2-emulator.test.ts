@@ -1,0 +1,26 @@
+import t from 'tap';
+import { startTestSandbox } from '../helpers/sandbox.js';
+import { CreateVpcCommand, DescribeVpcsCommand, CreateSubnetCommand, DeleteVpcCommand, CreateNatGatewayCommand, AllocateAddressCommand, CreateInternetGatewayCommand, AttachInternetGatewayCommand, DescribeNatGatewaysCommand, DescribeVpcAttributeCommand, ModifyVpcAttributeCommand } from '@aws-sdk/client-ec2';
+t.test('the EC2 emulator speaks ec2Query to the real SDK: tags, attributes, DependencyViolation, NotFound, NAT lifecycle', async (t) => {
+  const sb = await startTestSandbox();
+  t.teardown(sb.close);
+  const ec2 = sb.clients.ec2;
+  const vpc = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'platformd.dev/platform', Value: 'x' }] }] }));
+  t.match(vpc.Vpc?.VpcId, /^vpc-/);
+  const d = await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: 'tag:platformd.dev/platform', Values: ['x'] }] }));
+  t.equal(d.Vpcs?.length, 1); t.equal(d.Vpcs?.[0]?.Tags?.[0]?.Value, 'x');
+  await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpc.Vpc!.VpcId, EnableDnsHostnames: { Value: true } }));
+  const attr = await ec2.send(new DescribeVpcAttributeCommand({ VpcId: vpc.Vpc!.VpcId, Attribute: 'enableDnsHostnames' }));
+  t.equal(attr.EnableDnsHostnames?.Value, true);
+  const sub = await ec2.send(new CreateSubnetCommand({ VpcId: vpc.Vpc!.VpcId, CidrBlock: '10.0.0.0/20', AvailabilityZone: 'ap-northeast-1a' }));
+  await t.rejects(ec2.send(new DeleteVpcCommand({ VpcId: vpc.Vpc!.VpcId })), { name: 'DependencyViolation' });
+  await t.rejects(ec2.send(new DescribeVpcsCommand({ VpcIds: ['vpc-nope'] })), { name: 'InvalidVpcID.NotFound' });
+  const igw = await ec2.send(new CreateInternetGatewayCommand({}));
+  await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw.InternetGateway!.InternetGatewayId, VpcId: vpc.Vpc!.VpcId }));
+  const eip = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
+  const nat = await ec2.send(new CreateNatGatewayCommand({ SubnetId: sub.Subnet!.SubnetId, AllocationId: eip.AllocationId }));
+  t.equal(nat.NatGateway?.State, 'pending');
+  const n = await ec2.send(new DescribeNatGatewaysCommand({ Filter: [{ Name: 'state', Values: ['available'] }] }));
+  t.equal(n.NatGateways?.length, 1, 'scale 0: available at once');
+  t.equal(n.NatGateways?.[0]?.NatGatewayAddresses?.[0]?.AllocationId, eip.AllocationId);
+});
