@@ -4,6 +4,7 @@
 import type { Desired } from '../resources/kind.js';
 import type { LayerName } from '../resources/registry.js';
 import type { PlatformSpec } from '../spec/types.js';
+import { networkLayer } from './network.js';
 
 export interface BuildContext {
   /** Directory holding the .proto files (protos/ at the repository root by default). */
@@ -16,4 +17,6 @@ export interface LayerBuilder {
   build(spec: PlatformSpec, ctx: BuildContext): Desired[];
 }
 
-export const layerBuilders: LayerBuilder[] = [];
+export const layerBuilders: LayerBuilder[] = [
+  networkLayer,
+];

@@ -1,0 +1,57 @@
+// ec2/elastic-ip: the public address of a NAT gateway.
+import { AllocateAddressCommand, DescribeAddressesCommand, ReleaseAddressCommand, type Address } from '@aws-sdk/client-ec2';
+import { isNotFound } from '../../cloud/aws-errors.js';
+import { ownedId } from '../ownership.js';
+import type { Observed, ResourceKind } from '../kind.js';
+import { diffProps, idFilter, ownedFilter, repairTags, tagSpecification, userTags } from './ec2-common.js';
+
+export interface ElasticIpProps {
+  tags?: Record<string, string>;
+}
+
+function toObserved(a: Address, id: string): Observed<{ tags: Record<string, string> }> {
+  return { id, kind: elasticIpKind.kind, physicalId: a.AllocationId!, owned: true, status: a.AssociationId ? 'associated' : 'allocated',
+    state: { tags: userTags(a.Tags) }, outputs: { allocationId: a.AllocationId, publicIp: a.PublicIp } };
+}
+
+export const elasticIpKind: ResourceKind<ElasticIpProps, { tags: Record<string, string> }> = {
+  kind: 'ec2/elastic-ip',
+  deletionCategory: 'network',
+  async observeAll(ctx) {
+    // DescribeAddresses is not paged: one call returns every address matching the filter.
+    const res = await ctx.aws.ec2.send(new DescribeAddressesCommand({ Filters: ownedFilter(ctx.platform) }));
+    return (res.Addresses ?? []).map((a) => toObserved(a, ownedId(a.Tags, ctx.platform)!));
+  },
+  diff(desired, observed) {
+    return diffProps(desired as Record<string, unknown>, observed.state);
+  },
+  async create(ctx, desired) {
+    const existing = await ctx.aws.ec2.send(new DescribeAddressesCommand({ Filters: idFilter(ctx.platform, desired.id) }));
+    if (existing.Addresses?.[0]) return toObserved(existing.Addresses[0], desired.id);
+    const res = await ctx.aws.ec2.send(new AllocateAddressCommand({ Domain: 'vpc', TagSpecifications: tagSpecification('elastic-ip', ctx.platform, desired.id, desired.properties.tags ?? {}) }), { abortSignal: ctx.signal });
+    return { id: desired.id, kind: this.kind, physicalId: res.AllocationId!, owned: true, status: 'allocated', state: { tags: desired.properties.tags ?? {} },
+      outputs: { allocationId: res.AllocationId, publicIp: res.PublicIp } };
+  },
+  async update(ctx, _desired, observed, changes) {
+    await repairTags(ctx.aws.ec2, observed.physicalId, changes, ctx.signal);
+    return (await this.refresh(ctx, observed))!;
+  },
+  async delete(ctx, observed) {
+    try {
+      // InvalidIPAddress.InUse while its NAT gateway is still deleting: the engine waits it out.
+      await ctx.aws.ec2.send(new ReleaseAddressCommand({ AllocationId: observed.physicalId }), { abortSignal: ctx.signal });
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
+  },
+  async refresh(ctx, observed) {
+    try {
+      const res = await ctx.aws.ec2.send(new DescribeAddressesCommand({ AllocationIds: [observed.physicalId] }));
+      return res.Addresses?.[0] ? toObserved(res.Addresses[0], observed.id) : undefined;
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  },
+  ready: () => true,
+};
