@@ -5,10 +5,10 @@ import type { PlatformSpec, SubnetSpec } from '../spec/types.js';
 import type { LayerBuilder } from './layers.js';
 
 /** Tags the load balancer controller and EKS look for on subnets. */
-export function subnetRoleTags(tier: 'public' | 'private', clusterName: string): Record<string, string> {
+export function subnetRoleTags(tier: 'public' | 'private', clusterName: string | undefined): Record<string, string> {
   return {
     [tier === 'public' ? 'kubernetes.io/role/elb' : 'kubernetes.io/role/internal-elb']: '1',
-    [`kubernetes.io/cluster/${clusterName}`]: 'shared',
+    ...(clusterName ? { [`kubernetes.io/cluster/${clusterName}`]: 'shared' } : {}),
   };
 }
 
@@ -17,6 +17,7 @@ export const subnetId = (name: string) => `network/subnet/${name}`;
 
 /** The NAT gateways the spec asks for: name and the public subnet that hosts each. */
 export function natPlacements(spec: PlatformSpec): { name: string; zone?: string; publicSubnet: SubnetSpec }[] {
+  if (!spec.network) return [];
   const mode = spec.network.natGateways ?? 'single';
   const pub = spec.network.subnets.public;
   if (mode === 'none' || pub.length === 0) return [];
@@ -27,6 +28,7 @@ export function natPlacements(spec: PlatformSpec): { name: string; zone?: string
 
 export function buildNetwork(spec: PlatformSpec): Desired[] {
   const net = spec.network;
+  if (!net) return [];
   const platform = spec.metadata.name;
   const name = (what: string) => ({ Name: `${platform}-${what}` });
   const nodes: Desired[] = [];
@@ -36,7 +38,7 @@ export function buildNetwork(spec: PlatformSpec): Desired[] {
     nodes.push({ id: VPC_ID, kind: 'ec2/vpc', properties: {}, dependsOn: [], readOnly: { physicalId: net.vpc.id } });
     for (const tier of ['public', 'private'] as const) {
       for (const s of net.subnets[tier]) {
-        nodes.push({ id: subnetId(s.name), kind: 'ec2/subnet', properties: { tags: subnetRoleTags(tier, spec.cluster.name) }, dependsOn: [VPC_ID],
+        nodes.push({ id: subnetId(s.name), kind: 'ec2/subnet', properties: { tags: subnetRoleTags(tier, spec.cluster?.name) }, dependsOn: [VPC_ID],
           readOnly: { physicalId: s.id ?? '' } });
       }
     }
@@ -48,7 +50,7 @@ export function buildNetwork(spec: PlatformSpec): Desired[] {
     for (const s of net.subnets[tier]) {
       nodes.push({ id: subnetId(s.name), kind: 'ec2/subnet', dependsOn: [], properties: {
         vpcId: ref(VPC_ID, 'vpcId'), zone: s.zone, cidr: s.cidr, mapPublicIpOnLaunch: tier === 'public',
-        tags: { ...name(s.name), ...subnetRoleTags(tier, spec.cluster.name) },
+        tags: { ...name(s.name), ...subnetRoleTags(tier, spec.cluster?.name) },
       } });
     }
   }

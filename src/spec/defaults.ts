@@ -7,14 +7,18 @@ export const ADDONS: AddonName[] = ['vpc-cni', 'kube-proxy', 'coredns', 'eks-pod
 /** Pure: a copy of the spec with every optional setting filled with its default. */
 export function withDefaults(spec: PlatformSpec): PlatformSpec {
   const s = structuredClone(spec);
-  s.network.natGateways ??= 'single';
-  s.cluster.endpointAccess = { public: true, private: true, publicCidrs: ['0.0.0.0/0'], ...s.cluster.endpointAccess };
-  s.cluster.admins ??= [];
-  s.cluster.addons = Object.fromEntries(ADDONS.map((a) => [a, { ...(s.cluster.addons?.[a] ?? {}) }]));
-  for (const ng of s.cluster.nodeGroups) {
-    ng.labels ??= {};
-    ng.taints ??= [];
+  if (s.network) s.network.natGateways ??= 'single';
+  if (s.cluster) {
+    const c = s.cluster;
+    c.endpointAccess = { public: true, private: true, publicCidrs: ['0.0.0.0/0'], ...c.endpointAccess };
+    c.admins ??= [];
+    c.addons = Object.fromEntries(ADDONS.map((a) => [a, { ...(c.addons?.[a] ?? {}) }]));
+    for (const ng of c.nodeGroups) {
+      ng.labels ??= {};
+      ng.taints ??= [];
+    }
   }
+  s.services ??= [];
   s.loadBalancerController = { install: true, version: DEFAULT_LBC_VERSION, replicas: 2, ...s.loadBalancerController };
   s.ingress = { scheme: 'internet-facing', maxRulesPerGroup: 100, ...s.ingress };
   for (const svc of s.services) {

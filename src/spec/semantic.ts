@@ -1,7 +1,7 @@
 // Rules the schema cannot express: CIDR arithmetic, zones, uniqueness, the protos. Runs only on a
 // document the schema accepted; every rule reports at the node it is about.
 import type { Diagnostic } from './diagnostics.js';
-import type { PlatformSpec, SubnetSpec } from './types.js';
+import type { ClusterSpec, NetworkSpec, PlatformSpec, ServiceSpec, SubnetSpec } from './types.js';
 import { cidrContains, cidrOverlaps, parseCidr, type Cidr } from './cidr.js';
 import { parseDuration } from './duration.js';
 import { findProtoService, listProtoServices } from './protos.js';
@@ -12,9 +12,12 @@ export function semanticChecks(spec: PlatformSpec, file: string, locate: Locate,
   const report = (code: string, path: string, summary: string, detail?: string) =>
     out.push({ severity: 'error', code, summary, path, file, ...locate(path), ...(detail ? { detail } : {}) });
 
-  checkNetwork(spec, report);
-  checkCluster(spec, report);
-  checkServices(spec, report, protosDir);
+  if (spec.cluster && !spec.network) report('SPEC_LAYER', '/cluster', 'a cluster needs a network: add a network section');
+  if ((spec.services?.length ?? 0) > 0 && !spec.cluster) report('SPEC_LAYER', '/services', 'services need a cluster: add a cluster section');
+  if (spec.domain && (spec.services?.length ?? 0) === 0) report('SPEC_LAYER', '/domain', 'a domain routes to services: add services or remove the domain');
+  if (spec.network) checkNetwork(spec.network, spec.region, report);
+  if (spec.cluster) checkCluster(spec.cluster, report);
+  checkServices(spec.services ?? [], report, protosDir);
   checkDomain(spec, report);
   for (const key of ['pollInterval', 'resyncInterval'] as const) {
     const v = spec.reconcile?.[key];
@@ -34,8 +37,7 @@ function tryDuration(v: string, path: string, report: Report): number | undefine
   }
 }
 
-function checkNetwork(spec: PlatformSpec, report: Report): void {
-  const net = spec.network;
+function checkNetwork(net: NetworkSpec, region: string, report: Report): void {
   let vpc: Cidr | undefined;
   if ('cidr' in net.vpc && net.vpc.cidr !== undefined) {
     const parsed = parseCidr(net.vpc.cidr);
@@ -51,7 +53,7 @@ function checkNetwork(spec: PlatformSpec, report: Report): void {
       const path = `/network/subnets/${tier}/${i}`;
       if (names.has(s.name)) report('SPEC_DUPLICATE', `${path}/name`, `subnet name "${s.name}" is already used at ${names.get(s.name)}`);
       names.set(s.name, path);
-      if (!s.zone.startsWith(spec.region)) report('SPEC_ZONE', `${path}/zone`, `zone ${s.zone} is not in region ${spec.region}`);
+      if (!s.zone.startsWith(region)) report('SPEC_ZONE', `${path}/zone`, `zone ${s.zone} is not in region ${region}`);
       if (existingVpc && s.cidr !== undefined) report('SPEC_EXISTING_VPC', `${path}/cidr`, 'with an existing VPC (network.vpc.id), name existing subnets by id instead of cidr');
       if (s.cidr === undefined) return void all.push({ s, path });
       const parsed = parseCidr(s.cidr);
@@ -75,9 +77,9 @@ function checkNetwork(spec: PlatformSpec, report: Report): void {
   }
 }
 
-function checkCluster(spec: PlatformSpec, report: Report): void {
+function checkCluster(cluster: ClusterSpec, report: Report): void {
   const names = new Set<string>();
-  spec.cluster.nodeGroups.forEach((ng, i) => {
+  cluster.nodeGroups.forEach((ng, i) => {
     const path = `/cluster/nodeGroups/${i}`;
     if (names.has(ng.name)) report('SPEC_DUPLICATE', `${path}/name`, `node group "${ng.name}" is declared twice`);
     names.add(ng.name);
@@ -86,11 +88,11 @@ function checkCluster(spec: PlatformSpec, report: Report): void {
   });
 }
 
-function checkServices(spec: PlatformSpec, report: Report, protosDir: string): void {
+function checkServices(services: ServiceSpec[], report: Report, protosDir: string): void {
   const names = new Map<string, number>();
   const grpc = new Map<string, number>();
   const known = listProtoServices(protosDir);
-  spec.services.forEach((svc, i) => {
+  services.forEach((svc, i) => {
     const path = `/services/${i}`;
     if (names.has(svc.name)) report('SPEC_DUPLICATE_SERVICE', `${path}/name`, `service "${svc.name}" is already declared at /services/${names.get(svc.name)}`);
     names.set(svc.name, i);

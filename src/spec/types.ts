@@ -11,11 +11,14 @@ export interface PlatformSpec {
   kind: 'Platform';
   metadata: { name: string };
   region: string;
-  network: NetworkSpec;
-  cluster: ClusterSpec;
+  /** Absent: no network layer (a torn-down platform, or one being torn down). */
+  network?: NetworkSpec;
+  /** Absent: no EKS cluster. Requires `network`. */
+  cluster?: ClusterSpec;
   loadBalancerController?: LoadBalancerControllerSpec;
   ingress?: IngressSpec;
-  services: ServiceSpec[];
+  /** Absent or empty: no workloads. Requires `cluster`. */
+  services?: ServiceSpec[];
   domain?: DomainSpec;
   deletion?: DeletionSpec;
   reconcile?: ReconcileSpec;

@@ -37,7 +37,7 @@ export function serviceNamespace(s: ServiceSpec): string {
  */
 export function ingressGroups(spec: PlatformSpec): IngressGroup[] {
   const max = Math.max(1, Math.min(spec.ingress?.maxRulesPerGroup ?? ALB_RULE_QUOTA, ALB_RULE_QUOTA));
-  const sorted = [...spec.services].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const sorted = [...(spec.services ?? [])].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (sorted.length === 0) return [];
   if (sorted.length <= max) return [{ name: spec.metadata.name, index: 0, services: sorted }];
   const groups: IngressGroup[] = [];
@@ -53,7 +53,7 @@ export function splitNote(spec: PlatformSpec, groups: IngressGroup[]): string | 
   if (groups.length <= 1) return undefined;
   const max = Math.min(spec.ingress?.maxRulesPerGroup ?? ALB_RULE_QUOTA, ALB_RULE_QUOTA);
   const parts = groups.map((g) => `${g.name}: ${g.services.length} (${g.services[0]!.name} … ${g.services.at(-1)!.name})`);
-  return `${spec.services.length} services exceed ${max} ALB rules per load balancer: split into ${groups.length} ingress groups, one ALB each — ${parts.join('; ')}`;
+  return `${spec.services?.length ?? 0} services exceed ${max} ALB rules per load balancer: split into ${groups.length} ingress groups, one ALB each — ${parts.join('; ')}`;
 }
 
 /**

@@ -2,7 +2,8 @@
 // calls, answer 5xx, add latency, or drop the connection — each optionally limited to a service
 // and operation. Tests drive it directly or over HTTP (POST /_sandbox/faults).
 
-export type FaultKind = 'throttle' | 'server-error' | 'latency' | 'drop';
+/** drop: connection closed before the call is processed; drop-response: processed, then the answer is lost. */
+export type FaultKind = 'throttle' | 'server-error' | 'latency' | 'drop' | 'drop-response';
 
 export interface FaultRule {
   kind: FaultKind;

@@ -117,6 +117,10 @@ export class AwsEmulator {
       const output = await handler(decoded.input, ctx);
       response = service.codec.encodeResult(operation, output, ctx);
       this.callLog.add({ service: service.name, operation, status: response.status, requestId: ctx.requestId, input: decoded.input });
+      if (fault.failure === 'drop-response') {
+        req.socket.destroy();
+        return;
+      }
     } catch (err) {
       const serviceError = err instanceof ServiceError
         ? err

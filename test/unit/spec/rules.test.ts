@@ -43,10 +43,10 @@ t.test('defaults fill every optional setting and leave the input alone', async (
   const before = JSON.stringify(loaded.spec);
   const s = withDefaults(loaded.spec);
   t.equal(JSON.stringify(loaded.spec), before, 'input not modified');
-  t.equal(s.services[0]!.namespace, 'default');
-  t.same(Object.keys(s.cluster.addons!).sort(), ['coredns', 'eks-pod-identity-agent', 'kube-proxy', 'vpc-cni']);
+  t.equal(s.services![0]!.namespace, 'default');
+  t.same(Object.keys(s.cluster!.addons!).sort(), ['coredns', 'eks-pod-identity-agent', 'kube-proxy', 'vpc-cni']);
   t.equal(s.loadBalancerController!.install, true);
   t.equal(s.ingress!.maxRulesPerGroup, 100);
-  t.equal(s.services[2]!.probe!.expectedStatus, 'NOT_FOUND', 'a value in the spec wins over the default');
-  t.equal(s.services[0]!.probe!.expectedStatus, 'OK');
+  t.equal(s.services![2]!.probe!.expectedStatus, 'NOT_FOUND', 'a value in the spec wins over the default');
+  t.equal(s.services![0]!.probe!.expectedStatus, 'OK');
 });

@@ -12,7 +12,7 @@ export interface InternetGateway { internetGatewayId: string; attachment?: { vpc
 export interface Address { allocationId: string; publicIp: string; associationId?: string; networkInterfaceId?: string; privateIp?: string; tags: Tags }
 export interface NatGateway {
   natGatewayId: string; subnetId: string; vpcId: string; allocationId: string; networkInterfaceId: string; privateIp: string;
-  state: 'pending' | 'available' | 'failed' | 'deleting' | 'deleted'; availableAt: number; deletedAt?: number; createTime: Date; deleteTime?: Date;
+  state: 'pending' | 'available' | 'failed' | 'deleting' | 'deleted'; availableAt: number; deletedAt?: number; eniReleasedAt?: number; createTime: Date; deleteTime?: Date;
   failureCode?: string; failureMessage?: string; clientToken?: string; tags: Tags;
 }
 export interface Route { destination: string; gatewayId?: string; natGatewayId?: string; origin: 'CreateRouteTable' | 'CreateRoute' }
@@ -25,6 +25,8 @@ export const TIMINGS = {
   subnetPendingMs: 2_000,
   natPendingMs: 90_000,
   natDeletingMs: 60_000,
+  /** A deleted NAT gateway's network interface lingers a while (as ELB/EKS interfaces do on real AWS). */
+  natEniLingerMs: 30_000,
   /** Deleted NAT gateways stay listed this long. */
   natDeletedVisibleMs: 60 * 60_000,
 };
@@ -59,7 +61,11 @@ export class Ec2State {
       if (n.state === 'deleting' && n.deletedAt !== undefined && now >= n.deletedAt) {
         n.state = 'deleted';
         n.deleteTime = new Date();
-        // The gateway's address and interface are released when it is gone.
+        n.eniReleasedAt = n.deletedAt + this.clock.real(TIMINGS.natEniLingerMs);
+      }
+      if (n.state === 'deleted' && n.eniReleasedAt !== undefined && now >= n.eniReleasedAt) {
+        delete n.eniReleasedAt;
+        // The gateway's address is freed once its interface is really gone.
         const addr = this.addresses.get(n.allocationId);
         if (addr?.networkInterfaceId === n.networkInterfaceId) {
           delete addr.associationId;
@@ -71,9 +77,9 @@ export class Ec2State {
     }
   }
 
-  /** NAT gateways that still occupy their subnet (anything not deleted). */
+  /** NAT gateways whose network interface still occupies the subnet (not deleted, or lingering). */
   liveNatGatewaysIn(predicate: (n: NatGateway) => boolean): NatGateway[] {
-    return [...this.natGateways.values()].filter((n) => n.state !== 'deleted' && predicate(n));
+    return [...this.natGateways.values()].filter((n) => (n.state !== 'deleted' || n.eniReleasedAt !== undefined) && predicate(n));
   }
 }
 

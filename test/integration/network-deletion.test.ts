@@ -1,0 +1,57 @@
+// Removing the network from the spec plans deletions that are blocked without the opt-in; with it
+// they run in reverse dependency order and ride out DependencyViolation by waiting.
+import t from 'tap';
+import { startTestSandbox } from '../helpers/sandbox.js';
+import { referenceSpec } from '../helpers/specs.js';
+import { applyPlatform, planPlatform } from '../../src/engine.js';
+import { DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import type { PlatformSpec } from '../../src/spec/types.js';
+
+/** The platform torn down to nothing: no services, no cluster, no network sections. */
+function withoutNetwork(spec: PlatformSpec, allow: boolean): PlatformSpec {
+  const { network: _n, cluster: _c, services: _s, domain: _d, ...rest } = spec;
+  return { ...rest, deletion: { allow: allow ? ['network'] : [] } };
+}
+
+t.test('deleting the network needs the opt-in, then runs in reverse order', async (t) => {
+  // A small time scale so the NAT gateway really spends time "deleting" and blocks its dependents.
+  const sb = await startTestSandbox({ timeScale: 1 / 300 });
+  t.teardown(sb.close);
+  const spec = await referenceSpec();
+  t.ok((await applyPlatform({ spec, aws: sb.clients, layers: ['network'] })).ok);
+
+  const blocked = await planPlatform({ spec: withoutNetwork(spec, false), aws: sb.clients, layers: ['network'] });
+  t.equal(blocked.plan.summary.blocked, 12, 'all twelve deletions are blocked');
+  t.ok(blocked.plan.changes.every((c) => c.action === '!' && c.reason === 'deletion-not-allowed' && /deletion\.allow: \[network\]/.test(c.blockedBy ?? '')));
+  const refused = await applyPlatform({ spec: withoutNetwork(spec, false), aws: sb.clients, layers: ['network'], plan: blocked });
+  t.notOk(refused.ok);
+  t.equal((await sb.clients.ec2.send(new DescribeVpcsCommand({}))).Vpcs?.length, 1, 'nothing deleted');
+
+  const mark = sb.aws.callLog.mark();
+  const result = await applyPlatform({ spec: withoutNetwork(spec, true), aws: sb.clients, layers: ['network'] });
+  t.ok(result.ok, JSON.stringify(result.failed));
+  t.equal((await sb.clients.ec2.send(new DescribeVpcsCommand({}))).Vpcs?.length, 0, 'the VPC is gone');
+
+  const writes = sb.aws.callLog.since(mark).filter((c) => /^(Delete|Release|Detach|Disassociate)/.test(c.operation));
+  const firstOk = (op: string) => writes.findIndex((c) => c.operation === op && c.status === 200);
+  const lastOk = (op: string) => writes.map((c) => c.operation === op && c.status === 200).lastIndexOf(true);
+  t.ok(lastOk('DeleteRouteTable') < firstOk('DeleteNatGateway'), 'route tables before the NAT gateway');
+  t.ok(firstOk('DeleteNatGateway') < firstOk('ReleaseAddress'), 'NAT gateway before its address');
+  t.ok(lastOk('DeleteSubnet') < firstOk('DeleteVpc'), 'subnets before the VPC');
+  t.ok(firstOk('DetachInternetGateway') < firstOk('DeleteVpc'), 'internet gateway before the VPC');
+  t.same((await planPlatform({ spec: withoutNetwork(spec, true), aws: sb.clients, layers: ['network'] })).plan.changes, [], 'nothing left');
+});
+
+t.test('DependencyViolation is ridden out by waiting', async (t) => {
+  const sb = await startTestSandbox({ timeScale: 1 / 300 });
+  t.teardown(sb.close);
+  const spec = await referenceSpec();
+  t.ok((await applyPlatform({ spec, aws: sb.clients, layers: ['network'] })).ok);
+  // The NAT gateway's interface lingers after the gateway is deleted (as ELB and EKS interfaces
+  // do on real AWS): releasing its address and deleting its subnet meet InUse/DependencyViolation.
+  const retries: string[] = [];
+  const result = await applyPlatform({ spec: withoutNetwork(spec, true), aws: sb.clients, layers: ['network'], concurrency: 16,
+    onEvent: (e) => { if (e.type === 'retry') retries.push(e.error); } });
+  t.ok(result.ok, JSON.stringify(result.failed));
+  t.ok(retries.some((r) => /is in use|has dependencies/.test(r)), `waited out dependents: ${retries.join(' | ')}`);
+});
