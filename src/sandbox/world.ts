@@ -4,6 +4,7 @@
 import { AwsEmulator } from './aws/server.js';
 import { ScaledClock } from './clock.js';
 import { registerServices } from './aws/services/index.js';
+import { connectElbv2 } from './aws/services/elbv2/connect.js';
 
 export interface SandboxOptions {
   /** AWS endpoint port; 0 = ephemeral. */
@@ -30,6 +31,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const clock = new ScaledClock(options.timeScale ?? 1 / 60);
   const aws = new AwsEmulator({ clock });
   registerServices(aws);
+  connectElbv2(aws);
   const endpoint = await aws.listen(options.port ?? 0);
   return {
     aws,

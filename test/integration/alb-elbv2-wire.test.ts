@@ -8,16 +8,28 @@ import {
   DescribeLoadBalancersCommand, DescribeRulesCommand, DescribeTagsCommand, DescribeTargetGroupsCommand,
   DescribeTargetHealthCommand, ModifyRuleCommand, RegisterTargetsCommand, DeregisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { startTestSandbox } from '../helpers/sandbox.js';
+import { CreateSubnetCommand, CreateVpcCommand } from '@aws-sdk/client-ec2';
+import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import type { Elbv2Service } from '../../src/sandbox/aws/services/elbv2/index.js';
+
+/** A VPC with two subnets in two zones, made through the emulated EC2. */
+async function network(sb: TestSandbox): Promise<{ vpcId: string; subnets: string[] }> {
+  const vpcId = (await sb.clients.ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!.VpcId!;
+  const subnets: string[] = [];
+  for (const [i, zone] of ['ap-northeast-1a', 'ap-northeast-1c'].entries()) {
+    subnets.push((await sb.clients.ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.0.${i}.0/24`, AvailabilityZone: zone }))).Subnet!.SubnetId!);
+  }
+  return { vpcId, subnets };
+}
 
 t.test('ELBv2 over the wire with the real SDK', async (t) => {
   const sb = await startTestSandbox();
   t.teardown(sb.close);
   const elb = sb.clients.elbv2;
+  const { vpcId, subnets } = await network(sb);
 
   const lb = (await elb.send(new CreateLoadBalancerCommand({
-    Name: 'k8s-demo-0123456789', Subnets: ['subnet-a', 'subnet-b'], Scheme: 'internet-facing', Type: 'application',
+    Name: 'k8s-demo-0123456789', Subnets: subnets, Scheme: 'internet-facing', Type: 'application',
     Tags: [{ Key: 'elbv2.k8s.aws/cluster', Value: 'demo' }],
   }))).LoadBalancers![0]!;
   t.match(lb.DNSName, /^k8s-demo-0123456789-\d+\.ap-northeast-1\.elb\.amazonaws\.com$/, 'DNS name shaped like ELB');
@@ -25,20 +37,22 @@ t.test('ELBv2 over the wire with the real SDK', async (t) => {
   t.equal(lb.State?.Code, 'active', 'time scale 0: provisioning already over');
   t.equal(lb.AvailabilityZones?.length, 2);
 
-  const again = await elb.send(new CreateLoadBalancerCommand({ Name: 'k8s-demo-0123456789', Subnets: ['subnet-b', 'subnet-a'] }));
+  const again = await elb.send(new CreateLoadBalancerCommand({ Name: 'k8s-demo-0123456789', Subnets: [...subnets].reverse() }));
   t.equal(again.LoadBalancers![0]!.LoadBalancerArn, lb.LoadBalancerArn, 'identical create returns the same ALB');
-  await t.rejects(elb.send(new CreateLoadBalancerCommand({ Name: 'k8s-demo-0123456789', Subnets: ['subnet-a', 'subnet-b'], Scheme: 'internal' })),
+  await t.rejects(elb.send(new CreateLoadBalancerCommand({ Name: 'k8s-demo-0123456789', Subnets: subnets, Scheme: 'internal' })),
     { name: 'DuplicateLoadBalancerNameException' });
-  await t.rejects(elb.send(new CreateLoadBalancerCommand({ Name: 'one-zone', Subnets: ['subnet-a'] })),
+  await t.rejects(elb.send(new CreateLoadBalancerCommand({ Name: 'ghost', Subnets: [subnets[0]!, 'subnet-0000000000000dead'] })),
+    { name: 'SubnetNotFoundException' });
+  await t.rejects(elb.send(new CreateLoadBalancerCommand({ Name: 'one-zone', Subnets: [subnets[0]!] })),
     { name: 'InvalidConfigurationRequestException' }, 'an ALB needs two zones');
 
   const tg = (await elb.send(new CreateTargetGroupCommand({
-    Name: 'k8s-default-routegui-abc', Protocol: 'HTTP', ProtocolVersion: 'GRPC', Port: 50051, VpcId: 'vpc-standalone', TargetType: 'ip',
+    Name: 'k8s-default-routegui-abc', Protocol: 'HTTP', ProtocolVersion: 'GRPC', Port: 50051, VpcId: vpcId, TargetType: 'ip',
     HealthCheckPath: '/grpc.health.v1.Health/Check', Matcher: { GrpcCode: '0' }, HealthCheckIntervalSeconds: 15, HealthyThresholdCount: 2,
   }))).TargetGroups![0]!;
   t.equal(tg.ProtocolVersion, 'GRPC');
   t.same(tg.Matcher, { GrpcCode: '0' });
-  const defaults = (await elb.send(new CreateTargetGroupCommand({ Name: 'grpc-defaults', Protocol: 'HTTP', ProtocolVersion: 'GRPC', Port: 1, VpcId: 'vpc-standalone' }))).TargetGroups![0]!;
+  const defaults = (await elb.send(new CreateTargetGroupCommand({ Name: 'grpc-defaults', Protocol: 'HTTP', ProtocolVersion: 'GRPC', Port: 1, VpcId: vpcId }))).TargetGroups![0]!;
   t.equal(defaults.HealthCheckPath, '/AWS.ALB/healthcheck', 'GRPC default health check path');
   t.same(defaults.Matcher, { GrpcCode: '12' }, 'GRPC default success code');
 
@@ -132,7 +146,8 @@ t.test('ELBv2 over the wire with the real SDK', async (t) => {
 t.test('a load balancer provisions on the scaled clock', async (t) => {
   const sb = await startTestSandbox({ timeScale: 1 / 600 });
   t.teardown(sb.close);
-  const lb = (await sb.clients.elbv2.send(new CreateLoadBalancerCommand({ Name: 'slow', Subnets: ['subnet-a', 'subnet-b'], Scheme: 'internal' }))).LoadBalancers![0]!;
+  const { subnets } = await network(sb);
+  const lb = (await sb.clients.elbv2.send(new CreateLoadBalancerCommand({ Name: 'slow', Subnets: subnets, Scheme: 'internal' }))).LoadBalancers![0]!;
   t.equal(lb.State?.Code, 'provisioning');
   t.match(lb.DNSName, /^internal-slow-/);
   await new Promise((r) => setTimeout(r, 400));

@@ -1,6 +1,7 @@
 // The ALB read-back finds the group's ALB among others by the controller's tags and reads it
 // with the calls ELBv2 requires and no more; its drift and readiness follow the live ALB.
 import t from 'tap';
+import { CreateSubnetCommand, CreateVpcCommand } from '@aws-sdk/client-ec2';
 import { startTestSandbox } from '../helpers/sandbox.js';
 import type { Elbv2Service } from '../../src/sandbox/aws/services/elbv2/index.js';
 import { deployStack } from '../../src/sandbox/controllers/lbc/deploy.js';
@@ -12,7 +13,7 @@ import { noKube } from '../../src/cloud/kube.js';
 
 const CERT = 'arn:aws:acm:ap-northeast-1:123456789012:certificate/abc';
 
-function stack(stackId: string, cluster: string, services: string[]): StackModel {
+function stack(stackId: string, cluster: string, services: string[], subnets: string[]): StackModel {
   const tags = { 'elbv2.k8s.aws/cluster': cluster, 'ingress.k8s.aws/stack': stackId };
   const tg = (s: string): TargetGroupModel => ({
     resourceId: `default/${stackId}-${s}:50051`, name: `k8s-${stackId}-${s}`.slice(0, 32), port: 50051, targets: [{ ip: '10.0.0.1', port: 50051 }, { ip: '10.0.0.2', port: 50051 }],
@@ -21,7 +22,7 @@ function stack(stackId: string, cluster: string, services: string[]): StackModel
   });
   return {
     stackId, tags,
-    loadBalancer: { name: `k8s-${stackId}-${cluster}`, scheme: 'internet-facing', ipAddressType: 'ipv4', subnets: ['subnet-a', 'subnet-b'], tags: { ...tags, 'ingress.k8s.aws/resource': 'LoadBalancer' } },
+    loadBalancer: { name: `k8s-${stackId}-${cluster}`, scheme: 'internet-facing', ipAddressType: 'ipv4', subnets, tags: { ...tags, 'ingress.k8s.aws/resource': 'LoadBalancer' } },
     listeners: [{ port: 443, protocol: 'HTTPS', certificateArns: [CERT], sslPolicy: 'ELBSecurityPolicy-2016-08',
       rules: services.map((s, i) => ({ priority: i + 1, pathValues: [`/${s}.Svc`, `/${s}.Svc/*`], hosts: [], targetGroup: `default/${stackId}-${s}:50051` })) }],
     targetGroups: services.map(tg),
@@ -45,11 +46,16 @@ t.test('observe, drift, readiness', async (t) => {
   t.teardown(sb.close);
   const elb = sb.aws.service<Elbv2Service>('elbv2');
   const call = (op: string, input: Record<string, unknown>) => elb.invoke(op, input, 'ap-northeast-1');
-  await deployStack(call, { clusterName: 'demo', vpcId: 'vpc-standalone' }, stack('demo-1', 'demo', ['a', 'b', 'c']));
-  await deployStack(call, { clusterName: 'demo', vpcId: 'vpc-standalone' }, stack('demo-2', 'demo', ['d']));
+  const vpcId = (await sb.clients.ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!.VpcId!;
+  const subnets: string[] = [];
+  for (const [i, zone] of ['ap-northeast-1a', 'ap-northeast-1c'].entries()) {
+    subnets.push((await sb.clients.ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.0.${i}.0/24`, AvailabilityZone: zone }))).Subnet!.SubnetId!);
+  }
+  await deployStack(call, { clusterName: 'demo', vpcId }, stack('demo-1', 'demo', ['a', 'b', 'c'], subnets));
+  await deployStack(call, { clusterName: 'demo', vpcId }, stack('demo-2', 'demo', ['d'], subnets));
   // Someone else's ALBs in the same account: another cluster with the same group name, and 25 more.
-  await deployStack(call, { clusterName: 'other', vpcId: 'vpc-standalone' }, stack('demo-1', 'other', ['x']));
-  for (let i = 0; i < 25; i++) await call('CreateLoadBalancer', { Name: `unrelated-${i}`, Subnets: ['subnet-a', 'subnet-b'] });
+  await deployStack(call, { clusterName: 'other', vpcId }, stack('demo-1', 'other', ['x'], subnets));
+  for (let i = 0; i < 25; i++) await call('CreateLoadBalancer', { Name: `unrelated-${i}`, Subnets: subnets });
 
   const ctx: KindContext = {
     platform: 'demo', region: 'ap-northeast-1', spec: {} as never, aws: sb.clients, kube: noKube,

@@ -1,6 +1,7 @@
 // Pure decisions shared by the Ingress manifests (kube layer) and the ALB read-back (edge
 // layer): which services go to which ingress group, the gRPC health check each group's target
 // groups get, and the ALB path-pattern values the load balancer controller makes of a path.
+import { parseDuration } from '../../spec/duration.js';
 import type { PlatformSpec, ServiceSpec } from '../../spec/types.js';
 
 /** ALB quota: rules per load balancer (alb-grpc.md §3). One rule per service. */
@@ -73,13 +74,9 @@ export function groupHealthCheck(spec: PlatformSpec, services: ServiceSpec[]): G
   return hc;
 }
 
-/** "500ms", "30s", "1m", "1h" → whole seconds (rounded up: health-check settings are integers). */
+/** A spec duration ("10s", "1m30s", "1500ms") → whole seconds, rounded up (health-check settings are integers). */
 export function durationSeconds(d: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(d.trim());
-  if (!m) throw new Error(`invalid duration ${JSON.stringify(d)}`);
-  const n = Number(m[1]);
-  const factor = { ms: 0.001, s: 1, m: 60, h: 3600 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-  return Math.ceil(n * factor);
+  return Math.ceil(parseDuration(d) / 1000);
 }
 
 /**

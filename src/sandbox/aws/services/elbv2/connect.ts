@@ -1,0 +1,40 @@
+// Wire the ELBv2 emulator's lookups to the other emulated services that exist in this world:
+// EC2 subnets (CreateLoadBalancer resolves zones and the VPC from them) and ACM certificates
+// (an HTTPS listener needs an existing, ISSUED certificate). Also the subnet source the emulated
+// load balancer controller discovers subnets from.
+import type { AwsEmulator } from '../../server.js';
+import type { Ec2Service } from '../ec2/index.js';
+import type { Ec2Subnet, SubnetSource } from '../../../controllers/lbc/cluster-view.js';
+import type { Elbv2Service } from './index.js';
+
+function optional<T>(aws: AwsEmulator, name: string): T | undefined {
+  try {
+    return aws.service(name) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Subnets of the emulated EC2 state, with their tags (empty when EC2 is not emulated). */
+export function ec2SubnetSource(aws: AwsEmulator): SubnetSource {
+  return (region) => {
+    const ec2 = optional<Ec2Service>(aws, 'ec2');
+    if (!ec2) return [];
+    return [...ec2.state(region).subnets.values()].map((s): Ec2Subnet => ({
+      subnetId: s.subnetId, vpcId: s.vpcId, availabilityZone: s.az, tags: Object.fromEntries(s.tags),
+    }));
+  };
+}
+
+/** Fill Elbv2Service.hooks from the emulated EC2 (and ACM, once a certificate lookup is given). */
+export function connectElbv2(aws: AwsEmulator, certificateStatus?: (arn: string) => string | undefined): Elbv2Service {
+  const elbv2 = aws.service<Elbv2Service>('elbv2');
+  if (optional<Ec2Service>(aws, 'ec2')) {
+    elbv2.hooks.subnet = (region, subnetId) => {
+      const s = aws.service<Ec2Service>('ec2').state(region).subnets.get(subnetId);
+      return s && { subnetId: s.subnetId, vpcId: s.vpcId, availabilityZone: s.az };
+    };
+  }
+  if (certificateStatus) elbv2.hooks.certificateStatus = certificateStatus;
+  return elbv2;
+}
