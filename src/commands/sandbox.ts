@@ -1,12 +1,47 @@
-// Placeholder until this command lands; replaced by its owner.
+// `platformd sandbox`: the emulated world on a local port, for trying platformd without AWS.
 import type { Command } from './command.js';
+import { startSandbox } from '../sandbox/world.js';
 
 export const command: Command = {
-  summary: '(not built yet)',
-  usage: 'platformd sandbox: not built yet',
-  options: {},
-  async run() {
-    console.error('platformd sandbox: not built yet');
-    return 1;
+  summary: 'start the emulated AWS (and Kubernetes) sandbox and print how to point platformd at it',
+  usage: `Usage: platformd sandbox [--port 4566] [--time-scale 0.0167]
+
+Starts an emulated AWS endpoint on 127.0.0.1 speaking the real wire protocols (EC2, IAM, STS, EKS,
+ELBv2, ACM, Route 53 as they land), stateful, with the real lifecycles on a scaled clock, and
+prints the environment that points the unmodified CLI and SDK at it. Runs until interrupted.
+
+Options:
+  --port N          port to listen on (default 4566; 0 picks a free one)
+  --time-scale X    real seconds per emulated second (default 0.0167: ten minutes take ten seconds;
+                    0 makes every lifecycle instantaneous)
+  -h, --help        show this help
+
+Example:
+  platformd sandbox &
+  (copy the export lines it prints into your shell)
+  platformd apply specs/platform.yaml --auto-approve`,
+  options: { port: { type: 'string' }, 'time-scale': { type: 'string' } },
+  async run({ values }) {
+    const port = values.port !== undefined ? Number(values.port) : 4566;
+    const timeScale = values['time-scale'] !== undefined ? Number(values['time-scale']) : 1 / 60;
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      console.error('platformd sandbox: --port must be an integer between 0 and 65535');
+      return 2;
+    }
+    if (!Number.isFinite(timeScale) || timeScale < 0) {
+      console.error('platformd sandbox: --time-scale must be a number ≥ 0');
+      return 2;
+    }
+    const sandbox = await startSandbox({ port, timeScale });
+    console.log(`platformd sandbox: emulated AWS listening on ${sandbox.endpoint}\n`);
+    console.log('Point platformd (or any AWS SDK / CLI) at it:\n');
+    for (const [k, v] of Object.entries(sandbox.env())) console.log(`  export ${k}=${v}`);
+    console.log('\nPress Ctrl-C to stop.');
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await sandbox.close();
+    return 0;
   },
 };
