@@ -14,7 +14,7 @@ export interface BuildContext {
 export interface LayerBuilder {
   layer: LayerName;
   /** Pure: spec → desired nodes of this layer. May reference ids of earlier layers. */
-  build(spec: PlatformSpec, ctx: BuildContext): Desired[];
+  build(spec: PlatformSpec, ctx: BuildContext): Desired<any>[];
 }
 
 export const layerBuilders: LayerBuilder[] = [

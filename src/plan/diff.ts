@@ -1,6 +1,6 @@
 // desired × observed → Plan. Pure: no I/O, no clocks; the same inputs give the same plan.
 import { deletionAllowed } from '../resources/ownership.js';
-import type { Desired, Observed, ResourceKind } from '../resources/kind.js';
+import type { Observed, ResourceKind } from '../resources/kind.js';
 import type { DeletionSpec } from '../spec/types.js';
 import type { DesiredGraph } from '../graph/build.js';
 import { collectRefs } from '../graph/build.js';
