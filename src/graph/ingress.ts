@@ -1,0 +1,93 @@
+// spec.services → the Ingresses (kube layer) and the read-back of their ALBs (edge layer).
+// One Ingress per ingress group and namespace; each rule's path comes from the parsed .proto of
+// the service (grpcRoutePath), never from the spec text. Services beyond the ALB rule quota
+// spill into further groups, and the plan says so in a note.
+import { ref, type Desired } from '../resources/kind.js';
+import { albId, groupNamespaces, ingressId, ingressManifest } from '../resources/kube/ingress.js';
+import { groupHealthCheck, ingressGroups, prefixPathValues, serviceNamespace, splitNote } from '../resources/kube/ingress-groups.js';
+import type { AlbDesired } from '../resources/edge/alb-readback-model.js';
+import { findProtoService, grpcRoutePath } from '../spec/protos.js';
+import type { PlatformSpec, ServiceSpec } from '../spec/types.js';
+import type { BuildContext, LayerBuilder } from './layers.js';
+
+export const CERTIFICATE_ID = 'edge/certificate';
+/** The load balancer controller's Deployment, as the kube layer names it. */
+export const LBC_DEPLOYMENT_ID = 'kube/Deployment/kube-system/aws-load-balancer-controller';
+
+/** A desired node with notes for the plan's reader (collected by the engine into Plan.notes). */
+type NotedDesired = Desired & { notes?: string[] };
+
+function routePathOf(protosDir: string): (s: ServiceSpec) => string {
+  return (s) => {
+    const info = findProtoService(protosDir, s.grpcService);
+    // Validation reports a missing proto with its line and column; reaching here means the
+    // protos changed under a validated spec, which must not silently route nowhere.
+    if (!info) throw new Error(`service ${s.name}: gRPC service ${s.grpcService} is not declared in any .proto under ${protosDir}`);
+    return grpcRoutePath(info);
+  };
+}
+
+/** Whether the platform exposes its services through ALBs: it needs a cluster and a domain (the certificate). */
+function exposed(spec: PlatformSpec): boolean {
+  return spec.cluster !== undefined && spec.domain !== undefined && (spec.services?.length ?? 0) > 0;
+}
+
+/** Kube layer: the Ingress objects. */
+export function buildIngresses(spec: PlatformSpec, ctx: BuildContext): Desired[] {
+  if (!exposed(spec)) return [];
+  const routePath = routePathOf(ctx.protosDir);
+  const groups = ingressGroups(spec);
+  const note = splitNote(spec, groups);
+  const installLbc = spec.loadBalancerController?.install !== false;
+  const nodes: NotedDesired[] = [];
+  for (const group of groups) {
+    for (const { namespace, services } of groupNamespaces(group)) {
+      const node: NotedDesired = {
+        id: ingressId(namespace, group.name),
+        kind: 'kube/Ingress',
+        properties: ingressManifest({ spec, group, namespace, services, routePath, certificateArn: ref(CERTIFICATE_ID, 'arn') }),
+        dependsOn: [
+          ...services.flatMap((s) => [`kube/Deployment/${namespace}/${s.name}`, `kube/Service/${namespace}/${s.name}`]),
+          ...(installLbc ? [LBC_DEPLOYMENT_ID] : []),
+        ],
+      };
+      // One note for the whole plan, carried by the first Ingress.
+      if (note && nodes.length === 0) node.notes = [note];
+      nodes.push(node);
+    }
+  }
+  return nodes;
+}
+
+/** Edge layer: one ALB read-back per ingress group, what its Ingresses should make of it. */
+export function buildAlbReadbacks(spec: PlatformSpec, ctx: BuildContext): Desired[] {
+  if (!exposed(spec)) return [];
+  const routePath = routePathOf(ctx.protosDir);
+  return ingressGroups(spec).map((group): Desired => {
+    const hc = groupHealthCheck(spec, group.services);
+    const rules = group.services.map((s) => ({
+      paths: prefixPathValues(routePath(s)),
+      // The controller tags each target group `<namespace>/<ingress>-<service>:<port>`.
+      backend: `${serviceNamespace(s)}/${group.name}-${s.name}:${s.port}`,
+    })).sort((a, b) => a.paths.join(' ').localeCompare(b.paths.join(' ')));
+    const ingresses = groupNamespaces(group).map(({ namespace }) => ({ namespace, name: group.name }));
+    return {
+      id: albId(group.name),
+      kind: 'elbv2/alb',
+      properties: {
+        cluster: spec.cluster!.name,
+        group: group.name,
+        scheme: spec.ingress?.scheme ?? 'internet-facing',
+        certificateArn: ref(CERTIFICATE_ID, 'arn'),
+        listener: { protocol: 'HTTPS', port: 443 },
+        rules,
+        healthCheck: { path: hc.path, successCodes: hc.successCodes },
+        ingresses,
+      } satisfies AlbDesired,
+      dependsOn: ingresses.map((i) => ingressId(i.namespace, i.name)),
+    };
+  });
+}
+
+export const ingressLayer: LayerBuilder = { layer: 'kube', build: buildIngresses };
+export const albReadbackLayer: LayerBuilder = { layer: 'edge', build: buildAlbReadbacks };
