@@ -91,6 +91,7 @@ export class AwsEmulator {
       accessKeyId: scope?.accessKeyId ?? 'anonymous',
       clock: this.clock,
       host: req.headers.host ?? '127.0.0.1',
+      accept: req.headers.accept,
     };
     if (!service) {
       res.writeHead(400, { 'content-type': 'text/plain', 'x-amzn-requestid': ctx.requestId });

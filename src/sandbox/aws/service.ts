@@ -42,6 +42,8 @@ export interface RequestContext {
   clock: ScaledClock;
   /** Host:port the request was addressed to (for URLs the service hands back). */
   host: string;
+  /** The request's Accept header (STS answers JSON when asked, as the EKS authenticator relies on). */
+  accept?: string;
 }
 
 export interface ProtocolCodec {
