@@ -5,6 +5,8 @@ import type { Desired } from '../resources/kind.js';
 import type { LayerName } from '../resources/registry.js';
 import type { PlatformSpec } from '../spec/types.js';
 import { networkLayer } from './network.js';
+import { iamLayer } from './iam.js';
+import { eksLayer } from './eks.js';
 
 export interface BuildContext {
   /** Directory holding the .proto files (protos/ at the repository root by default). */
@@ -19,4 +21,6 @@ export interface LayerBuilder {
 
 export const layerBuilders: LayerBuilder[] = [
   networkLayer,
+  iamLayer,
+  eksLayer,
 ];

@@ -1,0 +1,63 @@
+// The EKS layer: the cluster, admin access entries, add-ons and managed node groups, with the
+// dependencies that order a version bump control plane → add-ons → node groups.
+import { ref, type Desired } from '../resources/kind.js';
+import { CLUSTER_ADMIN_POLICY } from '../resources/eks/access-entry.js';
+import type { PlatformSpec } from '../spec/types.js';
+import { ADDONS } from '../spec/defaults.js';
+import { CLUSTER_ROLE, NODE_ROLE } from './iam.js';
+import { natPlacements, subnetId } from './network.js';
+import type { LayerBuilder } from './layers.js';
+
+export const CLUSTER = 'eks/cluster';
+export const addonId = (name: string) => `eks/addon/${name}`;
+export const nodegroupId = (name: string) => `eks/nodegroup/${name}`;
+
+/** The private route tables the network layer creates (none in an existing VPC). */
+function privateRouteTables(spec: PlatformSpec): string[] {
+  const net = spec.network!;
+  if ('id' in net.vpc && net.vpc.id) return [];
+  const nats = natPlacements(spec);
+  return nats.length > 1 ? nats.map((n) => `network/route-table/private-${n.zone!.slice(-1)}`) : ['network/route-table/private'];
+}
+
+export function buildEks(spec: PlatformSpec): Desired[] {
+  const c = spec.cluster;
+  if (!c || !spec.network) return [];
+  const privateSubnets = spec.network.subnets.private.map((s) => ref(subnetId(s.name), 'subnetId'));
+  const clusterName = ref(CLUSTER, 'name');
+  const nodes: Desired[] = [{
+    id: CLUSTER, kind: 'eks/cluster',
+    // Private subnets need their egress (NAT routes) before nodes and add-ons can pull images.
+    dependsOn: privateRouteTables(spec),
+    properties: {
+      name: c.name, version: c.version, roleArn: ref(CLUSTER_ROLE, 'arn'), subnetIds: privateSubnets,
+      endpointPublicAccess: c.endpointAccess?.public ?? true, endpointPrivateAccess: c.endpointAccess?.private ?? true,
+      publicAccessCidrs: c.endpointAccess?.publicCidrs ?? ['0.0.0.0/0'], authenticationMode: 'API_AND_CONFIG_MAP',
+    },
+  }];
+  (c.admins ?? []).forEach((principalArn) => {
+    nodes.push({ id: `eks/access-entry/${principalArn.split(':').pop()!.replace(/\//g, '-')}`, kind: 'eks/access-entry', dependsOn: [],
+      properties: { clusterName, principalArn, policyArns: [CLUSTER_ADMIN_POLICY] } });
+  });
+  for (const name of ADDONS) {
+    nodes.push({ id: addonId(name), kind: 'eks/addon', dependsOn: [], properties: {
+      clusterName, name, kubernetesVersion: c.version,
+      ...(c.addons?.[name]?.version ? { version: c.addons[name]!.version } : {}),
+      ...(name === 'vpc-cni' ? { serviceAccountRoleArn: ref('iam/role/irsa-aws-node', 'arn') } : {}),
+    } });
+  }
+  for (const ng of c.nodeGroups) {
+    nodes.push({ id: nodegroupId(ng.name), kind: 'eks/nodegroup',
+      // After every add-on: on a version bump, node groups follow the control plane and add-ons.
+      dependsOn: ADDONS.map(addonId),
+      properties: {
+        clusterName, name: ng.name, version: c.version, nodeRole: ref(NODE_ROLE, 'arn'), subnets: privateSubnets, instanceTypes: ng.instanceTypes,
+        scaling: { minSize: ng.scaling.min, desiredSize: ng.scaling.desired, maxSize: ng.scaling.max }, labels: ng.labels ?? {},
+        taints: (ng.taints ?? []).map((t) => ({ key: t.key, ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect })), diskSize: ng.diskSize ?? 20,
+      },
+    });
+  }
+  return nodes;
+}
+
+export const eksLayer: LayerBuilder = { layer: 'eks', build: (spec) => buildEks(spec) };

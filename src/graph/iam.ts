@@ -1,0 +1,51 @@
+// The IAM layer: the cluster and node roles, the cluster's OIDC provider, IRSA roles for aws-node,
+// the load balancer controller and any service account a service asks for, and the controller's
+// managed policy (versioned with the controller).
+import { ref, type Desired } from '../resources/kind.js';
+import { serviceTrust } from '../resources/iam/policy-document.js';
+import { loadBalancerControllerPolicy } from '../resources/iam/lbc-policy.js';
+import type { PlatformSpec } from '../spec/types.js';
+import { DEFAULT_LBC_VERSION } from '../spec/defaults.js';
+import type { LayerBuilder } from './layers.js';
+
+const aws = (name: string) => `arn:aws:iam::aws:policy/${name}`;
+export const CLUSTER_ROLE = 'iam/role/cluster';
+export const NODE_ROLE = 'iam/role/node';
+export const OIDC_PROVIDER = 'iam/oidc-provider';
+export const LBC_POLICY = 'iam/policy/load-balancer-controller';
+export const LBC_ROLE = 'iam/role/irsa-load-balancer-controller';
+export const irsaRoleId = (service: string) => `iam/role/irsa-svc-${service}`;
+
+function irsa(namespace: string, serviceAccount: string) {
+  return { providerArn: ref(OIDC_PROVIDER, 'arn'), issuer: ref('eks/cluster', 'oidcIssuer'), namespace, serviceAccount };
+}
+
+export function buildIam(spec: PlatformSpec): Desired[] {
+  if (!spec.cluster) return [];
+  const nodes: Desired[] = [
+    { id: CLUSTER_ROLE, kind: 'iam/role', dependsOn: [], properties: { trustPolicy: serviceTrust('eks.amazonaws.com', ['sts:AssumeRole', 'sts:TagSession']),
+      managedPolicyArns: [aws('AmazonEKSClusterPolicy')], description: `EKS control plane of ${spec.cluster.name}` } },
+    { id: NODE_ROLE, kind: 'iam/role', dependsOn: [], properties: { trustPolicy: serviceTrust('ec2.amazonaws.com'),
+      managedPolicyArns: [aws('AmazonEKSWorkerNodePolicy'), aws('AmazonEC2ContainerRegistryReadOnly')], description: `nodes of ${spec.cluster.name}` } },
+    { id: OIDC_PROVIDER, kind: 'iam/oidc-provider', dependsOn: [], properties: { url: ref('eks/cluster', 'oidcIssuer'), clientIds: ['sts.amazonaws.com'] } },
+    { id: 'iam/role/irsa-aws-node', kind: 'iam/role', dependsOn: [], properties: { irsa: irsa('kube-system', 'aws-node'),
+      managedPolicyArns: [aws('AmazonEKS_CNI_Policy')], description: 'IRSA: kube-system/aws-node (VPC CNI)' } },
+  ];
+  const lbc = spec.loadBalancerController;
+  if (lbc?.install !== false && (spec.services?.length ?? 0) > 0) {
+    nodes.push(
+      { id: LBC_POLICY, kind: 'iam/policy', dependsOn: [], properties: { document: loadBalancerControllerPolicy(lbc?.version ?? DEFAULT_LBC_VERSION),
+        description: `AWS Load Balancer Controller ${lbc?.version ?? DEFAULT_LBC_VERSION}` } },
+      { id: LBC_ROLE, kind: 'iam/role', dependsOn: [], properties: { irsa: irsa('kube-system', 'aws-load-balancer-controller'),
+        managedPolicyArns: [ref(LBC_POLICY, 'arn')], description: 'IRSA: kube-system/aws-load-balancer-controller' } },
+    );
+  }
+  for (const svc of spec.services ?? []) {
+    if (!svc.serviceAccount) continue;
+    nodes.push({ id: irsaRoleId(svc.name), kind: 'iam/role', dependsOn: [], properties: { irsa: irsa(svc.namespace ?? 'default', svc.serviceAccount.name),
+      managedPolicyArns: svc.serviceAccount.iamPolicyArns ?? [], description: `IRSA: ${svc.namespace ?? 'default'}/${svc.serviceAccount.name}` } });
+  }
+  return nodes;
+}
+
+export const iamLayer: LayerBuilder = { layer: 'iam', build: (spec) => buildIam(spec) };

@@ -1,0 +1,126 @@
+// eks/addon: vpc-cni (with its IRSA role), kube-proxy, coredns, eks-pod-identity-agent — each
+// pinned in the spec or at the version EKS recommends for the cluster's Kubernetes version.
+import { CreateAddonCommand, DeleteAddonCommand, DescribeAddonCommand, DescribeAddonVersionsCommand, ListAddonsCommand, UpdateAddonCommand, type Addon, type EKSClient } from '@aws-sdk/client-eks';
+import { isNotFound } from '../../cloud/aws-errors.js';
+import { ownedId, ownershipTagMap } from '../ownership.js';
+import type { Observed, ResourceKind } from '../kind.js';
+import { retryableEks } from './common.js';
+
+export interface AddonProps {
+  clusterName: string;
+  name: string;
+  /** Pinned version; absent = EKS's default for `kubernetesVersion`. */
+  version?: string;
+  kubernetesVersion: string;
+  serviceAccountRoleArn?: string;
+}
+interface AddonState { clusterName: string; name: string; version: string; serviceAccountRoleArn?: string }
+
+// Versions EKS offers are immutable facts per (add-on, Kubernetes version): cache them per process.
+const defaultVersions = new Map<string, Promise<string>>();
+
+/** EKS's default version of an add-on for a Kubernetes version (DescribeAddonVersions, cached). */
+export function defaultAddonVersion(eks: EKSClient, addon: string, k8s: string): Promise<string> {
+  const key = `${addon}@${k8s}`;
+  let hit = defaultVersions.get(key);
+  if (!hit) {
+    hit = eks.send(new DescribeAddonVersionsCommand({ addonName: addon, kubernetesVersion: k8s })).then((res) => {
+      const versions = res.addons?.[0]?.addonVersions ?? [];
+      const def = versions.find((v) => v.compatibilities?.some((c) => c.clusterVersion === k8s && c.defaultVersion)) ?? versions[0];
+      if (!def?.addonVersion) throw new Error(`EKS offers no version of ${addon} for Kubernetes ${k8s}`);
+      return def.addonVersion;
+    });
+    hit.catch(() => defaultVersions.delete(key));
+    defaultVersions.set(key, hit);
+  }
+  return hit;
+}
+
+function toObserved(a: Addon, id: string): Observed<AddonState> {
+  return { id, kind: addonKind.kind, physicalId: `${a.clusterName}/${a.addonName}`, owned: true, status: a.status,
+    state: { clusterName: a.clusterName!, name: a.addonName!, version: a.addonVersion!, ...(a.serviceAccountRoleArn ? { serviceAccountRoleArn: a.serviceAccountRoleArn } : {}) },
+    outputs: { version: a.addonVersion, health: (a.health?.issues ?? []).map((i) => `${i.code}: ${i.message}`).join('; '), issues: (a.health?.issues ?? []).map((i) => i.code) } };
+}
+
+async function resolvedVersion(eks: EKSClient, p: AddonProps): Promise<string> {
+  return p.version ?? defaultAddonVersion(eks, p.name, p.kubernetesVersion);
+}
+
+export const addonKind: ResourceKind<AddonProps, AddonState> = {
+  kind: 'eks/addon',
+  readyTimeoutMs: 20 * 60_000,
+  observeAfter: ['eks/cluster'],
+  async observeAll(ctx, desired) {
+    const cluster = ctx.spec.cluster?.name;
+    if (!cluster) return [];
+    try {
+      // No batch describe: one DescribeAddon per installed add-on (four at most here).
+      const names = (await ctx.aws.eks.send(new ListAddonsCommand({ clusterName: cluster }))).addons ?? [];
+      const addons = await Promise.all(names.map(async (n) => (await ctx.aws.eks.send(new DescribeAddonCommand({ clusterName: cluster, addonName: n }))).addon!));
+      // Resolve defaults now (cached) so the pure diff can compare against them.
+      await Promise.all(desired.filter((d) => !d.properties.version).map((d) => defaultAddonVersion(ctx.aws.eks, d.properties.name, d.properties.kubernetesVersion).then((v) => {
+        d.properties.version = v;
+      })));
+      return addons.flatMap((a) => {
+        const id = ownedId(a.tags, ctx.platform);
+        return id ? [toObserved(a, id)] : [];
+      });
+    } catch (err) {
+      if (isNotFound(err)) return [];
+      throw err;
+    }
+  },
+  diff(desired, observed) {
+    const fields = [];
+    if (desired.version && desired.version !== observed.state.version) fields.push({ path: 'version', old: observed.state.version, new: desired.version });
+    if ((desired.serviceAccountRoleArn ?? null) !== (observed.state.serviceAccountRoleArn ?? null)) {
+      fields.push({ path: 'serviceAccountRoleArn', old: observed.state.serviceAccountRoleArn ?? null, new: desired.serviceAccountRoleArn ?? null });
+    }
+    return { fields, replaces: [] };
+  },
+  async create(ctx, desired) {
+    const p = desired.properties;
+    try {
+      const a = (await ctx.aws.eks.send(new CreateAddonCommand({ clusterName: p.clusterName, addonName: p.name, addonVersion: await resolvedVersion(ctx.aws.eks, p),
+        serviceAccountRoleArn: p.serviceAccountRoleArn, resolveConflicts: 'OVERWRITE', tags: ownershipTagMap(ctx.platform, desired.id) }))).addon!;
+      return toObserved(a, desired.id);
+    } catch (err) {
+      throw retryableEks(err);
+    }
+  },
+  async update(ctx, desired, observed) {
+    const p = desired.properties;
+    try {
+      await ctx.aws.eks.send(new UpdateAddonCommand({ clusterName: p.clusterName, addonName: p.name, addonVersion: await resolvedVersion(ctx.aws.eks, p),
+        serviceAccountRoleArn: p.serviceAccountRoleArn, resolveConflicts: 'OVERWRITE' }));
+    } catch (err) {
+      throw retryableEks(err);
+    }
+    return (await this.refresh(ctx, observed))!;
+  },
+  async delete(ctx, observed) {
+    try {
+      await ctx.aws.eks.send(new DeleteAddonCommand({ clusterName: observed.state.clusterName, addonName: observed.state.name }));
+    } catch (err) {
+      if (!isNotFound(err)) throw retryableEks(err);
+    }
+  },
+  async refresh(ctx, observed) {
+    try {
+      return toObserved((await ctx.aws.eks.send(new DescribeAddonCommand({ clusterName: observed.state.clusterName, addonName: observed.state.name }))).addon!, observed.id);
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  },
+  ready(observed) {
+    if (observed.status === 'ACTIVE') return true;
+    // coredns without schedulable nodes reports DEGRADED until a node group joins: not a failure.
+    const issues = (observed.outputs.issues as string[]) ?? [];
+    if (observed.status === 'DEGRADED' && issues.every((c) => c === 'InsufficientNumberOfReplicas')) return true;
+    if (['CREATE_FAILED', 'UPDATE_FAILED', 'DEGRADED', 'DELETE_FAILED'].includes(observed.status ?? '')) {
+      return { failed: `add-on ${observed.state.name} ${observed.status}: ${observed.outputs.health || 'no health issues reported'}` };
+    }
+    return { waiting: `add-on ${observed.state.name} ${observed.status}` };
+  },
+};

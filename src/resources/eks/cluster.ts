@@ -1,0 +1,124 @@
+// eks/cluster: the control plane in the private subnets, API_AND_CONFIG_MAP authentication with
+// the creator as bootstrap admin, endpoint access as the spec says. Version bumps and endpoint
+// changes are in-place updates; other changes (subnets, role) need a replacement.
+import { CreateClusterCommand, DeleteClusterCommand, DescribeClusterCommand, ListClustersCommand, UpdateClusterConfigCommand, UpdateClusterVersionCommand, type Cluster } from '@aws-sdk/client-eks';
+import { isNotFound } from '../../cloud/aws-errors.js';
+import { ownedId, ownershipTagMap } from '../ownership.js';
+import type { Observed, ResourceKind } from '../kind.js';
+import { diffProps } from '../network/ec2-common.js';
+import { retryableEks, waitClusterActive } from './common.js';
+
+export interface ClusterProps {
+  name: string;
+  version: string;
+  roleArn: string;
+  subnetIds: string[];
+  endpointPublicAccess: boolean;
+  endpointPrivateAccess: boolean;
+  publicAccessCidrs: string[];
+  authenticationMode: 'API_AND_CONFIG_MAP' | 'API';
+}
+
+function toObserved(c: Cluster, id: string): Observed<ClusterProps> {
+  const v = c.resourcesVpcConfig ?? {};
+  return {
+    id, kind: clusterKind.kind, physicalId: c.name!, owned: true, status: c.status,
+    state: { name: c.name!, version: c.version!, roleArn: c.roleArn!, subnetIds: [...(v.subnetIds ?? [])].sort(), endpointPublicAccess: v.endpointPublicAccess ?? false,
+      endpointPrivateAccess: v.endpointPrivateAccess ?? false, publicAccessCidrs: v.publicAccessCidrs ?? [], authenticationMode: (c.accessConfig?.authenticationMode ?? 'CONFIG_MAP') as ClusterProps['authenticationMode'] },
+    outputs: { name: c.name, arn: c.arn, endpoint: c.endpoint, certificateAuthorityData: c.certificateAuthority?.data, oidcIssuer: c.identity?.oidc?.issuer, version: c.version,
+      vpcId: v.vpcId, health: (c.health?.issues ?? []).map((i) => `${i.code}: ${i.message}`).join('; ') },
+  };
+}
+
+export const clusterKind: ResourceKind<ClusterProps, ClusterProps> = {
+  kind: 'eks/cluster',
+  deletionCategory: 'cluster',
+  // Real clusters take 10–15 minutes to create and up to ~10 to delete.
+  readyTimeoutMs: 40 * 60_000,
+  deleteTimeoutMs: 30 * 60_000,
+  async observeAll(ctx, desired) {
+    // ListClusters returns names only; EKS has no batch describe, so one DescribeCluster per
+    // cluster in the account (typically a few). Ownership comes from the cluster's tags.
+    const names: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const res = await ctx.aws.eks.send(new ListClustersCommand({ nextToken }));
+      names.push(...(res.clusters ?? []));
+      nextToken = res.nextToken;
+    } while (nextToken);
+    const wanted = new Set(desired.map((d) => d.properties.name));
+    const out: Observed<ClusterProps>[] = [];
+    for (const name of names) {
+      try {
+        const c = (await ctx.aws.eks.send(new DescribeClusterCommand({ name }))).cluster!;
+        const id = ownedId(c.tags, ctx.platform);
+        if (id) out.push(toObserved(c, id));
+        else if (wanted.has(name)) ctx.progress(`cluster ${name} exists but is not tagged as this platform's: left alone`);
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    }
+    return out;
+  },
+  diff(desired, observed) {
+    const want = { ...desired, subnetIds: [...desired.subnetIds].sort() };
+    return diffProps(want as unknown as Record<string, unknown>, observed.state as unknown as Record<string, unknown>, ['name', 'roleArn', 'subnetIds']);
+  },
+  async create(ctx, desired) {
+    const p = desired.properties;
+    try {
+      const c = (await ctx.aws.eks.send(new CreateClusterCommand({
+        name: p.name, version: p.version, roleArn: p.roleArn,
+        resourcesVpcConfig: { subnetIds: p.subnetIds, endpointPublicAccess: p.endpointPublicAccess, endpointPrivateAccess: p.endpointPrivateAccess, publicAccessCidrs: p.publicAccessCidrs },
+        // Set explicitly: API-created clusters default to CONFIG_MAP, and the creator must stay admin.
+        accessConfig: { authenticationMode: p.authenticationMode, bootstrapClusterCreatorAdminPermissions: true },
+        tags: ownershipTagMap(ctx.platform, desired.id),
+      }), { abortSignal: ctx.signal })).cluster!;
+      return toObserved(c, desired.id);
+    } catch (err) {
+      throw retryableEks(err);
+    }
+  },
+  async update(ctx, desired, observed, changes) {
+    const p = desired.properties;
+    const eks = ctx.aws.eks;
+    const changed = (...paths: string[]) => changes.fields.some((f) => paths.includes(f.path));
+    try {
+      if (changed('version')) {
+        await eks.send(new UpdateClusterVersionCommand({ name: p.name, version: p.version }));
+        await waitClusterActive(eks, p.name, ctx);
+      }
+      if (changed('endpointPublicAccess', 'endpointPrivateAccess', 'publicAccessCidrs')) {
+        await eks.send(new UpdateClusterConfigCommand({ name: p.name, resourcesVpcConfig: { endpointPublicAccess: p.endpointPublicAccess, endpointPrivateAccess: p.endpointPrivateAccess, publicAccessCidrs: p.publicAccessCidrs } }));
+        await waitClusterActive(eks, p.name, ctx);
+      }
+      if (changed('authenticationMode')) {
+        await eks.send(new UpdateClusterConfigCommand({ name: p.name, accessConfig: { authenticationMode: p.authenticationMode } }));
+        await waitClusterActive(eks, p.name, ctx);
+      }
+    } catch (err) {
+      throw retryableEks(err);
+    }
+    return (await this.refresh(ctx, observed))!;
+  },
+  async delete(ctx, observed) {
+    try {
+      await ctx.aws.eks.send(new DeleteClusterCommand({ name: observed.physicalId }));
+    } catch (err) {
+      if (!isNotFound(err)) throw retryableEks(err);
+    }
+  },
+  async refresh(ctx, observed) {
+    try {
+      return toObserved((await ctx.aws.eks.send(new DescribeClusterCommand({ name: observed.physicalId }))).cluster!, observed.id);
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  },
+  ready(observed) {
+    if (observed.status === 'ACTIVE') return true;
+    if (observed.status === 'FAILED') return { failed: `EKS cluster FAILED: ${observed.outputs.health || 'no health issues reported'}` };
+    return { waiting: `EKS cluster ${observed.status}` };
+  },
+};

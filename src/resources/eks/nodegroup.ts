@@ -1,0 +1,126 @@
+// eks/nodegroup: managed node groups in the private subnets. Scaling, labels and taints change in
+// place (UpdateNodegroupConfig); the Kubernetes version follows the control plane
+// (UpdateNodegroupVersion); instance types, subnets and the role need a replacement.
+import { CreateNodegroupCommand, DeleteNodegroupCommand, DescribeNodegroupCommand, ListNodegroupsCommand, UpdateNodegroupConfigCommand, UpdateNodegroupVersionCommand, type Nodegroup } from '@aws-sdk/client-eks';
+import { isNotFound } from '../../cloud/aws-errors.js';
+import { ownedId, ownershipTagMap } from '../ownership.js';
+import type { DiffResult, Observed, ResourceKind } from '../kind.js';
+import { diffProps } from '../network/ec2-common.js';
+import { retryableEks } from './common.js';
+import { waitUntil } from '../../apply/wait.js';
+
+export interface NodegroupProps {
+  clusterName: string;
+  name: string;
+  version: string;
+  nodeRole: string;
+  subnets: string[];
+  instanceTypes: string[];
+  scaling: { minSize: number; desiredSize: number; maxSize: number };
+  labels: Record<string, string>;
+  taints: { key: string; value?: string; effect: string }[];
+  diskSize: number;
+}
+
+function toObserved(n: Nodegroup, id: string): Observed<NodegroupProps> {
+  return { id, kind: nodegroupKind.kind, physicalId: `${n.clusterName}/${n.nodegroupName}`, owned: true, status: n.status,
+    state: { clusterName: n.clusterName!, name: n.nodegroupName!, version: n.version!, nodeRole: n.nodeRole!, subnets: [...(n.subnets ?? [])].sort(), instanceTypes: n.instanceTypes ?? [],
+      scaling: { minSize: n.scalingConfig?.minSize ?? 0, desiredSize: n.scalingConfig?.desiredSize ?? 0, maxSize: n.scalingConfig?.maxSize ?? 0 },
+      labels: n.labels ?? {}, taints: (n.taints ?? []).map((t) => ({ key: t.key!, ...(t.value ? { value: t.value } : {}), effect: t.effect! })), diskSize: n.diskSize ?? 20 },
+    outputs: { name: n.nodegroupName, health: (n.health?.issues ?? []).map((i) => `${i.code}: ${i.message}`).join('; ') } };
+}
+
+export const nodegroupKind: ResourceKind<NodegroupProps, NodegroupProps> = {
+  kind: 'eks/nodegroup',
+  deletionCategory: 'nodeGroups',
+  readyTimeoutMs: 30 * 60_000,
+  deleteTimeoutMs: 30 * 60_000,
+  observeAfter: ['eks/cluster'],
+  async observeAll(ctx) {
+    const cluster = ctx.spec.cluster?.name;
+    if (!cluster) return [];
+    try {
+      // No batch describe: one DescribeNodegroup per node group of the cluster.
+      const names = (await ctx.aws.eks.send(new ListNodegroupsCommand({ clusterName: cluster }))).nodegroups ?? [];
+      const groups = await Promise.all(names.map(async (n) => (await ctx.aws.eks.send(new DescribeNodegroupCommand({ clusterName: cluster, nodegroupName: n }))).nodegroup!));
+      return groups.flatMap((g) => {
+        const id = ownedId(g.tags, ctx.platform);
+        return id ? [toObserved(g, id)] : [];
+      });
+    } catch (err) {
+      if (isNotFound(err)) return [];
+      throw err;
+    }
+  },
+  diff(desired, observed): DiffResult {
+    const want = { ...desired, subnets: [...desired.subnets].sort() };
+    const result = diffProps(want as unknown as Record<string, unknown>, observed.state as unknown as Record<string, unknown>, ['name', 'clusterName', 'nodeRole', 'subnets', 'instanceTypes', 'diskSize']);
+    return result;
+  },
+  async create(ctx, desired) {
+    const p = desired.properties;
+    try {
+      const n = (await ctx.aws.eks.send(new CreateNodegroupCommand({
+        clusterName: p.clusterName, nodegroupName: p.name, version: p.version, nodeRole: p.nodeRole, subnets: p.subnets, instanceTypes: p.instanceTypes,
+        scalingConfig: p.scaling, labels: p.labels, taints: p.taints as never, diskSize: p.diskSize, amiType: 'AL2023_x86_64_STANDARD', capacityType: 'ON_DEMAND',
+        tags: ownershipTagMap(ctx.platform, desired.id),
+      }))).nodegroup!;
+      return toObserved(n, desired.id);
+    } catch (err) {
+      throw retryableEks(err);
+    }
+  },
+  async update(ctx, desired, observed, changes) {
+    const p = desired.properties;
+    const eks = ctx.aws.eks;
+    const has = (prefix: string) => changes.fields.some((f) => f.path === prefix || f.path.startsWith(`${prefix}.`));
+    try {
+      if (has('version')) {
+        await eks.send(new UpdateNodegroupVersionCommand({ clusterName: p.clusterName, nodegroupName: p.name, version: p.version }));
+        await waitActive(ctx, p, observed);
+      }
+      if (has('scaling') || has('labels') || has('taints')) {
+        const removeLabels = Object.keys(observed.state.labels).filter((k) => !(k in p.labels));
+        const removeTaints = observed.state.taints.filter((t) => !p.taints.some((d) => d.key === t.key));
+        await eks.send(new UpdateNodegroupConfigCommand({
+          clusterName: p.clusterName, nodegroupName: p.name,
+          ...(has('scaling') ? { scalingConfig: p.scaling } : {}),
+          ...(has('labels') ? { labels: { addOrUpdateLabels: p.labels, ...(removeLabels.length ? { removeLabels } : {}) } } : {}),
+          ...(has('taints') ? { taints: { addOrUpdateTaints: p.taints as never, ...(removeTaints.length ? { removeTaints: removeTaints as never } : {}) } } : {}),
+        }));
+      }
+    } catch (err) {
+      throw retryableEks(err);
+    }
+    return (await this.refresh(ctx, observed))!;
+  },
+  async delete(ctx, observed) {
+    try {
+      await ctx.aws.eks.send(new DeleteNodegroupCommand({ clusterName: observed.state.clusterName, nodegroupName: observed.state.name }));
+    } catch (err) {
+      if (!isNotFound(err)) throw retryableEks(err);
+    }
+  },
+  async refresh(ctx, observed) {
+    try {
+      return toObserved((await ctx.aws.eks.send(new DescribeNodegroupCommand({ clusterName: observed.state.clusterName, nodegroupName: observed.state.name }))).nodegroup!, observed.id);
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  },
+  ready(observed) {
+    if (observed.status === 'ACTIVE') return true;
+    if (observed.status === 'CREATE_FAILED' || observed.status === 'DEGRADED' || observed.status === 'DELETE_FAILED') {
+      return { failed: `node group ${observed.state.name} ${observed.status}: ${observed.outputs.health || 'no health issues reported'}` };
+    }
+    return { waiting: `node group ${observed.state.name} ${observed.status}` };
+  },
+};
+
+async function waitActive(ctx: Parameters<ResourceKind['refresh']>[0], p: NodegroupProps, observed: Observed<NodegroupProps>): Promise<void> {
+  await waitUntil(async () => {
+    const now = await nodegroupKind.refresh(ctx, observed);
+    return now ? nodegroupKind.ready(now) : { waiting: 'node group not visible' };
+  }, { what: `node group ${p.name}`, timeoutMs: 30 * 60_000, signal: ctx.signal, onProgress: (r) => ctx.progress(r) });
+}
