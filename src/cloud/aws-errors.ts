@@ -23,10 +23,11 @@ const CONFLICT = new Set([
 
 export function errorName(err: unknown): string {
   if (typeof err !== 'object' || err === null) return String(err);
+  // The SDK's `name` is the modeled shape name (NoSuchEntityException) or, for unmodeled codes,
+  // the wire code itself (Throttling, InvalidVpcID.NotFound); `Code` is the raw wire code.
   const e = err as { name?: string; Code?: string; code?: string };
-  if (e.Code) return e.Code;
   if (e.name && e.name !== 'Error') return e.name;
-  return e.code ?? 'Error';
+  return e.Code ?? e.code ?? 'Error';
 }
 
 export function httpStatus(err: unknown): number | undefined {

@@ -41,7 +41,7 @@ export function awsClients(options: AwsClientOptions): AwsClients {
   const config = {
     region: options.region,
     maxAttempts: options.maxAttempts ?? 5,
-    retryMode: 'adaptive',
+    retryMode: 'standard',
     requestHandler: new NodeHttpHandler({
       connectionTimeout: 5_000,
       requestTimeout: options.requestTimeoutMs ?? 30_000,
