@@ -18,12 +18,12 @@ lines, and shows that a second plan is empty.
 
 Options:
   --spec FILE        the platform to apply (default specs/platform.yaml)
-  --layers L1,L2     layers to apply (default: network)
+  --layers L1,L2     layers to apply (default: network,iam,eks)
   --time-scale X     real seconds per emulated second (default 0.0167)
   -h, --help         show this help`,
   options: { spec: { type: 'string' }, layers: { type: 'string' }, 'time-scale': { type: 'string' } },
   async run({ values }) {
-    const layers = parseLayers(values.layers ?? 'network');
+    const layers = parseLayers(values.layers ?? 'network,iam,eks');
     if (typeof layers === 'string') {
       console.error(`platformd demo: ${layers}`);
       return 2;
