@@ -20,7 +20,7 @@ t.test('semantically equal documents compare equal', async (t) => {
 });
 
 t.test('real differences do not compare equal', async (t) => {
-  t.notOk(policiesEqual(doc, { ...doc, Statement: [doc.Statement[0]] }), 'a statement removed');
+  t.notOk(policiesEqual(doc, { ...doc, Statement: [doc.Statement[0]!] }), 'a statement removed');
   t.notOk(policiesEqual(serviceTrust('eks.amazonaws.com'), serviceTrust('ec2.amazonaws.com')), 'another service principal');
   t.notOk(policiesEqual(irsaTrust('arn:p', 'https://oidc/id/A', 'kube-system', 'aws-node'), irsaTrust('arn:p', 'https://oidc/id/A', 'default', 'aws-node')), 'another namespace');
 });
