@@ -1,12 +1,144 @@
-// Placeholder until this command lands; replaced by its owner.
+// `platformd run`: the daemon. Follows a branch of a git repository, reconciles on every commit
+// and on a resync interval, serves /plan /status /metrics, and probes the services.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from './command.js';
+import { awsClients } from '../cloud/aws.js';
+import { clusterAccessFor } from '../cloud/cluster-access.js';
+import { applyPlatform, planPlatform } from '../engine.js';
+import { Daemon } from '../daemon.js';
+import { GitSource } from '../source/git.js';
+import { build } from '../server/app.js';
+import { createMetrics } from '../metrics.js';
+import { Prober } from '../probe/scheduler.js';
+import { probeTargets } from '../probe/targets.js';
+import { parseDuration } from '../spec/duration.js';
+import { loadSpecFile } from '../spec/load.js';
+import { parseLayers } from './spec-args.js';
+import { defaultProtosDir } from '../protos-dir.js';
+import type { PlatformSpec } from '../spec/types.js';
+import type { ProbeStatus } from '../daemon-status.js';
+
+const VERSION = '0.1.0';
 
 export const command: Command = {
-  summary: '(not built yet)',
-  usage: 'platformd run: not built yet',
-  options: {},
-  async run() {
-    console.error('platformd run: not built yet');
-    return 1;
+  summary: 'run the daemon: reconcile a git branch continuously, serve /plan /status /metrics, probe the services',
+  usage: `Usage: platformd run --repo URL|PATH [--branch main] [--path specs/platform.yaml] [options]
+
+Clones the repository with git, reconciles the spec at the branch's head on every new commit
+(polling, or at once on a signed webhook) and on a resync interval to catch drift, and keeps
+doing so. An invalid spec at HEAD changes nothing: the last good spec stays in force.
+
+Options:
+  --repo URL|PATH          repository to follow (required)
+  --branch NAME            branch to follow (default main)
+  --path FILE              the spec inside the repository (default specs/platform.yaml)
+  --workdir DIR            where the clone lives (default: a directory under the system temp dir)
+  --listen HOST:PORT       HTTP address (default 127.0.0.1:8080; PLATFORMD_LISTEN)
+  --mode apply|detect      apply changes, or only report drift (default: spec reconcile.mode, else apply)
+  --poll-interval DUR      how often to fetch (default: spec reconcile.pollInterval, else 1m)
+  --resync-interval DUR    how often to reconcile without a new commit (default: spec, else 10m)
+  --layers L1,L2           only these layers (default: all)
+  --dns-server HOST:PORT   resolve the probed domain through this DNS server (PLATFORMD_DNS_SERVER)
+  --ca-file FILE           extra root CA the probes trust (PLATFORMD_CA_FILE)
+  --probe-port N           port the probes dial on the domain (default 443)
+  -h, --help               show this help
+
+Secrets come from the environment, never from flags:
+  PLATFORMD_API_TOKEN       bearer token required by POST /plan and POST /reconcile
+  PLATFORMD_WEBHOOK_SECRET  GitHub webhook secret (X-Hub-Signature-256) or GitLab token (X-Gitlab-Token)
+
+HTTP: GET /healthz /readyz /metrics /status /plan, POST /plan /reconcile /hooks/git.
+SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, close, exit 0.`,
+  options: {
+    repo: { type: 'string' }, branch: { type: 'string' }, path: { type: 'string' }, workdir: { type: 'string' }, listen: { type: 'string' },
+    mode: { type: 'string' }, 'poll-interval': { type: 'string' }, 'resync-interval': { type: 'string' }, layers: { type: 'string' },
+    'dns-server': { type: 'string' }, 'ca-file': { type: 'string' }, 'probe-port': { type: 'string' },
+  },
+  async run({ values }) {
+    if (!values.repo) {
+      console.error('platformd run: --repo is required\n\n' + this.usage);
+      return 2;
+    }
+    const layers = parseLayers(values.layers);
+    if (typeof layers === 'string') {
+      console.error(`platformd run: ${layers}`);
+      return 2;
+    }
+    if (values.mode && !['apply', 'detect'].includes(values.mode)) {
+      console.error('platformd run: --mode must be apply or detect');
+      return 2;
+    }
+    const log = (message: string, fields?: Record<string, unknown>) =>
+      console.error(`${new Date().toISOString()} ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`);
+    const branch = values.branch ?? 'main';
+    const source = new GitSource({ repo: values.repo, branch, path: values.path ?? 'specs/platform.yaml',
+      workdir: values.workdir ?? join(tmpdir(), `platformd-${process.pid}`) });
+
+    // Read the spec once up front so its reconcile settings can fill in what the flags leave out.
+    let fromSpec: PlatformSpec['reconcile'] = {};
+    try {
+      const first = await loadSpecFile((await source.fetch()).specPath);
+      if (first.ok) fromSpec = first.spec.reconcile ?? {};
+    } catch (err) {
+      log(`initial fetch failed; will retry: ${(err as Error).message}`);
+    }
+    let pollIntervalMs: number;
+    let resyncIntervalMs: number;
+    try {
+      pollIntervalMs = parseDuration(values['poll-interval'] ?? fromSpec.pollInterval ?? '1m');
+      resyncIntervalMs = parseDuration(values['resync-interval'] ?? fromSpec.resyncInterval ?? '10m');
+    } catch (err) {
+      console.error(`platformd run: ${(err as Error).message}`);
+      return 2;
+    }
+    const mode = (values.mode ?? fromSpec.mode ?? 'apply') as 'apply' | 'detect';
+    const metrics = createMetrics(VERSION, mode);
+    const probeStatus = new Map<string, ProbeStatus>();
+    const prober = new Prober({
+      metrics, dnsServer: values['dns-server'] ?? process.env.PLATFORMD_DNS_SERVER, caFile: values['ca-file'] ?? process.env.PLATFORMD_CA_FILE,
+      onResult: (r, t) => probeStatus.set(t.service, { service: t.service, target: t.address, method: `/${t.grpcService}/${t.method}`, success: r.success,
+        grpcStatus: r.code, message: r.message, durationMs: Math.round(r.durationMs), at: r.at.toISOString() }),
+    });
+    const probePort = values['probe-port'] ? Number(values['probe-port']) : 443;
+    const engine = (spec: PlatformSpec, protosDir: string) => {
+      const aws = awsClients({ region: spec.region });
+      return { spec, aws, kube: clusterAccessFor(spec, aws), layers, protosDir };
+    };
+    const daemon = new Daemon({
+      source, metrics, mode, branch, pollIntervalMs, resyncIntervalMs, log,
+      plan: (spec, protosDir, signal) => planPlatform({ ...engine(spec, protosDir), signal }),
+      apply: (spec, protosDir, plan, signal, onEvent) => applyPlatform({ ...engine(spec, protosDir), plan, signal, onEvent }),
+      onSpec: (spec, protosDir) => prober.setTargets(probeTargets(spec, probePort), protosDir),
+    });
+    let firstDone = false;
+    const app = build({
+      status: () => ({ ...daemon.status, probes: [...probeStatus.values()] }),
+      ready: () => firstDone,
+      registry: metrics.registry,
+      current: () => daemon.current(),
+      plan: (spec, protosDir) => planPlatform(engine(spec, protosDir)),
+      protosDir: () => daemon.current()?.protosDir ?? defaultProtosDir(),
+      trigger: (kind) => daemon.trigger(kind),
+      apiToken: process.env.PLATFORMD_API_TOKEN || undefined,
+      webhookSecret: process.env.PLATFORMD_WEBHOOK_SECRET || undefined,
+    });
+    const [host, port] = (values.listen ?? process.env.PLATFORMD_LISTEN ?? '127.0.0.1:8080').split(/:(?=\d+$)/);
+    const address = await app.listen({ host, port: Number(port) });
+    log(`platformd ${VERSION} listening on ${address} (mode ${mode}, branch ${branch}, poll ${pollIntervalMs / 1000}s, resync ${resyncIntervalMs / 1000}s)`);
+    daemon.nextReconcile().then(() => { firstDone = true; });
+    const stopDaemon = daemon.start();
+
+    await new Promise<void>((resolve) => {
+      process.once('SIGTERM', resolve);
+      process.once('SIGINT', resolve);
+    });
+    log('shutting down: no new triggers; abandoning the current action safely');
+    prober.stop();
+    await stopDaemon();
+    await app.close();
+    metrics.close();
+    log('stopped');
+    return 0;
   },
 };

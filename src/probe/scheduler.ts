@@ -1,0 +1,72 @@
+// Probes run on their own timers, independent of reconciling: each target every interval, never
+// two at once for the same target. start() returns stop(); timers are unref'd.
+import type { Metrics } from '../metrics.js';
+import { Channels, type ChannelOptions } from './channels.js';
+import { probeOnce, type ProbeResult } from './grpc-probe.js';
+import type { ProbeTarget } from './targets.js';
+
+export interface ProberOptions extends ChannelOptions {
+  metrics?: Metrics;
+  onResult?: (r: ProbeResult, target: ProbeTarget) => void;
+}
+
+export class Prober {
+  private readonly channels: Channels;
+  private timers = new Map<string, NodeJS.Timeout>();
+  private targets: ProbeTarget[] = [];
+  private protosDir = '';
+  private stopped = false;
+
+  constructor(private readonly options: ProberOptions = {}) {
+    this.channels = new Channels(options);
+  }
+
+  /** Replace the probed targets (a new spec): unchanged targets keep their timers. */
+  setTargets(targets: ProbeTarget[], protosDir: string): void {
+    this.protosDir = protosDir;
+    const key = (t: ProbeTarget) => JSON.stringify(t);
+    const keep = new Set(targets.map(key));
+    for (const [k, timer] of this.timers) if (!keep.has(k)) {
+      clearTimeout(timer);
+      this.timers.delete(k);
+    }
+    this.targets = targets;
+    for (const t of targets) if (!this.timers.has(key(t))) this.schedule(t, key(t), 0);
+    const m = this.options.metrics;
+    for (const t of targets) {
+      m?.probes.labels(t.service, 'success').inc(0);
+      m?.probes.labels(t.service, 'failure').inc(0);
+    }
+  }
+
+  private schedule(t: ProbeTarget, k: string, delay: number): void {
+    if (this.stopped) return;
+    const timer = setTimeout(async () => {
+      const r = await probeOnce(this.channels, this.protosDir, t);
+      if (!this.timers.has(k) || this.stopped) return;
+      this.record(t, r);
+      this.schedule(t, k, Math.max(0, t.intervalMs - r.durationMs));
+    }, delay);
+    timer.unref();
+    this.timers.set(k, timer);
+  }
+
+  private record(t: ProbeTarget, r: ProbeResult): void {
+    const m = this.options.metrics;
+    if (m) {
+      m.probeSuccess.labels(t.service).set(r.success ? 1 : 0);
+      m.probeDuration.labels(t.service).set(r.durationMs / 1000);
+      m.probeStatusCode.labels(t.service).set(r.code);
+      m.probeLatency.labels(t.service).observe(r.durationMs / 1000);
+      m.probes.labels(t.service, r.success ? 'success' : 'failure').inc();
+    }
+    this.options.onResult?.(r, t);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+    this.channels.close();
+  }
+}

@@ -1,0 +1,42 @@
+// The HTTP face of the daemon: build(deps) returns a Fastify instance that never listens by
+// itself (tests use inject). One plugin per route group.
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Registry } from 'prom-client';
+import type { DaemonStatus } from '../daemon-status.js';
+import type { PlanResult } from '../engine.js';
+import type { PlatformSpec } from '../spec/types.js';
+import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
+import { planRoutes } from './routes/plan.js';
+import { statusRoutes } from './routes/status.js';
+import { hookRoutes } from './routes/hooks.js';
+import { reconcileRoutes } from './routes/reconcile.js';
+
+export interface ServerDeps {
+  status(): DaemonStatus;
+  ready(): boolean;
+  registry: Registry;
+  /** The spec in force and its protos, for GET /plan. */
+  current(): { spec: PlatformSpec; protosDir: string; commit: string } | undefined;
+  plan(spec: PlatformSpec, protosDir: string): Promise<PlanResult>;
+  /** The protos directory a posted spec is checked against (HEAD's). */
+  protosDir(): string;
+  trigger(kind: 'webhook' | 'manual'): void;
+  /** Bearer token guarding POST endpoints (unset: open). */
+  apiToken?: string;
+  /** Shared secret for webhooks (unset: /hooks/git refuses everything). */
+  webhookSecret?: string;
+  bodyLimitBytes?: number;
+  logger?: boolean;
+}
+
+export function build(deps: ServerDeps): FastifyInstance {
+  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: deps.bodyLimitBytes ?? 1024 * 1024 });
+  app.register(healthRoutes(deps));
+  app.register(metricsRoutes(deps));
+  app.register(planRoutes(deps));
+  app.register(statusRoutes(deps));
+  app.register(hookRoutes(deps));
+  app.register(reconcileRoutes(deps));
+  return app;
+}
