@@ -1,0 +1,50 @@
+// For system tests: the sandbox (built CLI) plus a daemon (built CLI) following a test repo.
+import { createHmac } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCli, type CliProcess } from './cli.js';
+import { createTestRepo, type TestRepo } from './git-repo.js';
+import { awsClients, resetAwsClients, type AwsClients } from '../../src/cloud/aws.js';
+
+export interface DaemonWorld {
+  repo: TestRepo;
+  sandbox: CliProcess;
+  daemon: CliProcess;
+  url: string;
+  aws: AwsClients;
+  env: Record<string, string>;
+  get(path: string, headers?: Record<string, string>): Promise<Response>;
+  metric(name: string): Promise<string[]>;
+  webhook(body: string, secret: string): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function startDaemonWorld(daemonArgs: string[], env: Record<string, string> = {}): Promise<DaemonWorld> {
+  const repo = createTestRepo();
+  const sandbox = startCli(['sandbox', '--port', '0', '--time-scale', '0']);
+  const endpoint = (await sandbox.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
+  const awsEnv = { AWS_ENDPOINT_URL: endpoint, AWS_REGION: 'ap-northeast-1', AWS_ACCESS_KEY_ID: 'AKIASANDBOXEXAMPLE01', AWS_SECRET_ACCESS_KEY: 'sandbox' };
+  const daemon = startCli(['run', '--repo', repo.dir, '--listen', '127.0.0.1:0', '--layers', 'network,iam,eks',
+    '--workdir', mkdtempSync(join(tmpdir(), 'platformd-work-')), ...daemonArgs], { ...awsEnv, ...env });
+  const url = (await daemon.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
+  Object.assign(process.env, awsEnv);
+  resetAwsClients();
+  const aws = awsClients({ region: 'ap-northeast-1', maxAttempts: 3 });
+  return {
+    repo, sandbox, daemon, url, aws, env: awsEnv,
+    get: (path, headers) => fetch(`${url}${path}`, { headers }),
+    async metric(name) {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      return text.split('\n').filter((l) => l.startsWith(name));
+    },
+    webhook: (body, secret) => fetch(`${url}/hooks/git`, { method: 'POST', body, headers: { 'content-type': 'application/json',
+      'x-github-event': 'push', 'x-hub-signature-256': `sha256=${createHmac('sha256', secret).update(body).digest('hex')}` } }),
+    async close() {
+      await daemon.stop();
+      await sandbox.stop();
+      resetAwsClients();
+      repo.remove();
+    },
+  };
+}
