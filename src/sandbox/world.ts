@@ -4,7 +4,12 @@
 import { AwsEmulator } from './aws/server.js';
 import { ScaledClock } from './clock.js';
 import { registerServices } from './aws/services/index.js';
-import { connectElbv2 } from './aws/services/elbv2/connect.js';
+import { connectElbv2, ec2SubnetSource } from './aws/services/elbv2/connect.js';
+import type { EksService } from './aws/services/eks/index.js';
+import { SandboxCa } from './ca.js';
+import { KubeBackend } from './kube-backend.js';
+import { startLoadBalancerController, type RunningController } from './controllers/load-balancer-controller.js';
+import { lbcStoreAdapter } from './controllers/lbc-store-adapter.js';
 
 export interface SandboxOptions {
   /** AWS endpoint port; 0 = ephemeral. */
@@ -17,6 +22,8 @@ export interface Sandbox {
   aws: AwsEmulator;
   clock: ScaledClock;
   endpoint: string;
+  ca: SandboxCa;
+  kube: KubeBackend;
   /** Environment that points the unmodified CLI/SDK at this sandbox. */
   env(): Record<string, string>;
   close(): Promise<void>;
@@ -27,22 +34,51 @@ export const SANDBOX_CREDENTIALS = {
   AWS_SECRET_ACCESS_KEY: 'sandbox-secret-access-key-not-a-real-secret',
 };
 
+/** The sandbox's own credentials: the emulated STS checks presigned (EKS token) signatures with them. */
+export function sandboxSecretOf(accessKeyId: string): string | undefined {
+  return accessKeyId === SANDBOX_CREDENTIALS.AWS_ACCESS_KEY_ID ? SANDBOX_CREDENTIALS.AWS_SECRET_ACCESS_KEY : undefined;
+}
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const clock = new ScaledClock(options.timeScale ?? 1 / 60);
   const aws = new AwsEmulator({ clock });
+  const ca = await SandboxCa.create();
   registerServices(aws);
-  connectElbv2(aws);
+  const elbv2 = connectElbv2(aws);
+  const kube = new KubeBackend(ca, sandboxSecretOf);
+  const controllers: RunningController[] = [];
+  const eks = aws.service<EksService>('eks');
+  eks.onClusterActive = (c, state) => {
+    kube.provision({ name: c.name, arn: c.arn, version: c.version, region: state.region }).then((ep) => {
+      c.endpoint = ep.endpoint;
+      c.caData = ep.certificateAuthorityData;
+    }, () => { c.provisioning = false; });
+    state.onNodegroupChanged = (n, deleted) => {
+      void kube.setNodes(n.clusterName, n.name, deleted ? 0 : n.scaling.desiredSize, n.labels);
+    };
+  };
+  kube.onCluster = (cluster, meta) => {
+    const eksState = eks.state(meta.region);
+    controllers.push(startLoadBalancerController({
+      store: lbcStoreAdapter(cluster.store), elbv2, region: meta.region, clusterName: cluster.name,
+      vpcId: () => eksState.clusters.get(cluster.name)?.vpcConfig.vpcId, subnets: ec2SubnetSource(aws),
+    }));
+  };
   const endpoint = await aws.listen(options.port ?? 0);
   return {
     aws,
     clock,
     endpoint,
+    ca,
+    kube,
     env: () => ({
       AWS_ENDPOINT_URL: endpoint,
       AWS_REGION: 'ap-northeast-1',
       ...SANDBOX_CREDENTIALS,
     }),
     close: async () => {
+      for (const c of controllers) await c.stop();
+      await kube.close();
       await aws.close();
     },
   };

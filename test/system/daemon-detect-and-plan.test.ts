@@ -26,13 +26,13 @@ domain:`);
     const before = (await apply.aws.iam.send(new ListRolesCommand({ PathPrefix: '/platformd/' }))).Roles?.length;
     const res = await fetch(`${apply.url}/plan?format=json`, { method: 'POST', body: spec, headers: { 'content-type': 'application/yaml' } });
     t.equal(res.status, 200);
-    const plan = await res.json();
+    const plan = (await res.json()) as any;
     t.same(plan.changes.map((c: { action: string; id: string }) => `${c.action} ${c.id}`), ['+ iam/role/irsa-svc-billing'], 'exactly the new service\'s role (kube layer not in this run)');
     t.equal((await apply.aws.iam.send(new ListRolesCommand({ PathPrefix: '/platformd/' }))).Roles?.length, before, 'nothing was created');
 
     const bad = await fetch(`${apply.url}/plan`, { method: 'POST', body: spec.replace('port: 50051', 'port: "fifty"'), headers: { 'content-type': 'application/yaml' } });
     t.equal(bad.status, 422);
-    const body = await bad.json();
+    const body = (await bad.json()) as any;
     t.match(body.diagnostics[0], { line: Number, column: Number, message: /must be an integer/ });
   });
   await apply.daemon.stop();

@@ -13,7 +13,7 @@ t.test('commits, webhooks and invalid specs', async (t) => {
   const w = await startDaemonWorld(['--poll-interval', '1s', '--resync-interval', '10m'], { PLATFORMD_WEBHOOK_SECRET: secret });
   t.teardown(w.close);
   await eventually(async () => (await (await w.get('/readyz')).ok) || undefined, 60_000, 'first reconcile');
-  const status = await (await w.get('/status')).json();
+  const status = (await (await w.get('/status')).json()) as any;
   t.equal(status.lastReconcile.outcome, 'success', 'the first commit converged');
   t.equal(await desiredSize(w.aws), 3);
 
@@ -22,7 +22,7 @@ t.test('commits, webhooks and invalid specs', async (t) => {
     const started = Date.now();
     await eventually(async () => (await desiredSize(w.aws)) === 4, 10_000, 'desired size 4');
     t.ok(Date.now() - started < 3_000, `applied ${Date.now() - started} ms after the commit (poll interval 1 s)`);
-    await eventually(async () => (await (await w.get('/status')).json()).commit === sha, 5_000, 'status shows the commit');
+    await eventually(async () => ((await (await w.get('/status')).json()) as any).commit === sha, 5_000, 'status shows the commit');
     t.match((await w.metric('platformd_applied_commit_info')).join('\n'), sha);
   });
 
@@ -35,7 +35,7 @@ t.test('commits, webhooks and invalid specs', async (t) => {
   await t.test('an invalid spec changes nothing and is reported with line and column; the next valid commit is applied', async (t) => {
     w.repo.commitSpec((s) => s.replace('desired: 4, max: 6', 'desired: four, max: 6'), 'broken');
     await eventually(async () => (await w.metric('platformd_spec_valid')).includes('platformd_spec_valid 0'), 10_000, 'spec_valid 0');
-    const st = await (await w.get('/status')).json();
+    const st = (await (await w.get('/status')).json()) as any;
     t.equal(st.spec.valid, false);
     t.match(st.spec.diagnostics[0], { line: 33, column: 35, code: 'SPEC_SCHEMA', summary: /must be an integer/ });
     t.equal(await desiredSize(w.aws), 4, 'nothing changed');

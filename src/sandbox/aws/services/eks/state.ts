@@ -9,7 +9,7 @@ export interface Update { id: string; status: 'InProgress' | 'Successful' | 'Fai
 export interface Cluster {
   name: string; arn: string; version: string; roleArn: string; status: 'CREATING' | 'ACTIVE' | 'DELETING' | 'FAILED' | 'UPDATING'; createdAt: Date;
   readyAt: number; deletedAt?: number; vpcConfig: { subnetIds: string[]; securityGroupIds: string[]; endpointPublicAccess: boolean; endpointPrivateAccess: boolean; publicAccessCidrs: string[]; vpcId?: string };
-  authenticationMode: string; oidcId: string; endpoint?: string; caData?: string; tags: Record<string, string>; health: HealthIssue[]; updates: Update[]; platformVersion: string;
+  authenticationMode: string; oidcId: string; endpoint?: string; caData?: string; provisioning?: boolean; tags: Record<string, string>; health: HealthIssue[]; updates: Update[]; platformVersion: string;
 }
 export interface Nodegroup {
   clusterName: string; name: string; arn: string; status: 'CREATING' | 'ACTIVE' | 'UPDATING' | 'DELETING' | 'CREATE_FAILED' | 'DELETE_FAILED' | 'DEGRADED';
@@ -66,8 +66,15 @@ export class EksState {
     };
     for (const [name, c] of this.clusters) {
       if (c.status === 'CREATING' && now >= c.readyAt) {
-        c.status = 'ACTIVE';
-        this.onClusterActive?.(c);
+        // With an API server behind it the cluster turns ACTIVE once that server answers.
+        if (this.onClusterActive && !c.endpoint) {
+          if (!c.provisioning) {
+            c.provisioning = true;
+            this.onClusterActive(c);
+          }
+        } else {
+          c.status = 'ACTIVE';
+        }
       }
       if (c.status === 'UPDATING' && now >= c.readyAt) {
         finishUpdates(c.updates);

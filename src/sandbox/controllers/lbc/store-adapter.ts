@@ -1,0 +1,39 @@
+// Adapts one emulated cluster's KubeStore (sandbox/kube) to the controller's LbcClusterStore
+// seam: typed lookups of the kinds it watches, status and finalizer writes as merge patches (as
+// the real controller's PATCH calls), Events through the store, and change notifications only
+// for the kinds the controller watches (its informers), so its own Events do not wake it.
+import type { KubeStore, KubeObject as StoreObject } from '../../kube/store.js';
+import type { LbcClusterStore, WatchedKind } from './cluster-view.js';
+import type { KubeObject } from './objects.js';
+
+const API_VERSION: Record<WatchedKind, string> = {
+  Ingress: 'networking.k8s.io/v1',
+  Service: 'v1',
+  EndpointSlice: 'discovery.k8s.io/v1',
+  Pod: 'v1',
+  Deployment: 'apps/v1',
+};
+
+export function lbcStoreOf(store: KubeStore): LbcClusterStore {
+  const res = (kind: WatchedKind) => {
+    const r = store.resource(API_VERSION[kind], kind);
+    if (!r) throw new Error(`the emulated API server does not serve ${kind}`);
+    return r;
+  };
+  return {
+    list: (kind, namespace) => store.list(res(kind), namespace) as unknown as KubeObject[],
+    get: (kind, namespace, name) => store.tryGet(res(kind), namespace, name) as unknown as KubeObject | undefined,
+    onChange: (listener) => store.onChange((kind) => {
+      if (kind in API_VERSION) listener(kind);
+    }),
+    async patchIngressStatus(namespace, name, loadBalancer) {
+      store.mergePatch(res('Ingress'), namespace, name, { status: { loadBalancer } }, true);
+    },
+    async setIngressFinalizers(namespace, name, finalizers) {
+      store.mergePatch(res('Ingress'), namespace, name, { metadata: { finalizers } });
+    },
+    async recordEvent(involved, type, reason, message) {
+      store.recordEvent(involved as unknown as StoreObject, type, reason, message);
+    },
+  };
+}

@@ -1,0 +1,159 @@
+// One emulated cluster's Kubernetes API server: HTTPS with a certificate from the sandbox CA,
+// discovery, namespaced and cluster-scoped REST verbs, server-side apply, merge patch, status
+// subresource, label selectors, paging — and 401 for anything but a valid EKS token for it.
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import YAML from 'yaml';
+import type { SandboxCa } from '../ca.js';
+import { verifyEksToken } from './auth.js';
+import { groupVersion, type ApiResource } from './resources.js';
+import { KubeError, KubeStore, type KubeObject } from './store.js';
+
+export interface ApiServerOptions {
+  clusterName: string;
+  ca: SandboxCa;
+  store: KubeStore;
+  secretOf: (accessKeyId: string) => string | undefined;
+  version: string;
+}
+
+function status(code: number, reason: string, message: string, details: Record<string, unknown> = {}) {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, details, code };
+}
+
+export class KubeApiServer {
+  private server?: Server;
+  constructor(private readonly options: ApiServerOptions) {}
+
+  get store(): KubeStore {
+    return this.options.store;
+  }
+
+  async listen(): Promise<string> {
+    const cert = await this.options.ca.issue(['localhost', 'kubernetes.default.svc'], ['127.0.0.1']);
+    this.server = createServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
+      this.handle(req, res).catch((err) => this.send(res, 500, status(500, 'InternalError', String(err))));
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `https://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async close(): Promise<void> {
+    const s = this.server;
+    if (!s) return;
+    s.closeAllConnections();
+    await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+
+  private send(res: ServerResponse, code: number, body: unknown): void {
+    res.writeHead(code, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks).toString('utf8');
+    const auth = req.headers.authorization;
+    const verdict = await verifyEksToken(auth?.startsWith('Bearer ') ? auth.slice(7) : undefined, this.options.clusterName, this.options.secretOf);
+    if (!verdict.ok) return this.send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
+    const url = new URL(req.url ?? '/', 'https://localhost');
+    try {
+      const out = this.route(req.method ?? 'GET', url, req.headers['content-type'] ?? '', body);
+      this.send(res, out.code, out.body);
+    } catch (err) {
+      if (err instanceof KubeError) return this.send(res, err.code, status(err.code, err.reason, err.message, err.details));
+      throw err;
+    }
+  }
+
+  private discovery(path: string): unknown | undefined {
+    const store = this.options.store;
+    if (path === '/version') {
+      const [major, minor] = this.options.version.split('.');
+      return { major, minor, gitVersion: `v${this.options.version}.0-eks-sandbox`, platform: 'linux/amd64' };
+    }
+    if (path === '/api') return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1' }] };
+    if (path === '/apis') {
+      const groups = new Map<string, Set<string>>();
+      for (const r of store.apiResources()) if (r.group) groups.set(r.group, (groups.get(r.group) ?? new Set()).add(r.version));
+      return { kind: 'APIGroupList', apiVersion: 'v1', groups: [...groups].map(([name, versions]) => ({
+        name, versions: [...versions].map((version) => ({ groupVersion: `${name}/${version}`, version })), preferredVersion: { groupVersion: `${name}/${[...versions][0]}`, version: [...versions][0] } })) };
+    }
+    const m = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/.exec(path);
+    if (!m) return undefined;
+    const group = m[2] ?? '';
+    const version = m[1] ?? m[3]!;
+    const list = store.apiResources().filter((r) => r.group === group && r.version === version);
+    if (list.length === 0) return undefined;
+    return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version,
+      resources: list.flatMap((r) => [
+        { name: r.plural, singularName: r.kind.toLowerCase(), namespaced: r.namespaced, kind: r.kind, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] },
+        ...(r.status ? [{ name: `${r.plural}/status`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: ['get', 'patch', 'update'] }] : []),
+      ]) };
+  }
+
+  private route(method: string, url: URL, contentType: string, body: string): { code: number; body: unknown } {
+    const path = url.pathname.replace(/\/$/, '');
+    if (method === 'GET') {
+      const d = this.discovery(path);
+      if (d) return { code: 200, body: d };
+    }
+    const m = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?(?:\/(status))?$/.exec(path);
+    if (!m) throw new KubeError(404, 'NotFound', 'the server could not find the requested resource');
+    let [, core, group, gv, ns, plural, name, sub] = m;
+    // /api/v1/namespaces/{name} is the namespace itself, not a collection inside it.
+    if (ns && !plural) [plural, name, ns] = ['namespaces', ns, undefined];
+    const res = this.options.store.resourceByPlural(group ?? '', core ?? gv!, plural!);
+    if (!res) throw new KubeError(404, 'NotFound', 'the server could not find the requested resource');
+    const store = this.options.store;
+    const parse = (): KubeObject => {
+      try {
+        return (contentType.includes('yaml') ? YAML.parse(body) : JSON.parse(body)) as KubeObject;
+      } catch {
+        throw new KubeError(400, 'BadRequest', 'the request body could not be decoded');
+      }
+    };
+    if (!name) {
+      if (method === 'GET') return { code: 200, body: this.listBody(res, ns, url) };
+      if (method === 'POST') {
+        const obj = parse();
+        return { code: 201, body: store.create(res, { ...obj, metadata: { ...obj.metadata, ...(ns ? { namespace: ns } : {}) } }, url.searchParams.get('fieldManager') ?? 'kubectl') };
+      }
+      throw new KubeError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
+    }
+    switch (method) {
+      case 'GET': return { code: 200, body: store.get(res, ns, name) };
+      case 'PUT': {
+        const obj = parse();
+        return { code: 200, body: store.replace(res, { ...obj, metadata: { ...obj.metadata, name, ...(ns ? { namespace: ns } : {}) } }, sub === 'status') };
+      }
+      case 'PATCH': {
+        if (contentType.startsWith('application/apply-patch')) {
+          if (sub === 'status') throw new KubeError(415, 'UnsupportedMediaType', 'apply to status is not supported by the sandbox');
+          const r = store.apply(res, ns, name, parse(), url.searchParams.get('fieldManager') ?? '', url.searchParams.get('force') === 'true');
+          return { code: r.created ? 201 : 200, body: r.object };
+        }
+        if (contentType.startsWith('application/merge-patch+json') || contentType.startsWith('application/strategic-merge-patch+json')) {
+          return { code: 200, body: store.mergePatch(res, ns, name, parse(), sub === 'status') };
+        }
+        throw new KubeError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/apply-patch+yaml, application/merge-patch+json, application/strategic-merge-patch+json`);
+      }
+      case 'DELETE': return { code: 200, body: store.delete(res, ns, name) };
+      default: throw new KubeError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    }
+  }
+
+  private listBody(res: ApiResource, ns: string | undefined, url: URL): unknown {
+    let items = this.options.store.list(res, ns, url.searchParams.get('labelSelector'));
+    const limit = Number(url.searchParams.get('limit') ?? 0);
+    const start = Number(url.searchParams.get('continue') ? Buffer.from(url.searchParams.get('continue')!, 'base64url').toString() : 0);
+    let next: string | undefined;
+    if (limit > 0) {
+      if (start + limit < items.length) next = Buffer.from(String(start + limit)).toString('base64url');
+      items = items.slice(start, start + limit);
+    }
+    return { apiVersion: groupVersion(res), kind: `${res.kind}List`, metadata: { resourceVersion: this.options.store.resourceVersion, ...(next ? { continue: next } : {}) }, items };
+  }
+}

@@ -1,0 +1,230 @@
+// One cluster's objects: create/get/list/replace/apply/patch/delete with resourceVersion,
+// generation, finalizers and the status subresource; CRDs add resources; listeners hear every
+// change (the sandbox's controllers watch through this in-process API).
+import { randomUUID } from 'node:crypto';
+import { BUILTIN, groupVersion, type ApiResource } from './resources.js';
+import { managedFieldsWire, serverSideApply, type ManagedFields } from './ssa.js';
+import { parseSelector } from './selectors.js';
+
+export type KubeObject = { apiVersion: string; kind: string; metadata: Record<string, any>; [k: string]: any };
+
+/** An error the API server answers with a Status body. */
+export class KubeError extends Error {
+  constructor(readonly code: number, readonly reason: string, message: string, readonly details: Record<string, unknown> = {}) {
+    super(message);
+  }
+}
+
+interface Entry { object: KubeObject; managed: ManagedFields[] }
+
+export class KubeStore {
+  private readonly objects = new Map<string, Entry>();
+  private readonly resources: ApiResource[] = [...BUILTIN];
+  private rv = 1;
+  private listeners = new Set<(kind: string, object: KubeObject, type: 'ADDED' | 'MODIFIED' | 'DELETED') => void>();
+
+  constructor() {
+    for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+      this.create(this.resource('v1', 'Namespace')!, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns }, status: { phase: 'Active' } });
+    }
+  }
+
+  apiResources(): readonly ApiResource[] {
+    return this.resources;
+  }
+
+  resource(apiVersion: string, kind: string): ApiResource | undefined {
+    return this.resources.find((r) => groupVersion(r) === apiVersion && r.kind === kind);
+  }
+
+  resourceByPlural(group: string, version: string, plural: string): ApiResource | undefined {
+    return this.resources.find((r) => r.group === group && r.version === version && r.plural === plural);
+  }
+
+  onChange(listener: (kind: string, object: KubeObject, type: 'ADDED' | 'MODIFIED' | 'DELETED') => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private key(res: ApiResource, ns: string | undefined, name: string): string {
+    return `${groupVersion(res)}|${res.plural}|${res.namespaced ? ns ?? 'default' : ''}|${name}`;
+  }
+
+  private emit(res: ApiResource, obj: KubeObject, type: 'ADDED' | 'MODIFIED' | 'DELETED'): void {
+    for (const l of [...this.listeners]) l(res.kind, obj, type);
+  }
+
+  private out(e: Entry): KubeObject {
+    const o = structuredClone(e.object);
+    o.metadata.managedFields = managedFieldsWire(e.managed, o.apiVersion);
+    return o;
+  }
+
+  private notFound(res: ApiResource, name: string): KubeError {
+    return new KubeError(404, 'NotFound', `${res.plural}${res.group ? `.${res.group}` : ''} "${name}" not found`, { name, group: res.group, kind: res.plural });
+  }
+
+  private checkNamespace(res: ApiResource, ns: string | undefined): void {
+    if (!res.namespaced) return;
+    if (!this.objects.has(this.key(this.resource('v1', 'Namespace')!, undefined, ns ?? 'default'))) {
+      throw new KubeError(404, 'NotFound', `namespaces "${ns}" not found`, { name: ns, kind: 'namespaces' });
+    }
+  }
+
+  private stamp(res: ApiResource, obj: KubeObject, prev?: KubeObject): KubeObject {
+    obj.apiVersion = groupVersion(res);
+    obj.kind = res.kind;
+    obj.metadata.uid = prev?.metadata.uid ?? randomUUID();
+    obj.metadata.creationTimestamp = prev?.metadata.creationTimestamp ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    obj.metadata.resourceVersion = String(++this.rv);
+    const specChanged = !prev || JSON.stringify(prev.spec) !== JSON.stringify(obj.spec);
+    obj.metadata.generation = (prev?.metadata.generation ?? 0) + (specChanged ? 1 : 0);
+    if (res.namespaced) obj.metadata.namespace ??= 'default';
+    else delete obj.metadata.namespace;
+    return obj;
+  }
+
+  get(res: ApiResource, ns: string | undefined, name: string): KubeObject {
+    const e = this.objects.get(this.key(res, ns, name));
+    if (!e) throw this.notFound(res, name);
+    return this.out(e);
+  }
+
+  tryGet(res: ApiResource, ns: string | undefined, name: string): KubeObject | undefined {
+    const e = this.objects.get(this.key(res, ns, name));
+    return e ? this.out(e) : undefined;
+  }
+
+  list(res: ApiResource, ns?: string, labelSelector?: string | null): KubeObject[] {
+    const sel = parseSelector(labelSelector);
+    const prefix = `${groupVersion(res)}|${res.plural}|`;
+    return [...this.objects.entries()].filter(([k, e]) => k.startsWith(prefix) && (!ns || !res.namespaced || e.object.metadata.namespace === ns) && sel(e.object.metadata.labels))
+      .sort(([a], [b]) => a.localeCompare(b)).map(([, e]) => this.out(e));
+  }
+
+  get resourceVersion(): string {
+    return String(this.rv);
+  }
+
+  create(res: ApiResource, obj: KubeObject, manager = 'unknown'): KubeObject {
+    const name = obj.metadata?.name;
+    if (!name) throw new KubeError(422, 'Invalid', `${res.kind} is invalid: metadata.name: Required value`);
+    this.checkNamespace(res, obj.metadata.namespace);
+    const k = this.key(res, obj.metadata.namespace, name);
+    if (this.objects.has(k)) throw new KubeError(409, 'AlreadyExists', `${res.plural} "${name}" already exists`, { name, kind: res.plural });
+    const o = this.stamp(res, structuredClone(obj));
+    this.objects.set(k, { object: o, managed: [{ manager, operation: 'Update', paths: new Set(), time: new Date().toISOString() }] });
+    this.afterWrite(res, o, 'ADDED');
+    return this.get(res, o.metadata.namespace, name);
+  }
+
+  /** PUT: optimistic concurrency on metadata.resourceVersion. */
+  replace(res: ApiResource, obj: KubeObject, statusOnly = false): KubeObject {
+    const k = this.key(res, obj.metadata.namespace, obj.metadata.name);
+    const e = this.objects.get(k);
+    if (!e) throw this.notFound(res, obj.metadata.name);
+    if (obj.metadata.resourceVersion && obj.metadata.resourceVersion !== e.object.metadata.resourceVersion) {
+      throw new KubeError(409, 'Conflict', `Operation cannot be fulfilled on ${res.plural} "${obj.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`, { name: obj.metadata.name, kind: res.plural });
+    }
+    return this.write(res, e, statusOnly ? { ...e.object, status: obj.status } : { ...structuredClone(obj), ...(res.status ? { status: e.object.status } : {}) });
+  }
+
+  private write(res: ApiResource, e: Entry, next: KubeObject): KubeObject {
+    const o = this.stamp(res, structuredClone(next), e.object);
+    e.object = o;
+    if (o.metadata.deletionTimestamp && (o.metadata.finalizers ?? []).length === 0) {
+      this.objects.delete(this.key(res, o.metadata.namespace, o.metadata.name));
+      this.afterWrite(res, o, 'DELETED');
+      return this.out(e);
+    }
+    this.afterWrite(res, o, 'MODIFIED');
+    return this.out(e);
+  }
+
+  /** Server-side apply (application/apply-patch+yaml). */
+  apply(res: ApiResource, ns: string | undefined, name: string, config: KubeObject, manager: string, force: boolean): { object: KubeObject; created: boolean } {
+    if (!manager) throw new KubeError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+    if (config.metadata?.name && config.metadata.name !== name) throw new KubeError(400, 'BadRequest', 'the name of the object does not match the name on the URL');
+    const k = this.key(res, ns, name);
+    const e = this.objects.get(k);
+    const result = serverSideApply(e?.object, e?.managed ?? [], { ...config, metadata: { ...config.metadata, name, ...(res.namespaced ? { namespace: ns } : {}) } }, manager, force);
+    if ('conflicts' in result) {
+      const causes = result.conflicts.map((c) => ({ type: 'FieldManagerConflict', message: `conflict with "${c.manager}"`, field: c.field.replace(/\//g, '.') }));
+      throw new KubeError(409, 'Conflict', `Apply failed with ${causes.length} conflict(s): ${causes.map((c) => `${c.message}: ${c.field}`).join('; ')}`, { name, kind: res.plural, causes });
+    }
+    if (res.status && e) result.object.status = e.object.status;
+    if (!e) {
+      this.checkNamespace(res, ns);
+      const o = this.stamp(res, result.object);
+      this.objects.set(k, { object: o, managed: result.managed });
+      this.afterWrite(res, o, 'ADDED');
+      return { object: this.get(res, ns, name), created: true };
+    }
+    e.managed = result.managed;
+    if (JSON.stringify(result.object) === JSON.stringify(e.object)) return { object: this.out(e), created: false };
+    return { object: this.write(res, e, result.object), created: false };
+  }
+
+  /** JSON merge patch (application/merge-patch+json), on the object or its status. */
+  mergePatch(res: ApiResource, ns: string | undefined, name: string, patch: any, statusOnly = false): KubeObject {
+    const e = this.objects.get(this.key(res, ns, name));
+    if (!e) throw this.notFound(res, name);
+    const merge = (a: any, b: any): any => {
+      if (b === null || typeof b !== 'object' || Array.isArray(b)) return b;
+      const out = a && typeof a === 'object' && !Array.isArray(a) ? { ...a } : {};
+      for (const [k, v] of Object.entries(b)) if (v === null) delete out[k]; else out[k] = merge(out[k], v);
+      return out;
+    };
+    const next = merge(e.object, statusOnly ? { status: patch.status } : patch);
+    if (res.status && !statusOnly) next.status = e.object.status;
+    return this.write(res, e, next);
+  }
+
+  delete(res: ApiResource, ns: string | undefined, name: string): KubeObject {
+    const k = this.key(res, ns, name);
+    const e = this.objects.get(k);
+    if (!e) throw this.notFound(res, name);
+    if ((e.object.metadata.finalizers ?? []).length > 0) {
+      if (!e.object.metadata.deletionTimestamp) return this.write(res, e, { ...e.object, metadata: { ...e.object.metadata, deletionTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z') } });
+      return this.out(e);
+    }
+    this.objects.delete(k);
+    this.afterWrite(res, e.object, 'DELETED');
+    return this.out(e);
+  }
+
+  private afterWrite(res: ApiResource, o: KubeObject, type: 'ADDED' | 'MODIFIED' | 'DELETED'): void {
+    if (res.kind === 'CustomResourceDefinition') this.syncCrd(o, type);
+    this.emit(res, o, type);
+  }
+
+  /** A CRD adds its resource (served versions) and becomes Established. */
+  private syncCrd(crd: KubeObject, type: string): void {
+    const spec = crd.spec ?? {};
+    for (const v of spec.versions ?? []) {
+      const existing = this.resources.findIndex((r) => r.group === spec.group && r.version === v.name && r.plural === spec.names?.plural);
+      if (existing >= 0) this.resources.splice(existing, 1);
+      if (type !== 'DELETED' && v.served !== false) {
+        this.resources.push({ group: spec.group, version: v.name, kind: spec.names.kind, plural: spec.names.plural, namespaced: spec.scope === 'Namespaced', status: Boolean(v.subresources?.status) });
+      }
+    }
+    if (type !== 'DELETED' && !(crd.status?.conditions ?? []).some((c: any) => c.type === 'Established')) {
+      const e = this.objects.get(this.key(this.resource('apiextensions.k8s.io/v1', 'CustomResourceDefinition')!, undefined, crd.metadata.name));
+      if (e) e.object.status = { conditions: [{ type: 'NamesAccepted', status: 'True' }, { type: 'Established', status: 'True' }], acceptedNames: spec.names };
+    }
+  }
+
+  /** Record an Event about an object (repeats of the same reason bump the count). */
+  recordEvent(involved: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
+    const res = this.resource('v1', 'Event')!;
+    const ns = involved.metadata.namespace ?? 'default';
+    const name = `${involved.metadata.name}.${reason.toLowerCase()}`;
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const prior = this.tryGet(res, ns, name);
+    const event = { apiVersion: 'v1', kind: 'Event', metadata: { name, namespace: ns },
+      involvedObject: { apiVersion: involved.apiVersion, kind: involved.kind, name: involved.metadata.name, namespace: ns, uid: involved.metadata.uid },
+      type, reason, message, count: (prior?.count ?? 0) + 1, firstTimestamp: prior?.firstTimestamp ?? now, lastTimestamp: now, source: { component: 'sandbox' } };
+    if (prior) this.replace(res, { ...event, metadata: { ...event.metadata } });
+    else this.create(res, event);
+  }
+}
