@@ -9,7 +9,7 @@ import type { EksService } from './aws/services/eks/index.js';
 import { SandboxCa } from './ca.js';
 import { KubeBackend } from './kube-backend.js';
 import { startLoadBalancerController, type RunningController } from './controllers/load-balancer-controller.js';
-import { lbcStoreAdapter } from './controllers/lbc-store-adapter.js';
+import { lbcStoreOf } from './controllers/lbc/store-adapter.js';
 
 export interface SandboxOptions {
   /** AWS endpoint port; 0 = ephemeral. */
@@ -60,7 +60,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   kube.onCluster = (cluster, meta) => {
     const eksState = eks.state(meta.region);
     controllers.push(startLoadBalancerController({
-      store: lbcStoreAdapter(cluster.store), elbv2, region: meta.region, clusterName: cluster.name,
+      store: lbcStoreOf(cluster.store), elbv2, region: meta.region, clusterName: cluster.name,
       vpcId: () => eksState.clusters.get(cluster.name)?.vpcConfig.vpcId, subnets: ec2SubnetSource(aws),
     }));
   };
