@@ -1,21 +1,96 @@
-// Access to the platform's Kubernetes cluster. Implemented by the kube layer (EKS token auth,
-// endpoint and CA from DescribeCluster); kinds receive it through KindContext and build clients
-// lazily, because the cluster may not exist yet when a reconcile starts.
-import type { KubernetesObjectApi } from '@kubernetes/client-node';
+// Access to the platform's Kubernetes cluster the way EKS requires: endpoint and CA from
+// DescribeCluster, a bearer token made from a presigned STS request for that cluster, refreshed
+// before it expires (and once more on a 401). No kubeconfig file is needed.
+import { DescribeClusterCommand } from '@aws-sdk/client-eks';
+import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import type { AwsClients } from './aws.js';
+import { recordApiCall } from './api-calls.js';
+import { eksToken, type EksToken } from './eks-token.js';
+import { ErrorCodes, PlatformdError } from '../errors.js';
 
 export interface KubeAccess {
   /** A generic object client for the cluster; throws PLATFORMD_KUBE_AUTH when unreachable. */
   objects(): Promise<KubernetesObjectApi>;
   /** Whether the cluster can be reached at all (it exists and is ACTIVE). */
   available(): Promise<boolean>;
+  /** Drop the cached token (after a 401) so the next objects() signs a fresh one. */
+  invalidate?(): void;
 }
 
 /** A KubeAccess for runs that never reach a cluster (network-only plans). */
 export const noKube: KubeAccess = {
   async objects() {
-    throw new Error('no Kubernetes cluster is configured for this run');
+    throw new PlatformdError(ErrorCodes.KUBE_AUTH, 'no Kubernetes cluster is configured for this run');
   },
   async available() {
     return false;
   },
 };
+
+/** Refresh this long before the token's own expiry. */
+const REFRESH_MARGIN_MS = 60_000;
+
+/** Count every call of the generic client for metrics and benchmarks. */
+function counted(api: KubernetesObjectApi): KubernetesObjectApi {
+  return new Proxy(api, {
+    get(target, prop, receiver) {
+      const v = Reflect.get(target, prop, receiver);
+      if (typeof v !== 'function' || !['create', 'read', 'list', 'patch', 'replace', 'delete'].includes(String(prop))) return v;
+      return async (...args: any[]) => {
+        const kind = prop === 'list' ? args[1] : args[0]?.kind;
+        const started = performance.now();
+        try {
+          const out = await v.apply(target, args);
+          recordApiCall({ service: 'kubernetes', operation: `${String(prop)} ${kind}`, outcome: 'success', durationMs: performance.now() - started });
+          return out;
+        } catch (err) {
+          recordApiCall({ service: 'kubernetes', operation: `${String(prop)} ${kind}`, outcome: (err as { code?: number }).code === 429 ? 'throttled' : 'error', durationMs: performance.now() - started });
+          throw err;
+        }
+      };
+    },
+  });
+}
+
+/** Cluster access for an EKS cluster platformd manages (or merely knows by name). */
+export function eksKubeAccess(aws: AwsClients, clusterName: string): KubeAccess {
+  let cluster: { endpoint: string; caData: string } | undefined;
+  let token: EksToken | undefined;
+  let api: KubernetesObjectApi | undefined;
+  const describe = async () => {
+    const c = (await aws.eks.send(new DescribeClusterCommand({ name: clusterName }))).cluster;
+    return c?.status === 'ACTIVE' || c?.status === 'UPDATING' ? c : undefined;
+  };
+  return {
+    async available() {
+      try {
+        return Boolean((await describe())?.endpoint);
+      } catch {
+        return false;
+      }
+    },
+    invalidate() {
+      token = undefined;
+      api = undefined;
+    },
+    async objects() {
+      if (!cluster) {
+        const c = await describe().catch(() => undefined);
+        if (!c?.endpoint || !c.certificateAuthority?.data) throw new PlatformdError(ErrorCodes.KUBE_AUTH, `EKS cluster ${clusterName} is not reachable yet (no ACTIVE endpoint)`);
+        cluster = { endpoint: c.endpoint, caData: c.certificateAuthority.data };
+      }
+      if (!api || !token || Date.now() > token.expiresAt - REFRESH_MARGIN_MS) {
+        token = await eksToken(aws.sts, clusterName);
+        const kc = new KubeConfig();
+        kc.loadFromOptions({
+          clusters: [{ name: clusterName, server: cluster.endpoint, caData: cluster.caData, skipTLSVerify: false }],
+          users: [{ name: 'platformd', token: token.token }],
+          contexts: [{ name: clusterName, cluster: clusterName, user: 'platformd' }],
+          currentContext: clusterName,
+        });
+        api = counted(KubernetesObjectApi.makeApiClient(kc));
+      }
+      return api;
+    },
+  };
+}

@@ -7,6 +7,7 @@ import type { PlatformSpec } from '../spec/types.js';
 import { networkLayer } from './network.js';
 import { iamLayer } from './iam.js';
 import { eksLayer } from './eks.js';
+import { kubeLayer } from './kube.js';
 
 export interface BuildContext {
   /** Directory holding the .proto files (protos/ at the repository root by default). */
@@ -23,4 +24,5 @@ export const layerBuilders: LayerBuilder[] = [
   networkLayer,
   iamLayer,
   eksLayer,
+  kubeLayer,
 ];

@@ -14,6 +14,8 @@ import { accessEntryKind } from './eks/access-entry.js';
 import { addonKind } from './eks/addon.js';
 import { nodegroupKind } from './eks/nodegroup.js';
 import { albReadback } from './edge/alb-readback.js';
+import { crdReady, deploymentReady, kubeObjectKind } from './kube/object-kind.js';
+import { webhookCertificateKind } from './kube/webhook-certificate.js';
 
 // network (registration order is creation order; deletions run in reverse)
 registerKind('network', vpcKind);
@@ -31,7 +33,21 @@ registerKind('eks', clusterKind);
 registerKind('eks', accessEntryKind);
 registerKind('eks', addonKind);
 registerKind('eks', nodegroupKind);
-// kube
+// kube (CRDs before everything that may use them; workloads after their RBAC and accounts)
+registerKind('kube', kubeObjectKind({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', namespaced: false, readiness: crdReady }));
+registerKind('kube', kubeObjectKind({ apiVersion: 'v1', kind: 'Namespace', namespaced: false }));
+registerKind('kube', kubeObjectKind({ apiVersion: 'v1', kind: 'ServiceAccount', namespaced: true }));
+registerKind('kube', kubeObjectKind({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', namespaced: false }));
+registerKind('kube', kubeObjectKind({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', namespaced: false }));
+registerKind('kube', kubeObjectKind({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', namespaced: true }));
+registerKind('kube', kubeObjectKind({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', namespaced: true }));
+registerKind('kube', webhookCertificateKind);
+registerKind('kube', kubeObjectKind({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', namespaced: false }));
+registerKind('kube', kubeObjectKind({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', namespaced: false }));
+registerKind('kube', kubeObjectKind({ apiVersion: 'apps/v1', kind: 'Deployment', namespaced: true, readiness: deploymentReady }));
+registerKind('kube', kubeObjectKind({ apiVersion: 'v1', kind: 'Service', namespaced: true }));
+registerKind('kube', kubeObjectKind({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', namespaced: false }));
+registerKind('kube', kubeObjectKind({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', namespaced: true }));
 // edge
 registerKind('edge', albReadback);
 

@@ -1,0 +1,73 @@
+// The kube layer: namespaces, each service's ServiceAccount, Deployment and Service, and the AWS
+// Load Balancer Controller (unless the cluster already runs one). Everything depends on the
+// cluster and its node groups being ready.
+import { ref, type Desired } from '../resources/kind.js';
+import { kubeId } from '../resources/kube/object-kind.js';
+import { albIngressClass, lbcCrds, lbcDeployment, lbcRbac, lbcServiceAccount, lbcWebhook, LBC_NS, LBC_TLS_SECRET, LBC_WEBHOOK_SERVICE } from '../resources/kube/lbc-manifests.js';
+import type { PlatformSpec, ServiceSpec } from '../spec/types.js';
+import { DEFAULT_LBC_VERSION } from '../spec/defaults.js';
+import { CLUSTER, nodegroupId } from './eks.js';
+import { irsaRoleId, LBC_ROLE } from './iam.js';
+import type { LayerBuilder } from './layers.js';
+
+type M = Record<string, any>;
+const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+export const WEBHOOK_CERT_ID = 'kube/webhook-certificate/aws-load-balancer-controller';
+
+function node(manifest: M, dependsOn: string[]): Desired {
+  return { id: kubeId(manifest.kind, manifest.metadata.namespace, manifest.metadata.name), kind: `kube/${manifest.kind}`, properties: manifest, dependsOn };
+}
+
+/** The workload of one service: gRPC probes when it serves grpc.health.v1. */
+export function serviceManifests(s: ServiceSpec): M[] {
+  const ns = s.namespace ?? 'default';
+  const labels = { 'app.kubernetes.io/name': s.name };
+  const probe = s.healthService ? { grpc: { port: s.port } } : undefined;
+  const out: M[] = [];
+  if (s.serviceAccount) {
+    out.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: s.serviceAccount.name, namespace: ns, annotations: { 'eks.amazonaws.com/role-arn': ref(irsaRoleId(s.name), 'arn') } } });
+  }
+  out.push({
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: s.name, namespace: ns, labels },
+    spec: { replicas: s.replicas ?? 2, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: {
+      ...(s.serviceAccount ? { serviceAccountName: s.serviceAccount.name } : {}),
+      containers: [{
+        name: s.name, image: s.image, ports: [{ name: 'grpc', containerPort: s.port, protocol: 'TCP' }],
+        ...(Object.keys(s.env ?? {}).length ? { env: Object.entries(s.env!).map(([name, value]) => ({ name, value })) } : {}),
+        ...(s.resources ? { resources: s.resources } : {}),
+        ...(probe ? { readinessProbe: { ...probe, periodSeconds: 5 }, livenessProbe: { ...probe, periodSeconds: 10, failureThreshold: 3 } } : {}),
+      }],
+    } } },
+  });
+  out.push({ apiVersion: 'v1', kind: 'Service', metadata: { name: s.name, namespace: ns, labels },
+    spec: { type: 'ClusterIP', selector: labels, ports: [{ name: 'grpc', port: s.port, targetPort: 'grpc', protocol: 'TCP', appProtocol: 'kubernetes.io/h2c' }] } });
+  return out;
+}
+
+export function buildKube(spec: PlatformSpec): Desired[] {
+  const c = spec.cluster;
+  if (!c) return [];
+  const base = [CLUSTER, ...c.nodeGroups.map((ng) => nodegroupId(ng.name))];
+  const nodes: Desired[] = [];
+  const namespaces = [...new Set((spec.services ?? []).map((s) => s.namespace ?? 'default'))].filter((ns) => !SYSTEM_NAMESPACES.includes(ns));
+  for (const ns of namespaces) nodes.push(node({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, base));
+  for (const s of spec.services ?? []) {
+    const ns = s.namespace ?? 'default';
+    const nsDep = SYSTEM_NAMESPACES.includes(ns) ? [] : [kubeId('Namespace', undefined, ns)];
+    for (const m of serviceManifests(s)) nodes.push(node(m, [...base, ...nsDep, ...(m.kind === 'Deployment' && s.serviceAccount ? [kubeId('ServiceAccount', ns, s.serviceAccount.name)] : [])]));
+  }
+  const lbc = spec.loadBalancerController;
+  if (lbc?.install !== false && (spec.services?.length ?? 0) > 0) {
+    const crds = lbcCrds().map((m) => node(m, base));
+    const sa = node(lbcServiceAccount(ref(LBC_ROLE, 'arn')), base);
+    const rbac = lbcRbac().map((m) => node(m, base));
+    const cert: Desired = { id: WEBHOOK_CERT_ID, kind: 'kube/webhook-certificate', dependsOn: base, properties: { namespace: LBC_NS, secretName: LBC_TLS_SECRET, serviceName: LBC_WEBHOOK_SERVICE } };
+    const webhook = lbcWebhook(ref(WEBHOOK_CERT_ID, 'caBundle')).map((m) => node(m, base));
+    const deployment = node(lbcDeployment({ version: lbc?.version ?? DEFAULT_LBC_VERSION, replicas: lbc?.replicas ?? 2, clusterName: c.name, region: spec.region,
+      vpcId: ref(CLUSTER, 'vpcId') }), [...base, ...[...crds, sa, ...rbac, cert, ...webhook].map((d) => d.id)]);
+    nodes.push(...crds, sa, ...rbac, cert, ...webhook, deployment, node(albIngressClass(), base));
+  }
+  return nodes;
+}
+
+export const kubeLayer: LayerBuilder = { layer: 'kube', build: (spec) => buildKube(spec) };

@@ -1,0 +1,137 @@
+// One resource kind per Kubernetes kind, all alike: desired = the full manifest; applied with
+// server-side apply under field manager `platformd` and labelled as ours; read back with one list
+// per kind across namespaces by our label selector; only objects with our labels are ever
+// deleted (pruned when the spec no longer names them).
+import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { ANNOTATION_ID, MANAGER, ownershipLabels, ownershipSelector } from '../ownership.js';
+import type { DiffResult, FieldChange, KindContext, Observed, Readiness, ResourceKind } from '../kind.js';
+
+type Manifest = KubernetesObject & Record<string, any>;
+
+export interface KubeKindOptions {
+  apiVersion: string;
+  kind: string;
+  namespaced: boolean;
+  readiness?: (live: Manifest) => Readiness;
+  readyTimeoutMs?: number;
+}
+
+/** The logical id of a Kubernetes object. */
+export function kubeId(kind: string, namespace: string | undefined, name: string): string {
+  return namespace ? `kube/${kind}/${namespace}/${name}` : `kube/${kind}/${name}`;
+}
+
+/** The manifest as we apply it: our labels and the logical-id annotation added. */
+export function owned(manifest: Manifest, platform: string, id: string): Manifest {
+  return {
+    ...manifest,
+    metadata: {
+      ...manifest.metadata,
+      labels: { ...manifest.metadata?.labels, ...ownershipLabels(platform) },
+      annotations: { ...manifest.metadata?.annotations, [ANNOTATION_ID]: id },
+    },
+  };
+}
+
+function leaves(v: unknown, path: string[], out: [string[], unknown][]): void {
+  if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0) {
+    for (const [k, x] of Object.entries(v)) leaves(x, [...path, k], out);
+  } else {
+    out.push([path, v]);
+  }
+}
+
+/** JSON with object keys sorted: the API server does not keep our key order. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
+}
+
+/** Pure: the fields we set whose live value differs (fields others set are not ours to judge). */
+export function diffManifest(desired: Manifest, live: Manifest): DiffResult {
+  const want: [string[], unknown][] = [];
+  const { apiVersion: _a, kind: _k, ...rest } = desired;
+  leaves(rest, [], want);
+  const fields: FieldChange[] = [];
+  for (const [path, value] of want) {
+    let have: any = live;
+    for (const seg of path) have = have?.[seg];
+    if (canonical(have) !== canonical(value)) fields.push({ path: path.join('.'), old: have ?? null, new: value });
+  }
+  return { fields, replaces: [] };
+}
+
+export function kubeObjectKind(o: KubeKindOptions): ResourceKind<Manifest, Manifest> {
+  const kindName = `kube/${o.kind}`;
+  const toObserved = (platform: string, live: Manifest): Observed<Manifest> => ({
+    id: live.metadata?.annotations?.[ANNOTATION_ID] ?? kubeId(o.kind, live.metadata?.namespace, live.metadata!.name!),
+    kind: kindName, physicalId: `${live.metadata?.namespace ? `${live.metadata.namespace}/` : ''}${live.metadata!.name}`,
+    owned: live.metadata?.labels?.['platformd.dev/platform'] === platform, state: live,
+    status: live.metadata?.deletionTimestamp ? 'Terminating' : 'present',
+    outputs: { name: live.metadata!.name, namespace: live.metadata?.namespace, uid: live.metadata?.uid, ...(o.kind === 'Ingress' ? { hostname: live.status?.loadBalancer?.ingress?.[0]?.hostname } : {}) },
+  });
+  const apply = async (ctx: KindContext, id: string, manifest: Manifest): Promise<Observed<Manifest>> => {
+    const api = await ctx.kube.objects();
+    try {
+      const live = await api.patch(owned(manifest, ctx.platform, id), undefined, undefined, MANAGER, true, PatchStrategy.ServerSideApply);
+      return toObserved(ctx.platform, live as Manifest);
+    } catch (err) {
+      if ((err as { code?: number }).code === 401) ctx.kube.invalidate?.();
+      throw Object.assign(err as object, { retryable: [401, 409, 429, 500, 503].includes((err as { code?: number }).code ?? 0) });
+    }
+  };
+  return {
+    kind: kindName,
+    readyTimeoutMs: o.readyTimeoutMs ?? 10 * 60_000,
+    observeAfter: ['eks/cluster'],
+    async observeAll(ctx) {
+      if (!(await ctx.kube.available())) return [];
+      const api = await ctx.kube.objects();
+      const out: Observed<Manifest>[] = [];
+      let token: string | undefined;
+      do {
+        // One paged list per kind across all namespaces, by our label selector.
+        const page = await api.list(o.apiVersion, o.kind, undefined, undefined, undefined, undefined, undefined, ownershipSelector(ctx.platform), 500, token);
+        for (const item of page.items) out.push(toObserved(ctx.platform, { apiVersion: o.apiVersion, kind: o.kind, ...item } as Manifest));
+        token = page.metadata?._continue ?? (page.metadata as { continue?: string } | undefined)?.continue;
+      } while (token);
+      return out;
+    },
+    diff(desired, observed) {
+      return diffManifest(desired, observed.state);
+    },
+    create: (ctx, desired) => apply(ctx, desired.id, desired.properties),
+    update: (ctx, desired) => apply(ctx, desired.id, desired.properties),
+    async delete(ctx, observed) {
+      if (!observed.owned) return; // never touch what is not ours
+      const api = await ctx.kube.objects();
+      try {
+        await api.delete({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: observed.state.metadata!.name, namespace: observed.state.metadata?.namespace } });
+      } catch (err) {
+        if ((err as { code?: number }).code !== 404) throw err;
+      }
+    },
+    async refresh(ctx, observed) {
+      const api = await ctx.kube.objects();
+      try {
+        const live = await api.read({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: observed.state.metadata!.name!, namespace: observed.state.metadata?.namespace } });
+        return toObserved(ctx.platform, live as Manifest);
+      } catch (err) {
+        if ((err as { code?: number }).code === 404) return undefined;
+        throw err;
+      }
+    },
+    ready: (observed) => (o.readiness ? o.readiness(observed.state) : true),
+  };
+}
+
+/** A Deployment is ready when the controller has seen this generation and all replicas are available. */
+export function deploymentReady(live: Manifest): Readiness {
+  const want = live.spec?.replicas ?? 1;
+  const have = live.status?.availableReplicas ?? 0;
+  if ((live.status?.observedGeneration ?? 0) < (live.metadata?.generation ?? 0)) return { waiting: 'Deployment rollout not observed yet' };
+  return have >= want ? true : { waiting: `${have}/${want} replicas available` };
+}
+
+export function crdReady(live: Manifest): Readiness {
+  return (live.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Established' && c.status === 'True') ? true : { waiting: 'CRD not established' };
+}
