@@ -10,6 +10,9 @@ import { SandboxCa } from './ca.js';
 import { KubeBackend } from './kube-backend.js';
 import { startLoadBalancerController, type RunningController } from './controllers/load-balancer-controller.js';
 import { lbcStoreOf } from './controllers/lbc/store-adapter.js';
+import { Route53Service } from './aws/services/route53/index.js';
+import { AcmService } from './aws/services/acm/index.js';
+import { canonicalName } from './aws/services/route53/state.js';
 
 export interface SandboxOptions {
   /** AWS endpoint port; 0 = ephemeral. */
@@ -24,6 +27,8 @@ export interface Sandbox {
   endpoint: string;
   ca: SandboxCa;
   kube: KubeBackend;
+  route53: Route53Service;
+  acm: AcmService;
   /** Environment that points the unmodified CLI/SDK at this sandbox. */
   env(): Record<string, string>;
   close(): Promise<void>;
@@ -44,7 +49,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const aws = new AwsEmulator({ clock });
   const ca = await SandboxCa.create();
   registerServices(aws);
-  const elbv2 = connectElbv2(aws);
+  const route53 = new Route53Service(clock);
+  const acm = new AcmService({ clock, ca });
+  acm.hooks.cnameExists = (name, value) => {
+    const zone = route53.state.zoneFor(name);
+    return Boolean(zone?.records.some((r) => r.type === 'CNAME' && r.name === canonicalName(name) && (r.values ?? []).some((v) => canonicalName(v) === canonicalName(value))));
+  };
+  aws.register(route53).register(acm);
+  const elbv2 = connectElbv2(aws, (arn) => acm.status(arn));
   const kube = new KubeBackend(ca, sandboxSecretOf);
   const controllers: RunningController[] = [];
   const eks = aws.service<EksService>('eks');
@@ -71,6 +83,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     endpoint,
     ca,
     kube,
+    route53,
+    acm,
     env: () => ({
       AWS_ENDPOINT_URL: endpoint,
       AWS_REGION: 'ap-northeast-1',
