@@ -10,7 +10,8 @@ import { findProtoService, grpcRoutePath } from '../spec/protos.js';
 import type { PlatformSpec, ServiceSpec } from '../spec/types.js';
 import type { BuildContext, LayerBuilder } from './layers.js';
 
-export const CERTIFICATE_ID = 'edge/certificate';
+// The validated certificate: listeners may only use an ISSUED one.
+export const CERTIFICATE_ID = 'edge/certificate-validation';
 /** The load balancer controller's Deployment, as the kube layer names it. */
 export const LBC_DEPLOYMENT_ID = 'kube/Deployment/kube-system/aws-load-balancer-controller';
 

@@ -8,6 +8,8 @@ import { networkLayer } from './network.js';
 import { iamLayer } from './iam.js';
 import { eksLayer } from './eks.js';
 import { kubeLayer } from './kube.js';
+import { ingressLayer, albReadbackLayer } from './ingress.js';
+import { edgeLayer } from './edge.js';
 
 export interface BuildContext {
   /** Directory holding the .proto files (protos/ at the repository root by default). */
@@ -25,4 +27,7 @@ export const layerBuilders: LayerBuilder[] = [
   iamLayer,
   eksLayer,
   kubeLayer,
+  ingressLayer,
+  edgeLayer,
+  albReadbackLayer,
 ];

@@ -14,6 +14,9 @@ import { accessEntryKind } from './eks/access-entry.js';
 import { addonKind } from './eks/addon.js';
 import { nodegroupKind } from './eks/nodegroup.js';
 import { albReadback } from './edge/alb-readback.js';
+import { hostedZoneKind } from './edge/hosted-zone.js';
+import { certificateKind, certificateValidationKind } from './edge/certificate.js';
+import { recordsKind } from './edge/records.js';
 import { crdReady, deploymentReady, kubeObjectKind } from './kube/object-kind.js';
 import { webhookCertificateKind } from './kube/webhook-certificate.js';
 
@@ -49,6 +52,10 @@ registerKind('kube', kubeObjectKind({ apiVersion: 'v1', kind: 'Service', namespa
 registerKind('kube', kubeObjectKind({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', namespaced: false }));
 registerKind('kube', kubeObjectKind({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', namespaced: true }));
 // edge
+registerKind('edge', hostedZoneKind);
+registerKind('edge', certificateKind);
+registerKind('edge', recordsKind);
+registerKind('edge', certificateValidationKind);
 registerKind('edge', albReadback);
 
 export { registerKind };

@@ -1,0 +1,120 @@
+// acm/certificate: the domain's certificate, requested with DNS validation and an idempotency
+// token derived from the platform and domain (a retried request returns the same certificate);
+// an issued certificate we own is reused. Ready once ACM has published the validation records.
+// acm/certificate-validation waits for ISSUED (after the records exist), like Terraform's
+// aws_acm_certificate_validation.
+import { createHash } from 'node:crypto';
+import { DeleteCertificateCommand, DescribeCertificateCommand, ListTagsForCertificateCommand, paginateListCertificates, RequestCertificateCommand,
+  type CertificateDetail } from '@aws-sdk/client-acm';
+import { isNotFound } from '../../cloud/aws-errors.js';
+import { ownedId, ownershipTags } from '../ownership.js';
+import { isOutputRef, type Observed, type ResourceKind } from '../kind.js';
+
+export interface CertificateProps { domain: string; alternativeNames: string[] }
+interface CertState { domain: string; alternativeNames: string[] }
+
+function toObserved(c: CertificateDetail, id: string): Observed<CertState> {
+  const records = (c.DomainValidationOptions ?? []).filter((o) => o.ResourceRecord).map((o) => ({ name: o.ResourceRecord!.Name!, value: o.ResourceRecord!.Value! }));
+  const unique = [...new Map(records.map((r) => [r.name, { name: r.name, type: 'CNAME', ttl: 300, values: [r.value] }])).values()];
+  const want = (c.DomainValidationOptions ?? []).length;
+  return { id, kind: certificateKind.kind, physicalId: c.CertificateArn!, owned: true, status: c.Status,
+    state: { domain: c.DomainName!, alternativeNames: (c.SubjectAlternativeNames ?? []).filter((s) => s !== c.DomainName).sort() },
+    outputs: { arn: c.CertificateArn, status: c.Status, validationRecords: unique, recordsComplete: records.length === want && want > 0 } };
+}
+
+export const certificateKind: ResourceKind<CertificateProps, CertState> = {
+  kind: 'acm/certificate',
+  deletionCategory: 'certificate',
+  async observeAll(ctx) {
+    const acm = ctx.aws.acm;
+    const out: Observed<CertState>[] = [];
+    // ACM lists summaries only; tags (ownership) and details need a call per certificate.
+    for await (const page of paginateListCertificates({ client: acm }, { CertificateStatuses: ['PENDING_VALIDATION', 'ISSUED'] })) {
+      for (const s of page.CertificateSummaryList ?? []) {
+        const tags = (await acm.send(new ListTagsForCertificateCommand({ CertificateArn: s.CertificateArn }))).Tags;
+        const id = ownedId(tags, ctx.platform);
+        if (!id) continue;
+        out.push(toObserved((await acm.send(new DescribeCertificateCommand({ CertificateArn: s.CertificateArn }))).Certificate!, id));
+      }
+    }
+    return out;
+  },
+  diff(desired, observed) {
+    const fields = [];
+    if (desired.domain !== observed.state.domain) fields.push({ path: 'domain', old: observed.state.domain, new: desired.domain });
+    const sans = [...desired.alternativeNames].filter((s) => s !== desired.domain).sort();
+    if (JSON.stringify(sans) !== JSON.stringify(observed.state.alternativeNames)) fields.push({ path: 'alternativeNames', old: observed.state.alternativeNames, new: sans });
+    return { fields, replaces: fields.map((f) => f.path) };
+  },
+  async create(ctx, desired) {
+    const p = desired.properties;
+    const token = createHash('sha256').update(`${ctx.platform}|${p.domain}|${[...p.alternativeNames].sort().join(',')}`).digest('hex').slice(0, 32);
+    const arn = (await ctx.aws.acm.send(new RequestCertificateCommand({
+      DomainName: p.domain, SubjectAlternativeNames: [...new Set([p.domain, ...p.alternativeNames])], ValidationMethod: 'DNS', IdempotencyToken: token,
+      Tags: ownershipTags(ctx.platform, desired.id), KeyAlgorithm: 'EC_prime256v1',
+    }))).CertificateArn!;
+    return toObserved((await ctx.aws.acm.send(new DescribeCertificateCommand({ CertificateArn: arn }))).Certificate!, desired.id);
+  },
+  async update(_ctx, _desired, observed) {
+    return observed;
+  },
+  async delete(ctx, observed) {
+    try {
+      await ctx.aws.acm.send(new DeleteCertificateCommand({ CertificateArn: observed.physicalId }));
+    } catch (err) {
+      if (!isNotFound(err)) throw Object.assign(err as object, { retryable: (err as Error).name === 'ResourceInUseException' });
+    }
+  },
+  async refresh(ctx, observed) {
+    try {
+      return toObserved((await ctx.aws.acm.send(new DescribeCertificateCommand({ CertificateArn: observed.physicalId }))).Certificate!, observed.id);
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  },
+  ready(observed) {
+    if (observed.status === 'FAILED') return { failed: 'ACM could not issue the certificate' };
+    return observed.outputs.recordsComplete ? true : { waiting: 'ACM has not published the validation records yet' };
+  },
+};
+
+export interface CertificateValidationProps { arn: string }
+
+/** Waits until the certificate is ISSUED; its `arn` output is what listeners may use. */
+export const certificateValidationKind: ResourceKind<CertificateValidationProps, { arn: string }> = {
+  kind: 'acm/certificate-validation',
+  // Terraform waits up to 75 minutes for DNS validation.
+  readyTimeoutMs: 75 * 60_000,
+  observeAfter: ['acm/certificate'],
+  async observeAll(ctx, desired) {
+    // Observed through the certificates themselves (the arn is an output not resolved yet here).
+    const certs = await certificateKind.observeAll(ctx, []);
+    const out: Observed<{ arn: string }>[] = [];
+    for (const d of desired) {
+      const certId = isOutputRef(d.properties.arn) ? d.properties.arn.$ref : undefined;
+      const c = certs.find((x) => x.id === certId || x.physicalId === d.properties.arn);
+      if (c?.status === 'ISSUED') out.push({ id: d.id, kind: this.kind, physicalId: c.physicalId, owned: false, status: c.status, state: { arn: c.physicalId }, outputs: { arn: c.physicalId } });
+    }
+    return out;
+  },
+  diff(desired, observed) {
+    return desired.arn === observed.state.arn ? { fields: [], replaces: [] } : { fields: [{ path: 'arn', old: observed.state.arn, new: desired.arn }], replaces: [] };
+  },
+  async create(ctx, desired) {
+    const c = (await ctx.aws.acm.send(new DescribeCertificateCommand({ CertificateArn: desired.properties.arn }))).Certificate!;
+    return { id: desired.id, kind: this.kind, physicalId: c.CertificateArn!, owned: false, status: c.Status, state: { arn: c.CertificateArn! }, outputs: { arn: c.CertificateArn } };
+  },
+  update(ctx, desired) {
+    return this.create(ctx, desired);
+  },
+  async delete() {},
+  async refresh(ctx, observed) {
+    return this.create(ctx, { id: observed.id, kind: this.kind, properties: { arn: observed.state.arn }, dependsOn: [] });
+  },
+  ready(observed) {
+    if (observed.status === 'ISSUED') return true;
+    if (observed.status === 'FAILED' || observed.status === 'VALIDATION_TIMED_OUT') return { failed: `certificate ${observed.status}` };
+    return { waiting: 'waiting for DNS validation' };
+  },
+};

@@ -1,0 +1,109 @@
+// route53/records: a set of record sets in one zone, written as ONE atomic change batch (UPSERT
+// of exactly what differs) and waited for until INSYNC. Record sets have no tags: the zone is
+// ours, and only the names and types the spec produces are compared (others are left alone).
+import { ChangeResourceRecordSetsCommand, GetChangeCommand, ListResourceRecordSetsCommand, type ResourceRecordSet } from '@aws-sdk/client-route-53';
+import { isOutputRef, type KindContext, type Observed, type ResourceKind } from '../kind.js';
+import { hostedZoneKind } from './hosted-zone.js';
+import { sleep } from '../../apply/retry.js';
+
+export interface DesiredRecord {
+  name: string;
+  type: 'A' | 'AAAA' | 'CNAME' | 'TXT';
+  ttl?: number;
+  values?: string[];
+  alias?: { hostedZoneId: string; dnsName: string };
+}
+
+export interface RecordsProps {
+  zoneId: string;
+  records: DesiredRecord[];
+}
+interface RecordsState { zoneId: string; records: Record<string, DesiredRecord> }
+
+const dot = (n: string) => (n.endsWith('.') ? n : `${n}.`).toLowerCase();
+const key = (r: { name: string; type: string }) => `${dot(r.name)}|${r.type}`;
+
+/** Pure: canonical form of a record for comparison. */
+export function canonicalRecord(r: DesiredRecord): DesiredRecord {
+  return r.alias
+    ? { name: dot(r.name), type: r.type, alias: { hostedZoneId: r.alias.hostedZoneId.replace('/hostedzone/', ''), dnsName: dot(r.alias.dnsName) } }
+    : { name: dot(r.name), type: r.type, ttl: r.ttl ?? 300, values: [...(r.values ?? [])].sort() };
+}
+
+function fromWire(r: ResourceRecordSet): DesiredRecord {
+  return canonicalRecord(r.AliasTarget
+    ? { name: r.Name!.replace(/\\052/g, '*'), type: r.Type as DesiredRecord['type'], alias: { hostedZoneId: r.AliasTarget.HostedZoneId!, dnsName: r.AliasTarget.DNSName! } }
+    : { name: r.Name!.replace(/\\052/g, '*'), type: r.Type as DesiredRecord['type'], ttl: r.TTL, values: (r.ResourceRecords ?? []).map((x) => x.Value!) });
+}
+
+async function readZone(ctx: KindContext, zoneId: string): Promise<Record<string, DesiredRecord>> {
+  const out: Record<string, DesiredRecord> = {};
+  // One paged list per zone for all of its record sets.
+  let next: { name?: string; type?: string } = {};
+  do {
+    const page = await ctx.aws.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, StartRecordName: next.name, StartRecordType: next.type as never }));
+    for (const r of page.ResourceRecordSets ?? []) out[key({ name: r.Name!.replace(/\\052/g, '*'), type: r.Type! })] = fromWire(r);
+    next = page.IsTruncated ? { name: page.NextRecordName, type: page.NextRecordType } : {};
+  } while (next.name);
+  return out;
+}
+
+export const recordsKind: ResourceKind<RecordsProps, RecordsState> = {
+  kind: 'route53/records',
+  observeAfter: ['route53/hosted-zone'],
+  async observeAll(ctx, desired) {
+    if (desired.length === 0) return [];
+    const zones = await hostedZoneKind.observeAll(ctx, []);
+    const out: Observed<RecordsState>[] = [];
+    for (const d of desired) {
+      const zoneRef = d.properties.zoneId;
+      const zone = zones.find((z) => (isOutputRef(zoneRef) ? z.id === zoneRef.$ref : z.physicalId === zoneRef));
+      if (!zone) continue;
+      out.push({ id: d.id, kind: this.kind, physicalId: `${zone.physicalId}/${d.id}`, owned: false, status: 'INSYNC',
+        state: { zoneId: zone.physicalId, records: await readZone(ctx, zone.physicalId) }, outputs: {} });
+    }
+    return out;
+  },
+  diff(desired, observed) {
+    const fields = [];
+    for (const r of desired.records.map(canonicalRecord)) {
+      const have = observed.state.records[key(r)];
+      if (JSON.stringify(have) !== JSON.stringify(r)) fields.push({ path: `records[${r.name} ${r.type}]`, old: have ?? null, new: r });
+    }
+    return { fields, replaces: [] };
+  },
+  async create(ctx, desired) {
+    const live = await readZone(ctx, desired.properties.zoneId);
+    return this.update(ctx, desired, { id: desired.id, kind: this.kind, physicalId: `${desired.properties.zoneId}/${desired.id}`, owned: false, status: 'INSYNC',
+      state: { zoneId: desired.properties.zoneId, records: live }, outputs: {} }, { fields: [], replaces: [] });
+  },
+  async update(ctx, desired, observed) {
+    const zoneId = desired.properties.zoneId;
+    const wanted = desired.properties.records.map(canonicalRecord);
+    const changes = wanted.filter((r) => JSON.stringify(observed.state.records[key(r)]) !== JSON.stringify(r)).map((r) => ({
+      Action: 'UPSERT' as const,
+      ResourceRecordSet: r.alias
+        ? { Name: r.name, Type: r.type, AliasTarget: { HostedZoneId: r.alias.hostedZoneId, DNSName: r.alias.dnsName, EvaluateTargetHealth: false } }
+        : { Name: r.name, Type: r.type, TTL: r.ttl, ResourceRecords: (r.values ?? []).map((Value) => ({ Value })) },
+    }));
+    if (changes.length > 0) {
+      const info = (await ctx.aws.route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Comment: `platformd ${ctx.platform} ${desired.id}`, Changes: changes } }))).ChangeInfo!;
+      // Wait for INSYNC (all authoritative servers answer the new records), pacing GetChange.
+      let delay = 250;
+      for (let status = info.Status; status !== 'INSYNC';) {
+        ctx.progress(`Route 53 change ${status}`);
+        await sleep(delay, ctx.signal);
+        delay = Math.min(5_000, delay * 2);
+        status = (await ctx.aws.route53.send(new GetChangeCommand({ Id: info.Id }))).ChangeInfo?.Status;
+      }
+    }
+    return { ...observed, state: { zoneId, records: await readZone(ctx, zoneId) } };
+  },
+  async delete() {
+    // Record sets carry no ownership of their own; they go with the zone.
+  },
+  async refresh(_ctx, observed) {
+    return observed;
+  },
+  ready: () => true,
+};
