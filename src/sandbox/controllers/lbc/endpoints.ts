@@ -15,7 +15,7 @@ export function serviceEndpoints(store: LbcClusterStore, namespace: string, svc:
       if (typeof port !== 'number') continue;
       for (const e of slice.endpoints ?? []) {
         if (e.conditions?.ready === false) continue;
-        for (const ip of (e.addresses ?? []).slice(0, 1)) out.push({ ip, port });
+        for (const ip of (e.addresses ?? []).slice(0, 1)) out.push({ ip, port: sandboxPodPort(store, e.targetRef) ?? port });
       }
     }
     return dedupe(out);
@@ -32,6 +32,16 @@ export function serviceEndpoints(store: LbcClusterStore, namespace: string, svc:
     if (port !== undefined) out.push({ ip: pod.status.podIP, port });
   }
   return dedupe(out);
+}
+
+/**
+ * NOTE(sandbox): the emulated cluster's pods all listen on 127.0.0.1, each on its own port, which
+ * one EndpointSlice port list cannot express; the pod's status carries its real port.
+ */
+function sandboxPodPort(store: LbcClusterStore, ref: { kind?: string; name?: string; namespace?: string } | undefined): number | undefined {
+  if (ref?.kind !== 'Pod' || !ref.name) return undefined;
+  const port = store.get('Pod', ref.namespace ?? 'default', ref.name)?.status?.containerStatuses?.[0]?.containerPort;
+  return typeof port === 'number' && port > 0 ? port : undefined;
 }
 
 function resolveTargetPort(pod: KubeObject, target: number | string): number | undefined {
