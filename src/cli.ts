@@ -41,6 +41,8 @@ async function main(argv: string[]): Promise<number> {
     console.error(`platformd: unknown command "${name}"\n\n${await usage()}`);
     return 2;
   }
+  // grpc-js decides at load time whether `dns://<server>/…` targets use that server.
+  if (rest.includes('--dns-server') || process.env.PLATFORMD_DNS_SERVER) process.env.GRPC_NODE_USE_ALTERNATIVE_RESOLVER ??= 'true';
   const { command } = await load();
   const options = { ...command.options, help: { type: 'boolean' as const, short: 'h' } };
   let parsed;

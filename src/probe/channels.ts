@@ -59,7 +59,7 @@ export class Channels {
     if (!h) {
       const info = findProtoService(protosDir, grpcService);
       if (!info) throw new Error(`no service ${grpcService} under ${protosDir}`);
-      const def = protoLoader.loadSync(join(protosDir, info.file), { includeDirs: [protosDir], keepCase: false, longs: String, enums: String, defaults: true });
+      const def = protoLoader.loadSync(info.file, { includeDirs: [protosDir], keepCase: false, longs: String, enums: String, defaults: true });
       const m = (def[grpcService] as protoLoader.ServiceDefinition | undefined)?.[method];
       if (!m) throw new Error(`${grpcService} has no method ${method}`);
       h = { path: m.path, serialize: m.requestSerialize as (v: unknown) => Buffer, deserialize: m.responseDeserialize as (b: Buffer) => unknown };

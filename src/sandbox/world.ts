@@ -13,12 +13,22 @@ import { lbcStoreOf } from './controllers/lbc/store-adapter.js';
 import { Route53Service } from './aws/services/route53/index.js';
 import { AcmService } from './aws/services/acm/index.js';
 import { canonicalName } from './aws/services/route53/state.js';
+import { AlbDataplane } from './dataplane/alb.js';
+import { SandboxDns } from './dataplane/dns.js';
+import { grpcRuntime } from './dataplane/runtime.js';
+import { defaultProtosDir } from '../protos-dir.js';
 
 export interface SandboxOptions {
   /** AWS endpoint port; 0 = ephemeral. */
   port?: number;
   /** Real ms per emulated ms (default 1/60: ten minutes take ten seconds); 0 = no waiting at all. */
   timeScale?: number;
+  /** Port of the sandbox DNS server (default: ephemeral). */
+  dnsPort?: number;
+  /** Region whose ALBs get a data path (default ap-northeast-1). */
+  region?: string;
+  /** The .proto files the emulated pods serve (default: protos/). */
+  protosDir?: string;
 }
 
 export interface Sandbox {
@@ -29,6 +39,11 @@ export interface Sandbox {
   kube: KubeBackend;
   route53: Route53Service;
   acm: AcmService;
+  dataplane: AlbDataplane;
+  /** host:port of the DNS server answering for the emulated zones. */
+  dns: string;
+  /** PEM of the CA that signs every sandbox certificate (trust it to call the services). */
+  caPem: string;
   /** Environment that points the unmodified CLI/SDK at this sandbox. */
   env(): Record<string, string>;
   close(): Promise<void>;
@@ -58,6 +73,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   aws.register(route53).register(acm);
   const elbv2 = connectElbv2(aws, (arn) => acm.status(arn));
   const kube = new KubeBackend(ca, sandboxSecretOf);
+  kube.runtime = grpcRuntime(options.protosDir ?? defaultProtosDir());
+  const dataplane = new AlbDataplane(elbv2.view(options.region ?? 'ap-northeast-1'), (arn) => acm.material(arn));
+  dataplane.start();
+  const dnsServer = new SandboxDns({ route53: route53.state, albAddress: (name) => dataplane.addressOf(name)?.ip });
+  const dns = await dnsServer.listen(options.dnsPort ?? 0);
   const controllers: RunningController[] = [];
   const eks = aws.service<EksService>('eks');
   eks.onClusterActive = (c, state) => {
@@ -85,6 +105,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     kube,
     route53,
     acm,
+    dataplane,
+    dns,
+    caPem: ca.certPem,
     env: () => ({
       AWS_ENDPOINT_URL: endpoint,
       AWS_REGION: 'ap-northeast-1',
@@ -92,6 +115,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }),
     close: async () => {
       for (const c of controllers) await c.stop();
+      await dataplane.close();
+      await dnsServer.close();
       await kube.close();
       await aws.close();
     },
