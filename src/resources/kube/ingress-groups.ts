@@ -54,7 +54,9 @@ export function splitNote(spec: PlatformSpec, groups: IngressGroup[]): string | 
   if (groups.length <= 1) return undefined;
   const max = Math.min(spec.ingress?.maxRulesPerGroup ?? ALB_RULE_QUOTA, ALB_RULE_QUOTA);
   const parts = groups.map((g) => `${g.name}: ${g.services.length} (${g.services[0]!.name} … ${g.services.at(-1)!.name})`);
-  return `${spec.services?.length ?? 0} services exceed ${max} ALB rules per load balancer: split into ${groups.length} ingress groups, one ALB each — ${parts.join('; ')}`;
+  const split = `${spec.services?.length ?? 0} services exceed ${max} ALB rules per load balancer: split into ${groups.length} ingress groups, one ALB each — ${parts.join('; ')}`;
+  // One DNS name can alias one ALB only: say plainly which services the domain reaches.
+  return spec.domain ? `${split}. ${spec.domain.name} points at ${groups[0]!.name}'s ALB; the other groups have only their own ALB DNS names` : split;
 }
 
 /**

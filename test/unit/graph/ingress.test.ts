@@ -28,7 +28,7 @@ t.test('the reference protos give the rule paths', async (t) => {
   t.equal(ing.kind, 'kube/Ingress');
   t.same(ing.properties.spec.rules[0].http.paths.map((p: any) => [p.path, p.pathType, p.backend.service.name]),
     [['/helloworld.Greeter/', 'Prefix', 'greeter'], ['/routeguide.RouteGuide/', 'Prefix', 'route-guide']]);
-  t.same(ing.properties.metadata.annotations['alb.ingress.kubernetes.io/certificate-arn'], { $ref: 'edge/certificate', output: 'arn' });
+  t.same(ing.properties.metadata.annotations['alb.ingress.kubernetes.io/certificate-arn'], { $ref: 'edge/certificate-validation', output: 'arn' }, 'the validated (ISSUED) certificate');
   t.same(ing.dependsOn, [
     'kube/Deployment/default/greeter', 'kube/Service/default/greeter',
     'kube/Deployment/default/route-guide', 'kube/Service/default/route-guide',
