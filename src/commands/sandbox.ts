@@ -1,5 +1,8 @@
 // `platformd sandbox`: the emulated world on a local port, for trying platformd without AWS.
 import type { Command } from './command.js';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startSandbox } from '../sandbox/world.js';
 
 export const command: Command = {
@@ -14,13 +17,15 @@ Options:
   --port N          port to listen on (default 4566; 0 picks a free one)
   --time-scale X    real seconds per emulated second (default 0.0167: ten minutes take ten seconds;
                     0 makes every lifecycle instantaneous)
+  --ca-file FILE    where to write the sandbox CA (default: a file in the temp dir); trust it to
+                    call the services over TLS (platformd run --ca-file FILE)
   -h, --help        show this help
 
 Example:
   platformd sandbox &
   (copy the export lines it prints into your shell)
   platformd apply specs/platform.yaml --auto-approve`,
-  options: { port: { type: 'string' }, 'time-scale': { type: 'string' } },
+  options: { port: { type: 'string' }, 'time-scale': { type: 'string' }, 'ca-file': { type: 'string' } },
   async run({ values }) {
     const port = values.port !== undefined ? Number(values.port) : 4566;
     const timeScale = values['time-scale'] !== undefined ? Number(values['time-scale']) : 1 / 60;
@@ -33,9 +38,14 @@ Example:
       return 2;
     }
     const sandbox = await startSandbox({ port, timeScale });
-    console.log(`platformd sandbox: emulated AWS listening on ${sandbox.endpoint}\n`);
+    const caFile = values['ca-file'] ?? join(tmpdir(), `platformd-sandbox-ca-${process.pid}.pem`);
+    writeFileSync(caFile, sandbox.caPem);
+    console.log(`platformd sandbox: emulated AWS listening on ${sandbox.endpoint}`);
+    console.log(`platformd sandbox: DNS for the emulated zones on ${sandbox.dns}`);
+    console.log(`platformd sandbox: CA certificate written to ${caFile}\n`);
     console.log('Point platformd (or any AWS SDK / CLI) at it:\n');
     for (const [k, v] of Object.entries(sandbox.env())) console.log(`  export ${k}=${v}`);
+    console.log(`\nTo probe the services: platformd run … --dns-server ${sandbox.dns} --ca-file ${caFile}`);
     console.log('\nPress Ctrl-C to stop.');
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
