@@ -9,6 +9,8 @@ import {
   DescribeTargetHealthCommand, ModifyRuleCommand, RegisterTargetsCommand, DeregisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateSubnetCommand, CreateVpcCommand } from '@aws-sdk/client-ec2';
+import { DescribeCertificateCommand, RequestCertificateCommand } from '@aws-sdk/client-acm';
+import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand } from '@aws-sdk/client-route-53';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import type { Elbv2Service } from '../../src/sandbox/aws/services/elbv2/index.js';
 
@@ -20,6 +22,20 @@ async function network(sb: TestSandbox): Promise<{ vpcId: string; subnets: strin
     subnets.push((await sb.clients.ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.0.${i}.0/24`, AvailabilityZone: zone }))).Subnet!.SubnetId!);
   }
   return { vpcId, subnets };
+}
+
+/** An ACM certificate for svc.example.com: pending, then ISSUED once its validation CNAME exists. */
+async function certificate(sb: TestSandbox): Promise<{ arn: string; validate: () => Promise<void> }> {
+  const arn = (await sb.clients.acm.send(new RequestCertificateCommand({ DomainName: 'svc.example.com', ValidationMethod: 'DNS', IdempotencyToken: 'elbv2wire' }))).CertificateArn!;
+  return {
+    arn,
+    validate: async () => {
+      const zone = (await sb.clients.route53.send(new CreateHostedZoneCommand({ Name: 'example.com', CallerReference: 'elbv2-wire' }))).HostedZone!.Id!;
+      const record = (await sb.clients.acm.send(new DescribeCertificateCommand({ CertificateArn: arn }))).Certificate!.DomainValidationOptions![0]!.ResourceRecord!;
+      await sb.clients.route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zone, ChangeBatch: { Changes: [{ Action: 'UPSERT',
+        ResourceRecordSet: { Name: record.Name, Type: 'CNAME', TTL: 300, ResourceRecords: [{ Value: record.Value }] } }] } }));
+    },
+  };
 }
 
 t.test('ELBv2 over the wire with the real SDK', async (t) => {
@@ -60,12 +76,16 @@ t.test('ELBv2 over the wire with the real SDK', async (t) => {
     { name: 'ValidationError' }, 'HTTPS needs a certificate');
   await t.rejects(elb.send(new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroupArn }] })),
     { name: 'UnsupportedProtocol' }, 'GRPC target groups need an HTTPS listener');
-  const listener = (await elb.send(new CreateListenerCommand({
-    LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTPS', Port: 443,
-    Certificates: [{ CertificateArn: 'arn:aws:acm:ap-northeast-1:123456789012:certificate/x' }],
+  const https = (CertificateArn: string) => new CreateListenerCommand({
+    LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTPS', Port: 443, Certificates: [{ CertificateArn }],
     DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain' } }],
-  }))).Listeners![0]!;
-  t.equal(listener.Certificates?.[0]?.CertificateArn, 'arn:aws:acm:ap-northeast-1:123456789012:certificate/x');
+  });
+  await t.rejects(elb.send(https('arn:aws:acm:ap-northeast-1:123456789012:certificate/nope')), { name: 'CertificateNotFoundException' }, 'an unknown certificate');
+  const cert = await certificate(sb);
+  await t.rejects(elb.send(https(cert.arn)), { name: 'UnsupportedCertificate' }, 'a certificate still PENDING_VALIDATION');
+  await cert.validate();
+  const listener = (await elb.send(https(cert.arn))).Listeners![0]!;
+  t.equal(listener.Certificates?.[0]?.CertificateArn, cert.arn, 'an ISSUED certificate is accepted');
   await t.rejects(elb.send(new CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: 443, DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404' } }] })),
     { name: 'DuplicateListenerException' });
 
@@ -123,6 +143,7 @@ t.test('ELBv2 over the wire with the real SDK', async (t) => {
   const health = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn }));
   t.equal(health.TargetHealthDescriptions?.[0]?.TargetHealth?.State, 'unused', 'no rule forwards to it any more');
   await t.rejects(elb.send(new RegisterTargetsCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: 'i-0abc' }] })), { name: 'InvalidTargetException' });
+  await t.rejects(elb.send(new RegisterTargetsCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: '10.0.1.6', Port: 0 }] })), { name: 'ValidationError' }, 'port 0');
   await elb.send(new DeregisterTargetsCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: '10.0.1.5', Port: 50051 }] }));
   t.same((await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn }))).TargetHealthDescriptions, [], 'deregistered (no delay at scale 0)');
 

@@ -81,7 +81,11 @@ function getGroup(state: Elbv2State, arnInput: unknown): TargetGroup {
 function targetsOf(v: unknown, tg: TargetGroup): { id: string; port: number; zone?: string }[] {
   const raws = list<Record<string, any>>(v);
   if (raws.length === 0) throw new ServiceError('ValidationError', 'At least one target must be specified', 400);
-  return raws.map((r) => ({ id: required(r.Id, 'Id'), port: num(r.Port, 'Port') ?? tg.port, zone: str(r.AvailabilityZone) }));
+  return raws.map((r) => {
+    const port = num(r.Port, 'Port') ?? tg.port;
+    if (port < 1 || port > 65535) throw new ServiceError('ValidationError', `1 validation error detected: Value '${port}' at 'targets.member.port' failed to satisfy constraint: Member must have value between 1 and 65535`, 400);
+    return { id: required(r.Id, 'Id'), port, zone: str(r.AvailabilityZone) };
+  });
 }
 
 function targetsOfLb(state: Elbv2State, lbArn: string): number {
