@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { startCli, type CliProcess } from './cli.js';
 import { createTestRepo, type TestRepo } from './git-repo.js';
 import { awsClients, resetAwsClients, type AwsClients } from '../../src/cloud/aws.js';
+import { SANDBOX_CREDENTIALS } from '../../src/sandbox/world.js';
 
 export interface DaemonWorld {
   repo: TestRepo;
@@ -20,12 +21,23 @@ export interface DaemonWorld {
   close(): Promise<void>;
 }
 
-export async function startDaemonWorld(daemonArgs: string[], env: Record<string, string> = {}): Promise<DaemonWorld> {
+export interface WorldOptions {
+  /** All layers with probes (DNS and CA from the sandbox), instead of network, IAM and EKS only. */
+  full?: boolean;
+  /** Change the repository before the daemon starts. */
+  prepare?: (repo: TestRepo) => void;
+}
+
+export async function startDaemonWorld(daemonArgs: string[], env: Record<string, string> = {}, options: WorldOptions = {}): Promise<DaemonWorld> {
   const repo = createTestRepo();
+  options.prepare?.(repo);
   const sandbox = startCli(['sandbox', '--port', '0', '--time-scale', '0']);
   const endpoint = (await sandbox.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
-  const awsEnv = { AWS_ENDPOINT_URL: endpoint, AWS_REGION: 'ap-northeast-1', AWS_ACCESS_KEY_ID: 'AKIASANDBOXEXAMPLE01', AWS_SECRET_ACCESS_KEY: 'sandbox' };
-  const daemon = startCli(['run', '--repo', repo.dir, '--listen', '127.0.0.1:0', '--layers', 'network,iam,eks',
+  const dns = (await sandbox.waitFor(/DNS for the emulated zones on (\S+)/))[1]!;
+  const caFile = (await sandbox.waitFor(/CA certificate written to (\S+)/))[1]!;
+  const awsEnv = { AWS_ENDPOINT_URL: endpoint, AWS_REGION: 'ap-northeast-1', ...SANDBOX_CREDENTIALS };
+  const scope = options.full ? ['--dns-server', dns, '--ca-file', caFile] : ['--layers', 'network,iam,eks'];
+  const daemon = startCli(['run', '--repo', repo.dir, '--listen', '127.0.0.1:0', ...scope,
     '--workdir', mkdtempSync(join(tmpdir(), 'platformd-work-')), ...daemonArgs], { ...awsEnv, ...env });
   const url = (await daemon.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
   Object.assign(process.env, awsEnv);

@@ -1,0 +1,52 @@
+// The whole platform under the built daemon: a commit changing a service's replicas is applied
+// within a poll interval; breaking one service's route makes only that probe fail within two
+// probe intervals; repairing it clears the failure.
+import t from 'tap';
+import { DeleteRuleCommand, DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeRulesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { startDaemonWorld } from '../helpers/daemon-world.js';
+import { eventually } from '../helpers/cli.js';
+
+const PROBE_INTERVAL_MS = 1000;
+
+t.test('probes follow the platform', async (t) => {
+  const w = await startDaemonWorld(['--poll-interval', '1s', '--resync-interval', '10m'], {}, {
+    full: true,
+    prepare: (repo) => repo.commitSpec((s) => s.replace(/interval: 5s/g, 'interval: 1s').replace(/timeout: 2s/g, 'timeout: 500ms'), 'probe every second'),
+  });
+  t.teardown(w.close);
+  const status = async () => (await (await w.get('/status')).json()) as any;
+  await eventually(async () => {
+    const s = await status();
+    return s.lastReconcile?.outcome === 'success' && s.probes.length === 3 && s.probes.every((p: { success: boolean }) => p.success);
+  }, 90_000, 'converged with three passing probes').catch(async (err) => {
+    t.comment(JSON.stringify(await status().catch(() => ({}))).slice(0, 2000));
+    throw err;
+  });
+  t.pass('converged; every probe passes');
+
+  await t.test('a commit changing a service\'s replicas is reconciled within one poll interval', async (t) => {
+    w.repo.commitSpec((s) => s.replace(/replicas: 2/, 'replicas: 3'), 'route-guide: 3 replicas');
+    const started = Date.now();
+    await eventually(async () => (await status()).resources.some((r: { id: string; state: string }) => r.id === 'kube/Deployment/default/route-guide' && r.state === 'in-sync')
+      && (await status()).lastReconcile?.applied?.includes('kube/Deployment/default/route-guide'), 15_000, 'route-guide applied');
+    t.ok(Date.now() - started < 5_000, `applied ${Date.now() - started} ms after the commit (poll interval 1 s)`);
+  });
+
+  await t.test('breaking one route fails that probe within two intervals; repairing clears it', async (t) => {
+    const lb = (await w.aws.elbv2.send(new DescribeLoadBalancersCommand({}))).LoadBalancers![0]!;
+    const listener = (await w.aws.elbv2.send(new DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn }))).Listeners![0]!;
+    const rule = (await w.aws.elbv2.send(new DescribeRulesCommand({ ListenerArn: listener.ListenerArn }))).Rules!.find((r) => JSON.stringify(r.Conditions).includes('helloworld.Greeter'))!;
+    await w.aws.elbv2.send(new DeleteRuleCommand({ RuleArn: rule.RuleArn }));
+    const broken = Date.now();
+    await eventually(async () => (await w.metric('platformd_probe_success')).includes('platformd_probe_success{service="greeter"} 0'), 10_000, 'greeter probe failing');
+    t.ok(Date.now() - broken <= 2 * PROBE_INTERVAL_MS + 500, `greeter failed ${Date.now() - broken} ms after its rule was deleted`);
+    const probes = (await status()).probes;
+    t.match(probes.find((p: { service: string }) => p.service === 'greeter'), { success: false, grpcStatus: 12 }, 'UNIMPLEMENTED: the ALB default answer');
+    t.ok(probes.filter((p: { service: string }) => p.service !== 'greeter').every((p: { success: boolean }) => p.success), 'the others keep succeeding');
+    t.match((await w.metric('platformd_probe_grpc_status_code')).join('\n'), /service="greeter"\} 12/);
+
+    t.equal((await fetch(`${w.url}/reconcile`, { method: 'POST' })).status, 202);
+    await eventually(async () => (await w.metric('platformd_probe_success')).includes('platformd_probe_success{service="greeter"} 1'), 20_000, 'greeter probe recovered');
+    t.pass('the next reconcile repaired the rule and the probe passes again');
+  });
+});
