@@ -46,6 +46,8 @@ t.test('observe, drift, readiness', async (t) => {
   t.teardown(sb.close);
   const elb = sb.aws.service<Elbv2Service>('elbv2');
   const call = (op: string, input: Record<string, unknown>) => elb.invoke(op, input, 'ap-northeast-1');
+  // This test is about reading ALBs back, not about ACM: every certificate counts as issued here.
+  elb.hooks.certificateStatus = () => 'ISSUED';
   const vpcId = (await sb.clients.ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!.VpcId!;
   const subnets: string[] = [];
   for (const [i, zone] of ['ap-northeast-1a', 'ap-northeast-1c'].entries()) {
@@ -73,13 +75,17 @@ t.test('observe, drift, readiness', async (t) => {
   t.equal(count('DescribeListeners'), 2, 'per ALB');
   t.equal(count('DescribeRules'), 2, 'per listener');
   t.equal(count('DescribeTargetGroups'), 2, 'per ALB');
-  t.equal(count('DescribeTargetHealth'), 4, 'per target group (no batch form exists)');
-  t.equal(calls.length, 15, "nothing else");
+  t.equal(count('DescribeTargetHealth'), 0, 'no target health for a plan (it would cost a call per target group)');
+  t.equal(calls.length, 11, 'nothing else');
 
   const one = observed[0]!;
   t.match(one.outputs, { dnsName: /\.ap-northeast-1\.elb\.amazonaws\.com$/, canonicalHostedZoneId: 'Z14GRHDCWA56QT', arn: /loadbalancer\/app\// });
   t.same(albReadback.diff(d[0]!.properties, one).fields, [], 'in sync');
-  t.same(albReadback.ready(one), true, 'active, all 6 targets healthy at time scale 0');
+  t.same(albReadback.ready(one), { waiting: 'target health not read yet' }, 'readiness needs a refresh');
+  const m2 = sb.aws.callLog.mark();
+  const full = await albReadback.refresh(ctx, one);
+  t.equal(sb.aws.callLog.since(m2).filter((c) => c.operation === 'DescribeTargetHealth').length, 3, 'refresh reads health, one call per target group (no batch form exists)');
+  t.same(albReadback.ready(full!), true, 'active, all 6 targets healthy at time scale 0');
 
   // A rule deleted behind the controller's back.
   const rules = await call('DescribeRules', { ListenerArn: (await call('DescribeListeners', { LoadBalancerArn: one.physicalId })).Listeners[0].ListenerArn });

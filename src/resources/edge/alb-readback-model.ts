@@ -43,6 +43,8 @@ export interface AlbState {
   /** Rules of the desired listener (default rule excluded), sorted by first path. */
   rules: AlbRule[];
   targetGroups: AlbTargetGroupState[];
+  /** Whether target health was read (observeAll skips it: one call per target group; see alb-readback-read.ts). */
+  healthRead: boolean;
   /**
    * What create/update asked the controller for (refs resolved); ready() waits until the live
    * state matches it. Carried from one read to the next by refresh().
@@ -105,6 +107,7 @@ export function albReady(state: AlbState): Readiness {
       return { waiting: `load balancer controller has not converged yet (${drift.length} difference${drift.length > 1 ? 's' : ''}: ${first}${drift.length > 3 ? ', …' : ''})` };
     }
   }
+  if (!state.healthRead) return { waiting: 'target health not read yet' };
   const total = state.targetGroups.reduce((n, g) => n + g.total, 0);
   const healthy = state.targetGroups.reduce((n, g) => n + g.healthy, 0);
   if (total === 0) return { waiting: 'no targets registered yet' };
@@ -121,8 +124,8 @@ export interface AlbLive {
   targetGroups: { TargetGroupArn?: string; TargetGroupName?: string; ProtocolVersion?: string; HealthCheckPath?: string; Matcher?: { GrpcCode?: string; HttpCode?: string } }[];
   /** Tags by target group ARN. */
   targetGroupTags: Map<string, Record<string, string>>;
-  /** Target health states by target group ARN. */
-  health: Map<string, string[]>;
+  /** Target health states by target group ARN; undefined when not read. */
+  health?: Map<string, string[]>;
 }
 
 /** Turn the raw ELBv2 read into the comparable state. */
@@ -148,8 +151,9 @@ export function albStateFromLive(live: AlbLive, listener: { protocol: string; po
     listeners: live.listeners.map((l) => `${l.Protocol}:${l.Port}`).sort(),
     certificateArn: wanted?.Certificates?.[0]?.CertificateArn,
     rules,
+    healthRead: live.health !== undefined,
     targetGroups: live.targetGroups.map((g) => {
-      const states = (live.health.get(g.TargetGroupArn ?? '') ?? []).filter((s) => s !== 'draining' && s !== 'unused');
+      const states = (live.health?.get(g.TargetGroupArn ?? '') ?? []).filter((s) => s !== 'draining' && s !== 'unused');
       return {
         backend: backendOf(g.TargetGroupArn),
         protocolVersion: g.ProtocolVersion ?? 'HTTP1',

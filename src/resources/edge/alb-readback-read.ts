@@ -1,12 +1,14 @@
 // The I/O half of the ALB read-back: find this platform's ALBs among every load balancer of the
-// region and read each one's listeners, rules, target groups and target health.
+// region and read each one's listeners, rules, target groups and (when waiting) target health.
 //
 // Call budget (ELBv2 shares ~40 burst / 10 per second per account with the load balancer
 // controller): DescribeLoadBalancers pages of 400 (1 call for most accounts) and DescribeTags in
 // batches of 20 ARNs (its maximum) find ours. Then, per ALB of ours, ELBv2 has no batch reads:
-// DescribeListeners takes one load balancer, DescribeRules one listener, DescribeTargetHealth one
-// target group — so those are one call each (ours has a single listener, so per ALB that is
-// 1 + 1 + 1 + ⌈TGs/20⌉ tag calls + one health call per target group).
+// DescribeListeners takes one load balancer, DescribeRules one listener, DescribeTargetGroups one
+// load balancer — one call each (ours has a single listener) plus ⌈target groups / 20⌉ tag calls.
+// DescribeTargetHealth takes one target group, so a read with health costs one more call per
+// service: the plan's observe skips it (drift needs no health), and only refresh() — used while
+// waiting for readiness — pays it.
 import {
   DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeRulesCommand, DescribeTagsCommand,
   DescribeTargetGroupsCommand, DescribeTargetHealthCommand, type DescribeListenersCommandOutput, type DescribeRulesCommandOutput, type DescribeTargetGroupsCommandOutput, type ElasticLoadBalancingV2Client, type LoadBalancer,
@@ -61,8 +63,8 @@ export async function describeLoadBalancer(elb: ElasticLoadBalancingV2Client, ar
   }
 }
 
-/** Listeners, rules, target groups (with tags) and target health of one ALB. */
-export async function readAlb(elb: ElasticLoadBalancingV2Client, lb: LoadBalancer, signal?: AbortSignal): Promise<AlbLive> {
+/** Listeners, rules, target groups (with tags) and, when asked, target health of one ALB. */
+export async function readAlb(elb: ElasticLoadBalancingV2Client, lb: LoadBalancer, withHealth: boolean, signal?: AbortSignal): Promise<AlbLive> {
   const opts = { abortSignal: signal };
   const listeners: AlbLive['listeners'] = [];
   let marker: string | undefined;
@@ -90,7 +92,8 @@ export async function readAlb(elb: ElasticLoadBalancingV2Client, lb: LoadBalance
     marker = page.NextMarker;
   } while (marker);
   const targetGroupTags = await describeTags(elb, targetGroups.map((g) => g.TargetGroupArn!), signal);
-  const health: AlbLive['health'] = new Map();
+  if (!withHealth) return { loadBalancer: lb, listeners, rules, targetGroups, targetGroupTags };
+  const health = new Map<string, string[]>();
   for (const g of targetGroups) {
     const res = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: g.TargetGroupArn }), opts);
     health.set(g.TargetGroupArn!, (res.TargetHealthDescriptions ?? []).map((d) => d.TargetHealth?.State ?? 'unavailable'));

@@ -36,8 +36,8 @@ function observedOf(id: string, lb: LoadBalancer, state: AlbState): AlbObserved 
   };
 }
 
-async function observeOne(ctx: KindContext, desired: Desired<AlbDesired>, lb: LoadBalancer): Promise<AlbObserved> {
-  const live = await readAlb(ctx.aws.elbv2, lb, ctx.signal);
+async function observeOne(ctx: KindContext, desired: Desired<AlbDesired>, lb: LoadBalancer, withHealth: boolean): Promise<AlbObserved> {
+  const live = await readAlb(ctx.aws.elbv2, lb, withHealth, ctx.signal);
   return observedOf(desired.id, lb, albStateFromLive(live, desired.properties.listener));
 }
 
@@ -45,7 +45,7 @@ async function observeOne(ctx: KindContext, desired: Desired<AlbDesired>, lb: Lo
 async function observeGroup(ctx: KindContext, desired: Desired<AlbDesired>): Promise<AlbObserved | undefined> {
   const found = await findStackLoadBalancers(ctx.aws.elbv2, desired.properties.cluster, new Set([desired.properties.group]), ctx.signal);
   const lb = found.get(desired.properties.group);
-  return lb ? observeOne(ctx, desired, lb) : undefined;
+  return lb ? observeOne(ctx, desired, lb, true) : undefined;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -88,7 +88,8 @@ export const albReadback: ResourceKind<AlbDesired, AlbState> = {
       const found = await findStackLoadBalancers(ctx.aws.elbv2, cluster, new Set(ds.map((d) => d.properties.group)), ctx.signal);
       for (const d of ds) {
         const lb = found.get(d.properties.group);
-        if (lb) out.push(await observeOne(ctx, d, lb));
+        // No target health here: the plan needs none, and it costs a call per target group.
+        if (lb) out.push(await observeOne(ctx, d, lb, false));
       }
     }
     return out;
@@ -133,7 +134,7 @@ export const albReadback: ResourceKind<AlbDesired, AlbState> = {
       const again = await observeGroup(ctx, { id: observed.id, kind: ALB_KIND, properties: expected, dependsOn: [] });
       return again ? { ...again, state: { ...again.state, expected } } : undefined;
     }
-    const live = await readAlb(ctx.aws.elbv2, lb, ctx.signal);
+    const live = await readAlb(ctx.aws.elbv2, lb, true, ctx.signal);
     const listener = expected?.listener ?? { protocol: 'HTTPS' as const, port: 443 };
     const fresh = observedOf(observed.id, lb, albStateFromLive(live, listener));
     return expected ? { ...fresh, state: { ...fresh.state, expected } } : fresh;

@@ -53,4 +53,5 @@ t.test('readiness', async (t) => {
   t.match(albReady({ ...state(live({ rules: [] })), expected: desired }), { waiting: /not converged yet \(2 differences/ }, 'waits for the controller to match what was asked');
   t.same(albReady({ ...state(live()), targetGroups: [] }), { waiting: 'no targets registered yet' });
   t.same(albReady(state(live({ state: 'failed' }))), { failed: 'ALB state failed' });
+  t.same(albReady(state({ ...live(), health: undefined })), { waiting: 'target health not read yet' }, 'health skipped by the plan-time read');
 });
