@@ -87,6 +87,12 @@ t.test('observe, drift, readiness', async (t) => {
   t.equal(sb.aws.callLog.since(m2).filter((c) => c.operation === 'DescribeTargetHealth').length, 3, 'refresh reads health, one call per target group (no batch form exists)');
   t.same(albReadback.ready(full!), true, 'active, all 6 targets healthy at time scale 0');
 
+  // Throttling (ELBv2's 400 Throttling) is ridden out by the SDK's retries.
+  sb.aws.faults.add({ kind: 'throttle', service: 'elbv2', operation: 'DescribeRules', count: 2 });
+  const m3 = sb.aws.callLog.mark();
+  t.equal((await albReadback.observeAll(ctx, d)).length, 2, 'observed despite throttling');
+  t.same(sb.aws.callLog.since(m3).filter((c) => c.errorCode).map((c) => c.errorCode), ['Throttling', 'Throttling']);
+
   // A rule deleted behind the controller's back.
   const rules = await call('DescribeRules', { ListenerArn: (await call('DescribeListeners', { LoadBalancerArn: one.physicalId })).Listeners[0].ListenerArn });
   await call('DeleteRule', { RuleArn: rules.Rules[1].RuleArn });
