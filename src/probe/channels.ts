@@ -1,7 +1,6 @@
 // One gRPC client (and so one channel) per address, reused by every probe to it: a probe costs a
 // request on an open HTTP/2 connection, not a TLS handshake.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { findProtoService } from '../spec/protos.js';

@@ -1,7 +1,6 @@
 // Real gRPC servers, written for the sandbox, serving the protos in protos/: routeguide.RouteGuide
 // (unary and all three streaming kinds), helloworld.Greeter, keyvaluestore.KeyValueStore — each
 // also serving grpc.health.v1.Health. The emulated pods run these.
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 

@@ -102,7 +102,8 @@ export class KubeApiServer {
     }
     const m = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?(?:\/(status))?$/.exec(path);
     if (!m) throw new KubeError(404, 'NotFound', 'the server could not find the requested resource');
-    let [, core, group, gv, ns, plural, name, sub] = m;
+    const [, core, group, gv, , , , sub] = m;
+    let [ns, plural, name] = [m[4], m[5], m[6]];
     // /api/v1/namespaces/{name} is the namespace itself, not a collection inside it.
     if (ns && !plural) [plural, name, ns] = ['namespaces', ns, undefined];
     const res = this.options.store.resourceByPlural(group ?? '', core ?? gv!, plural!);
