@@ -7,6 +7,7 @@ import { startTestSandbox } from '../helpers/sandbox.js';
 import { referenceSpec } from '../helpers/specs.js';
 import { applyPlatform } from '../../src/engine.js';
 import { clusterAccessFor } from '../../src/cloud/cluster-access.js';
+import { albReadback } from '../../src/resources/edge/alb-readback.js';
 
 const A = 'alb.ingress.kubernetes.io/';
 
@@ -53,4 +54,15 @@ t.test('rejections are Warning Events and change no ALB', async (t) => {
   t.equal((await sb.clients.elbv2.send(new DescribeTargetGroupsCommand({}))).TargetGroups!.length, tgsBefore, 'no target group either');
   const rejected = await api.read({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'grpc-over-http', namespace: 'default' } });
   t.notOk((rejected as { status?: { loadBalancer?: { ingress?: unknown[] } } }).status?.loadBalancer?.ingress?.length, 'and no hostname in its status');
+
+  // platformd waiting for such a group's ALB says why it does not come.
+  const abort = new AbortController();
+  const said: string[] = [];
+  const ctx = { platform: 'grpc-demo', region: 'ap-northeast-1', spec, aws: sb.clients, kube, signal: abort.signal,
+    progress: (m: string) => { said.push(m); abort.abort(); } };
+  await t.rejects(albReadback.create(ctx, { id: 'edge/alb/reject-b', kind: 'elbv2/alb', dependsOn: [], properties: {
+    cluster: 'grpc-demo', group: 'reject-b', scheme: 'internet-facing', certificateArn: cert, listener: { protocol: 'HTTPS', port: 443 },
+    rules: [], healthCheck: { path: '/AWS.ALB/healthcheck', successCodes: '12' }, ingresses: [{ namespace: 'default', name: 'too-many-rules' }] } }));
+  t.match(said, [/waiting for the load balancer controller to create the ALB of ingress group reject-b; the controller reports FailedDeployModel: .*TooManyRules/],
+    'the wait names the controller\'s complaint');
 });

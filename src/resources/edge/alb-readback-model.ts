@@ -50,6 +50,8 @@ export interface AlbState {
    * state matches it. Carried from one read to the next by refresh().
    */
   expected?: AlbDesired;
+  /** The controller's latest unresolved Warning Event on the group's Ingresses (read while waiting). */
+  controllerWarning?: string;
 }
 
 /** Map key of a rule: its path values. */
@@ -104,7 +106,8 @@ export function albReady(state: AlbState): Readiness {
     const drift = diffAlb(state.expected, state).fields;
     if (drift.length > 0) {
       const first = drift.slice(0, 3).map((f) => f.path).join(', ');
-      return { waiting: `load balancer controller has not converged yet (${drift.length} difference${drift.length > 1 ? 's' : ''}: ${first}${drift.length > 3 ? ', …' : ''})` };
+      const says = state.controllerWarning ? `; the controller reports ${state.controllerWarning}` : '';
+      return { waiting: `load balancer controller has not converged yet (${drift.length} difference${drift.length > 1 ? 's' : ''}: ${first}${drift.length > 3 ? ', …' : ''})${says}` };
     }
   }
   if (!state.healthRead) return { waiting: 'target health not read yet' };

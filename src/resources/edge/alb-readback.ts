@@ -7,6 +7,7 @@ import type { LoadBalancer } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Desired, KindContext, Observed, ResourceKind } from '../kind.js';
 import { PlatformdError, ErrorCodes } from '../../errors.js';
 import { RECONCILE_REQUEST_ANNOTATION } from '../kube/ingress.js';
+import { controllerWarning } from './alb-controller-events.js';
 import { albReady, albStateFromLive, diffAlb, type AlbDesired, type AlbState } from './alb-readback-model.js';
 import { describeLoadBalancer, findStackLoadBalancers, readAlb } from './alb-readback-read.js';
 
@@ -106,10 +107,12 @@ export const albReadback: ResourceKind<AlbDesired, AlbState> = {
     for (;;) {
       const o = await observeGroup(ctx, desired);
       if (o) return { ...o, state: { ...o.state, expected: desired.properties } };
+      const warning = await controllerWarning(ctx, desired.properties.ingresses);
+      const says = warning ? `; the controller reports ${warning}` : '';
       if (Date.now() > deadline) {
-        throw new PlatformdError(ErrorCodes.WAIT_TIMEOUT, `the load balancer controller did not create the ALB of ingress group ${desired.properties.group} within ${CREATE_WAIT_MS / 60_000} minutes (check the Ingress events)`);
+        throw new PlatformdError(ErrorCodes.WAIT_TIMEOUT, `the load balancer controller did not create the ALB of ingress group ${desired.properties.group} within ${CREATE_WAIT_MS / 60_000} minutes${says || ' (check the Ingress events)'}`);
       }
-      ctx.progress(`waiting for the load balancer controller to create the ALB of ingress group ${desired.properties.group}`);
+      ctx.progress(`waiting for the load balancer controller to create the ALB of ingress group ${desired.properties.group}${says}`);
       await sleep(delay, ctx.signal);
       delay = Math.min(delay * 2, 15_000);
     }
@@ -137,7 +140,11 @@ export const albReadback: ResourceKind<AlbDesired, AlbState> = {
     const live = await readAlb(ctx.aws.elbv2, lb, true, ctx.signal);
     const listener = expected?.listener ?? { protocol: 'HTTPS' as const, port: 443 };
     const fresh = observedOf(observed.id, lb, albStateFromLive(live, listener));
-    return expected ? { ...fresh, state: { ...fresh.state, expected } } : fresh;
+    if (!expected) return fresh;
+    // Still waiting for the controller: say what it complains about, if anything.
+    const converged = diffAlb(expected, fresh.state).fields.length === 0;
+    const warning = converged ? undefined : await controllerWarning(ctx, expected.ingresses);
+    return { ...fresh, state: { ...fresh.state, expected, ...(warning ? { controllerWarning: warning } : {}) } };
   },
 
   ready(observed) {

@@ -1,6 +1,7 @@
 // ALB-level drift and readiness from what ELBv2 reports.
 import t from 'tap';
 import { albReady, albStateFromLive, diffAlb, type AlbDesired, type AlbLive, type AlbState } from '../../../../src/resources/edge/alb-readback-model.js';
+import { latestWarning } from '../../../../src/resources/edge/alb-controller-events.js';
 
 const CERT = 'arn:aws:acm:ap-northeast-1:123456789012:certificate/abc';
 const desired: AlbDesired = {
@@ -54,4 +55,17 @@ t.test('readiness', async (t) => {
   t.same(albReady({ ...state(live()), targetGroups: [] }), { waiting: 'no targets registered yet' });
   t.same(albReady(state(live({ state: 'failed' }))), { failed: 'ALB state failed' });
   t.same(albReady(state({ ...live(), health: undefined })), { waiting: 'target health not read yet' }, 'health skipped by the plan-time read');
+});
+
+t.test('the controller\'s complaint', async (t) => {
+  const ing = [{ namespace: 'default', name: 'demo' }];
+  const ev = (type: string, reason: string, at: string, name = 'demo') => ({ type, reason, message: `${reason} happened`, lastTimestamp: at, involvedObject: { kind: 'Ingress', name, namespace: 'default' } });
+  t.equal(latestWarning([ev('Warning', 'FailedBuildModel', '2026-01-01T00:00:05Z')], ing), 'FailedBuildModel: FailedBuildModel happened');
+  t.equal(latestWarning([ev('Warning', 'FailedDeployModel', '2026-01-01T00:00:05Z'), ev('Normal', 'SuccessfullyReconciled', '2026-01-01T00:00:09Z')], ing), undefined,
+    'a later success supersedes it');
+  t.equal(latestWarning([ev('Normal', 'SuccessfullyReconciled', '2026-01-01T00:00:01Z'), ev('Warning', 'FailedDeployModel', '2026-01-01T00:00:05Z')], ing),
+    'FailedDeployModel: FailedDeployModel happened', 'a failure after a success is current');
+  t.equal(latestWarning([ev('Warning', 'FailedBuildModel', '2026-01-01T00:00:05Z', 'other')], ing), undefined, 'other Ingresses are not ours');
+  const s = { ...state(live({ rules: [] })), expected: desired, controllerWarning: 'FailedDeployModel: TooManyRules: …' };
+  t.match(albReady(s), { waiting: /the controller reports FailedDeployModel: TooManyRules/ }, 'readiness passes it on');
 });
