@@ -91,6 +91,7 @@ export function buildPlan(input: PlanInput): Plan {
     changes.set(d.id, d);
   }
 
+  blockOnMissingExternals(changes, graph, observed);
   blockDependents(changes, graph);
   const list = [...changes.values()];
   const count = (a: string) => list.filter((c) => c.action === a).length;
@@ -102,6 +103,17 @@ export function buildPlan(input: PlanInput): Plan {
     operatorActions: input.operatorActions ?? [],
     notes: input.notes ?? [],
   };
+}
+
+/** A change whose values come from a resource outside this run that does not exist cannot be made. */
+function blockOnMissingExternals(changes: Map<string, Change>, graph: DesiredGraph, observed: ReadonlyMap<string, Observed>): void {
+  for (const [id, change] of changes) {
+    if (change.action !== '+' && change.action !== '~' && change.action !== '±') continue;
+    const desired = graph.nodes.get(id);
+    if (!desired) continue;
+    const missing = [...new Set(collectRefs(desired.properties).map((r) => r.$ref))].find((ref) => graph.external.has(ref) && !observed.has(ref));
+    if (missing) changes.set(id, { ...change, action: '!', reason: 'dependency-blocked', blockedBy: `needs ${missing}, which is outside this run (--layers) and does not exist yet` });
+  }
 }
 
 /** Creates and updates that depend on a blocked create/replace cannot run either. */

@@ -41,14 +41,17 @@ function protoFiles(dir: string): string[] {
 }
 
 /**
- * Every service declared under `protosDir`, by fully qualified name. Parsed once per directory
- * per process (the files are immutable inputs of a run); `reload` forgets the cache.
+ * Every service declared under `protosDir`, by fully qualified name. Parsed once per content of
+ * the directory (files, sizes, mtimes); `reload` forces a re-parse.
  */
 export function listProtoServices(protosDir: string, reload = false): Map<string, ProtoServiceInfo> {
-  const hit = cache.get(protosDir);
+  // Keyed by the files' paths, sizes and mtimes: a checkout that moves to a new commit is re-read.
+  const files = protoFiles(protosDir);
+  const key = `${protosDir}|${files.map((f) => { const st = statSync(f); return `${f}:${st.size}:${st.mtimeMs}`; }).join('|')}`;
+  const hit = cache.get(key);
   if (hit && !reload) return hit;
   const services = new Map<string, ProtoServiceInfo>();
-  for (const file of protoFiles(protosDir)) {
+  for (const file of files) {
     let parsed: protobuf.IParserResult;
     try {
       parsed = protobuf.parse(readFileSync(file, 'utf8'), { keepCase: true });
@@ -80,7 +83,8 @@ export function listProtoServices(protosDir: string, reload = false): Map<string
     };
     walk(parsed.root);
   }
-  cache.set(protosDir, services);
+  if (cache.size > 32) cache.clear();
+  cache.set(key, services);
   return services;
 }
 

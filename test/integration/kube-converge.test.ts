@@ -11,7 +11,8 @@ const LAYERS: ('network' | 'iam' | 'eks' | 'kube')[] = ['network', 'iam', 'eks',
 t.test('the cluster layer converges and a second plan is empty', async (t) => {
   const sb = await startTestSandbox();
   t.teardown(sb.close);
-  const spec = await referenceSpec();
+  // No domain: no certificate, so no Ingress — this test is about the cluster layer alone.
+  const spec = await referenceSpec((s) => { delete s.domain; });
   const opts = { spec, aws: sb.clients, kube: clusterAccessFor(spec, sb.clients), layers: LAYERS };
   const result = await applyPlatform(opts);
   t.same(result.failed, [], 'no failures');

@@ -23,7 +23,7 @@ t.test('commits, webhooks and invalid specs', async (t) => {
     await eventually(async () => (await desiredSize(w.aws)) === 4, 10_000, 'desired size 4');
     t.ok(Date.now() - started < 3_000, `applied ${Date.now() - started} ms after the commit (poll interval 1 s)`);
     await eventually(async () => ((await (await w.get('/status')).json()) as any).commit === sha, 5_000, 'status shows the commit');
-    t.match((await w.metric('platformd_applied_commit_info')).join('\n'), sha);
+    await eventually(async () => (await w.metric('platformd_applied_commit_info')).join('\n').includes(sha), 5_000, 'applied commit metric');
   });
 
   await t.test('a wrongly signed webhook gets 401 and changes nothing', async (t) => {

@@ -2,7 +2,7 @@
 // platform and id, so an interrupted create can never make a second zone), or an existing zone
 // adopted by name or id (read-only). Its name servers are what the registrar must delegate to.
 import { resolveNs } from 'node:dns/promises';
-import { CreateHostedZoneCommand, DeleteHostedZoneCommand, GetHostedZoneCommand, ListHostedZonesByNameCommand, ListTagsForResourcesCommand,
+import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, DeleteHostedZoneCommand, ListResourceRecordSetsCommand, type ResourceRecordSet, GetHostedZoneCommand, ListHostedZonesByNameCommand, ListTagsForResourcesCommand,
   ChangeTagsForResourceCommand, paginateListHostedZones, type HostedZone } from '@aws-sdk/client-route-53';
 import { createHash } from 'node:crypto';
 import { errorName, isNotFound } from '../../cloud/aws-errors.js';
@@ -88,6 +88,19 @@ export const hostedZoneKind: ResourceKind<HostedZoneProps, ZoneState> = {
   },
   async delete(ctx, observed) {
     try {
+      // The zone is ours, and so is everything in it: empty it (one batch) before deleting it.
+      const sets: ResourceRecordSet[] = [];
+      let next: { name?: string; type?: string } = {};
+      do {
+        const page = await ctx.aws.route53.send(new ListResourceRecordSetsCommand({ HostedZoneId: observed.physicalId, StartRecordName: next.name, StartRecordType: next.type as never }));
+        sets.push(...(page.ResourceRecordSets ?? []));
+        next = page.IsTruncated ? { name: page.NextRecordName, type: page.NextRecordType } : {};
+      } while (next.name);
+      const removable = sets.filter((r) => !(r.Name === observed.state.name && (r.Type === 'SOA' || r.Type === 'NS')));
+      if (removable.length > 0) {
+        await ctx.aws.route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: observed.physicalId,
+          ChangeBatch: { Comment: `platformd ${ctx.platform}: deleting the zone`, Changes: removable.map((r) => ({ Action: 'DELETE' as const, ResourceRecordSet: r })) } }));
+      }
       await ctx.aws.route53.send(new DeleteHostedZoneCommand({ Id: observed.physicalId }));
     } catch (err) {
       if (!isNotFound(err)) throw err;
