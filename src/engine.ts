@@ -52,8 +52,17 @@ export interface ApplyResult {
 
 const DEFAULT_READY_TIMEOUT_MS = 30 * 60_000;
 
-function kindContext(opts: EngineOptions, emit: (e: ApplyEvent) => void, id?: string): KindContext {
+function kindContext(opts: EngineOptions, emit: (e: ApplyEvent) => void, id?: string, memos = new Map<string, Promise<unknown>>()): KindContext {
   return {
+    memo: <T>(key: string, read: () => Promise<T>) => {
+      let p = memos.get(key) as Promise<T> | undefined;
+      if (!p) {
+        p = read();
+        memos.set(key, p);
+        p.catch(() => memos.delete(key));
+      }
+      return p;
+    },
     platform: opts.spec.metadata.name,
     region: opts.spec.region,
     spec: opts.spec,

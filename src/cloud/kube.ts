@@ -57,9 +57,17 @@ export function eksKubeAccess(aws: AwsClients, clusterName: string): KubeAccess 
   let cluster: { endpoint: string; caData: string } | undefined;
   let token: EksToken | undefined;
   let api: KubernetesObjectApi | undefined;
-  const describe = async () => {
+  // Every kube kind asks whether the cluster is reachable: one DescribeCluster answers them all
+  // for a few seconds (a reconcile's observe phase), instead of one call per kind.
+  let described: { at: number; p: Promise<Awaited<ReturnType<typeof describeNow>>> } | undefined;
+  const describeNow = async () => {
     const c = (await aws.eks.send(new DescribeClusterCommand({ name: clusterName }))).cluster;
     return c?.status === 'ACTIVE' || c?.status === 'UPDATING' ? c : undefined;
+  };
+  const describe = () => {
+    if (!described || Date.now() - described.at > 5_000) described = { at: Date.now(), p: describeNow() };
+    described.p.catch(() => { described = undefined; });
+    return described.p;
   };
   return {
     async available() {

@@ -85,6 +85,11 @@ export interface KindContext {
   kube: KubeAccess;
   signal: AbortSignal;
   progress: ProgressSink;
+  /**
+   * Share one read between kinds within a run (e.g. the hosted zones the records kind also
+   * needs): the first caller's promise is returned to every later caller with the same key.
+   */
+  memo<T>(key: string, read: () => Promise<T>): Promise<T>;
 }
 
 export interface ResourceKind<P = any, S = any> {

@@ -58,7 +58,7 @@ t.test('rejections are Warning Events and change no ALB', async (t) => {
   // platformd waiting for such a group's ALB says why it does not come.
   const abort = new AbortController();
   const said: string[] = [];
-  const ctx = { platform: 'grpc-demo', region: 'ap-northeast-1', spec, aws: sb.clients, kube, signal: abort.signal,
+  const ctx = { platform: 'grpc-demo', region: 'ap-northeast-1', spec, aws: sb.clients, kube, signal: abort.signal, memo: <T,>(_k: string, read: () => Promise<T>) => read(),
     progress: (m: string) => { said.push(m); abort.abort(); } };
   await t.rejects(albReadback.create(ctx, { id: 'edge/alb/reject-b', kind: 'elbv2/alb', dependsOn: [], properties: {
     cluster: 'grpc-demo', group: 'reject-b', scheme: 'internet-facing', certificateArn: cert, listener: { protocol: 'HTTPS', port: 443 },

@@ -60,7 +60,7 @@ t.test('observe, drift, readiness', async (t) => {
   for (let i = 0; i < 25; i++) await call('CreateLoadBalancer', { Name: `unrelated-${i}`, Subnets: subnets });
 
   const ctx: KindContext = {
-    platform: 'demo', region: 'ap-northeast-1', spec: {} as never, aws: sb.clients, kube: noKube,
+    platform: 'demo', region: 'ap-northeast-1', spec: {} as never, aws: sb.clients, kube: noKube, memo: (_k, read) => read(),
     signal: new AbortController().signal, progress: () => {},
   };
   const mark = sb.aws.callLog.mark();

@@ -8,7 +8,7 @@ import { DeleteCertificateCommand, DescribeCertificateCommand, ListTagsForCertif
   type CertificateDetail } from '@aws-sdk/client-acm';
 import { isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId, ownershipTags } from '../ownership.js';
-import { isOutputRef, type Observed, type ResourceKind } from '../kind.js';
+import { isOutputRef, type KindContext, type Observed, type ResourceKind } from '../kind.js';
 
 export interface CertificateProps { domain: string; alternativeNames: string[] }
 interface CertState { domain: string; alternativeNames: string[] }
@@ -22,22 +22,27 @@ function toObserved(c: CertificateDetail, id: string): Observed<CertState> {
     outputs: { arn: c.CertificateArn, status: c.Status, validationRecords: unique, recordsComplete: records.length === want && want > 0 } };
 }
 
+async function observeCertificates(ctx: KindContext): Promise<Observed<CertState>[]> {
+  const acm = ctx.aws.acm;
+  const out: Observed<CertState>[] = [];
+  // ACM lists summaries only; tags (ownership) and details need a call per certificate.
+  for await (const page of paginateListCertificates({ client: acm }, { CertificateStatuses: ['PENDING_VALIDATION', 'ISSUED'] })) {
+    for (const s of page.CertificateSummaryList ?? []) {
+      const tags = (await acm.send(new ListTagsForCertificateCommand({ CertificateArn: s.CertificateArn }))).Tags;
+      const id = ownedId(tags, ctx.platform);
+      if (!id) continue;
+      out.push(toObserved((await acm.send(new DescribeCertificateCommand({ CertificateArn: s.CertificateArn }))).Certificate!, id));
+    }
+  }
+  return out;
+}
+
 export const certificateKind: ResourceKind<CertificateProps, CertState> = {
   kind: 'acm/certificate',
   deletionCategory: 'certificate',
-  async observeAll(ctx) {
-    const acm = ctx.aws.acm;
-    const out: Observed<CertState>[] = [];
-    // ACM lists summaries only; tags (ownership) and details need a call per certificate.
-    for await (const page of paginateListCertificates({ client: acm }, { CertificateStatuses: ['PENDING_VALIDATION', 'ISSUED'] })) {
-      for (const s of page.CertificateSummaryList ?? []) {
-        const tags = (await acm.send(new ListTagsForCertificateCommand({ CertificateArn: s.CertificateArn }))).Tags;
-        const id = ownedId(tags, ctx.platform);
-        if (!id) continue;
-        out.push(toObserved((await acm.send(new DescribeCertificateCommand({ CertificateArn: s.CertificateArn }))).Certificate!, id));
-      }
-    }
-    return out;
+  observeAll(ctx) {
+    // The validation kind reads the same certificates: one read per run serves both.
+    return ctx.memo('acm/certificate', () => observeCertificates(ctx));
   },
   diff(desired, observed) {
     const fields = [];

@@ -7,7 +7,7 @@ import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, DeleteHostedZ
 import { createHash } from 'node:crypto';
 import { errorName, isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId, ownershipTags } from '../ownership.js';
-import type { Observed, ResourceKind } from '../kind.js';
+import type { Desired, KindContext, Observed, ResourceKind } from '../kind.js';
 import type { OperatorAction } from '../../plan/types.js';
 
 export interface HostedZoneProps { name: string }
@@ -39,29 +39,34 @@ async function toObserved(route53: import('@aws-sdk/client-route-53').Route53Cli
     outputs: { zoneId: bare(z.Id!), name: z.Name, nameServers, operatorActions: [action] } };
 }
 
+async function observeZones(ctx: KindContext, desired: Desired<HostedZoneProps>[]): Promise<Observed<ZoneState>[]> {
+  const r53 = ctx.aws.route53;
+  const zones: HostedZone[] = [];
+  for await (const page of paginateListHostedZones({ client: r53 }, {})) zones.push(...(page.HostedZones ?? []));
+  const out: Observed<ZoneState>[] = [];
+  // Tags come in batches of ten zones per call.
+  for (let i = 0; i < zones.length; i += 10) {
+    const batch = zones.slice(i, i + 10);
+    const tags = await r53.send(new ListTagsForResourcesCommand({ ResourceType: 'hostedzone', ResourceIds: batch.map((z) => bare(z.Id!)) }));
+    for (const set of tags.ResourceTagSets ?? []) {
+      const id = ownedId(set.Tags, ctx.platform);
+      const z = batch.find((x) => bare(x.Id!) === set.ResourceId);
+      if (id && z) out.push(await toObserved(r53, z, id, true));
+    }
+  }
+  for (const d of desired.filter((x) => x.readOnly)) {
+    const z = zones.find((x) => bare(x.Id!) === d.readOnly!.physicalId || (d.readOnly!.physicalId.startsWith('name:') && x.Name === dot(d.readOnly!.physicalId.slice(5))));
+    if (z) out.push(await toObserved(r53, z, d.id, false));
+  }
+  return out;
+}
+
 export const hostedZoneKind: ResourceKind<HostedZoneProps, ZoneState> = {
   kind: 'route53/hosted-zone',
   deletionCategory: 'hostedZone',
-  async observeAll(ctx, desired) {
-    const r53 = ctx.aws.route53;
-    const zones: HostedZone[] = [];
-    for await (const page of paginateListHostedZones({ client: r53 }, {})) zones.push(...(page.HostedZones ?? []));
-    const out: Observed<ZoneState>[] = [];
-    // Tags come in batches of ten zones per call.
-    for (let i = 0; i < zones.length; i += 10) {
-      const batch = zones.slice(i, i + 10);
-      const tags = await r53.send(new ListTagsForResourcesCommand({ ResourceType: 'hostedzone', ResourceIds: batch.map((z) => bare(z.Id!)) }));
-      for (const set of tags.ResourceTagSets ?? []) {
-        const id = ownedId(set.Tags, ctx.platform);
-        const z = batch.find((x) => bare(x.Id!) === set.ResourceId);
-        if (id && z) out.push(await toObserved(r53, z, id, true));
-      }
-    }
-    for (const d of desired.filter((x) => x.readOnly)) {
-      const z = zones.find((x) => bare(x.Id!) === d.readOnly!.physicalId || (d.readOnly!.physicalId.startsWith('name:') && x.Name === dot(d.readOnly!.physicalId.slice(5))));
-      if (z) out.push(await toObserved(r53, z, d.id, false));
-    }
-    return out;
+  observeAll(ctx, desired) {
+    // The records kind reads the same zones: one read per run serves both.
+    return ctx.memo('route53/hosted-zone', () => observeZones(ctx, desired));
   },
   diff(desired, observed) {
     return dot(desired.name) === observed.state.name ? { fields: [], replaces: [] } : { fields: [{ path: 'name', old: observed.state.name, new: dot(desired.name) }], replaces: ['name'] };

@@ -1,0 +1,28 @@
+// Generated platforms for the benchmarks: the reference platform with N services, each serving
+// its own generated proto service (ALB paths must be unique), written to a temp repository layout.
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import YAML from 'yaml';
+
+export interface GeneratedPlatform {
+  dir: string;
+  specPath: string;
+  protosDir: string;
+}
+
+export function generatePlatform(services: number, probeInterval = '30s'): GeneratedPlatform {
+  const dir = mkdtempSync(join(tmpdir(), `platformd-bench-${services}-`));
+  cpSync('protos', join(dir, 'protos'), { recursive: true });
+  mkdirSync(join(dir, 'protos', 'bench'), { recursive: true });
+  mkdirSync(join(dir, 'specs'), { recursive: true });
+  const spec = YAML.parse(readFileSync('specs/platform.yaml', 'utf8'));
+  spec.services = Array.from({ length: services }, (_, i) => {
+    writeFileSync(join(dir, 'protos', 'bench', `svc${i}.proto`), `syntax = "proto3";\npackage bench${i};\nservice Svc${i} {\n  rpc Ping(PingRequest) returns (PingReply) {}\n}\nmessage PingRequest { string text = 1; }\nmessage PingReply { string text = 1; }\n`);
+    return { name: `svc-${i}`, image: `public.ecr.aws/platformd/bench-${i}:1.0.0`, port: 50051, replicas: 2, grpcService: `bench${i}.Svc${i}`,
+      probe: { method: 'Ping', request: { text: 'ping' }, interval: probeInterval, timeout: '900ms' } };
+  });
+  const specPath = join(dir, 'specs', 'platform.yaml');
+  writeFileSync(specPath, YAML.stringify(spec));
+  return { dir, specPath, protosDir: join(dir, 'protos') };
+}

@@ -1,0 +1,45 @@
+// The sandbox in a child process (so the measured process only runs platformd), and helpers.
+import { spawn, type ChildProcess } from 'node:child_process';
+
+export interface ChildSandbox {
+  child: ChildProcess;
+  env: Record<string, string>;
+  dns: string;
+  caFile: string;
+  stop(): Promise<void>;
+}
+
+export async function startChildSandbox(): Promise<ChildSandbox> {
+  const child = spawn(process.execPath, ['dist/cli.js', 'sandbox', '--port', '0', '--time-scale', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => { out += d; });
+  child.stderr!.on('data', () => {});
+  const started = Date.now();
+  while (!/CA certificate written to (\S+)/.test(out)) {
+    if (Date.now() - started > 30_000) throw new Error(`sandbox did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const endpoint = /listening on (http:\/\/\S+)/.exec(out)![1]!;
+  return {
+    child,
+    env: { AWS_ENDPOINT_URL: endpoint, AWS_REGION: 'ap-northeast-1', AWS_ACCESS_KEY_ID: 'AKIASANDBOXEXAMPLE01', AWS_SECRET_ACCESS_KEY: 'sandbox-secret-access-key-not-a-real-secret' },
+    dns: /DNS for the emulated zones on (\S+)/.exec(out)![1]!,
+    caFile: /CA certificate written to (\S+)/.exec(out)![1]!,
+    stop: () => new Promise((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+/** CPU seconds (user + system) a process has used, from /proc. */
+export async function cpuSecondsOf(pid: number): Promise<number> {
+  const { readFileSync } = await import('node:fs');
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime in clock ticks (100 Hz)
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
