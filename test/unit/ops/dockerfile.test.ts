@@ -1,0 +1,18 @@
+// The container image's contract: non-root, pinned Node LTS, git present, a healthcheck, and only
+// built output plus production dependencies in the final stage.
+import t from 'tap';
+import { readFileSync } from 'node:fs';
+
+t.test('the Dockerfile builds a small non-root image with git and a healthcheck', async (t) => {
+  const text = readFileSync('Dockerfile', 'utf8');
+  const stages = text.split(/^FROM /m).slice(1);
+  t.ok(stages.length >= 2, 'multi-stage');
+  t.match(text, /ARG NODE_IMAGE=node:\d+\.\d+\.\d+-/, 'Node pinned to an exact version');
+  const final = stages.at(-1)!;
+  t.match(final, /apt-get install[^\n]*\bgit\b/, 'git in the final image (the daemon clones)');
+  t.match(final, /^USER 10001/m, 'runs as non-root');
+  t.match(final, /^HEALTHCHECK .*healthz/ms, 'healthcheck on /healthz');
+  t.match(final, /npm prune --omit=dev|--from=build \/src\/node_modules/, 'production dependencies only');
+  t.notMatch(final, /COPY (src|test) /, 'no sources or tests in the final image');
+  t.match(final, /PLATFORMD_LISTEN=0\.0\.0\.0:8080/, 'listens on all interfaces inside the container');
+});
