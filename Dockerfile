@@ -29,6 +29,6 @@ USER 10001:10001
 VOLUME ["/var/lib/platformd"]
 EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch("http://127.0.0.1:8080/healthz").then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:8080/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/dist/cli.js"]
 CMD ["run", "--repo", "/var/lib/platformd/repo", "--branch", "main", "--path", "specs/platform.yaml"]
