@@ -23,6 +23,7 @@ export interface ProtoServiceInfo {
 }
 
 const cache = new Map<string, Map<string, ProtoServiceInfo>>();
+const signatures = new Map<string, { at: number; files: string[]; key: string }>();
 
 function protoFiles(dir: string): string[] {
   const out: string[] = [];
@@ -45,9 +46,16 @@ function protoFiles(dir: string): string[] {
  * the directory (files, sizes, mtimes); `reload` forces a re-parse.
  */
 export function listProtoServices(protosDir: string, reload = false): Map<string, ProtoServiceInfo> {
-  // Keyed by the files' paths, sizes and mtimes: a checkout that moves to a new commit is re-read.
-  const files = protoFiles(protosDir);
-  const key = `${protosDir}|${files.map((f) => { const st = statSync(f); return `${f}:${st.size}:${st.mtimeMs}`; }).join('|')}`;
+  // Keyed by the files' paths, sizes and mtimes (a checkout that moves to a new commit is
+  // re-read); the directory is looked at no more than once a second, not once per service.
+  const seen = signatures.get(protosDir);
+  let signature = seen && Date.now() - seen.at < 1_000 && !reload ? seen : undefined;
+  if (!signature) {
+    const files = protoFiles(protosDir);
+    signature = { at: Date.now(), files, key: `${protosDir}|${files.map((f) => { const st = statSync(f); return `${f}:${st.size}:${st.mtimeMs}`; }).join('|')}` };
+    signatures.set(protosDir, signature);
+  }
+  const { files, key } = signature;
   const hit = cache.get(key);
   if (hit && !reload) return hit;
   const services = new Map<string, ProtoServiceInfo>();

@@ -25,11 +25,16 @@ export async function idleDaemon(sizes: number[], seconds: number): Promise<Reco
     { env: { ...process.env, ...sandbox.env }, stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     daemon.stderr!.on('data', (d) => { log += d; });
-    while (!/listening on (http:\/\/\S+)/.test(log)) await new Promise((r) => setTimeout(r, 50));
+    const waitStart = Date.now();
+    while (!/listening on (http:\/\/\S+)/.test(log)) {
+      if (daemon.exitCode !== null || Date.now() - waitStart > 60_000) throw new Error(`daemon did not start:\n${log.slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const url = /listening on (http:\/\/\S+)/.exec(log)![1]!;
     for (;;) {
       const s = await fetch(`${url}/status`).then((r) => r.json() as Promise<any>).catch(() => undefined);
       if (s?.lastReconcile?.outcome === 'success' && (s.probes?.length ?? 0) === n) break;
+      if (daemon.exitCode !== null || Date.now() - waitStart > 240_000) throw new Error(`daemon did not converge with ${n} probes: ${JSON.stringify(s?.lastReconcile ?? {}).slice(0, 500)}\n${log.slice(-1500)}`);
       await new Promise((r) => setTimeout(r, 500));
     }
     const probesBefore = await probesTotal(url);
@@ -44,8 +49,9 @@ export async function idleDaemon(sizes: number[], seconds: number): Promise<Reco
     const probes = (await probesTotal(url)) - probesBefore;
     out.push({ probes: n, seconds, cpuSeconds: +cpu.toFixed(2), cpuPercent: +((cpu / seconds) * 100).toFixed(1), rssMiBAvg: Math.round(rss.reduce((a, b) => a + b, 0) / rss.length),
       rssMiBMax: Math.round(Math.max(...rss)), probesRun: probes, cpuMsPerProbe: probes ? +((cpu * 1000) / probes).toFixed(3) : null });
+    const exited = new Promise((r) => daemon.once('exit', r));
     daemon.kill('SIGTERM');
-    await new Promise((r) => daemon.once('exit', r));
+    await exited;
     await sandbox.stop();
   }
   console.log('\nIdle daemon (converged; probes every second)');

@@ -26,6 +26,7 @@ export async function startChildSandbox(): Promise<ChildSandbox> {
     dns: /DNS for the emulated zones on (\S+)/.exec(out)![1]!,
     caFile: /CA certificate written to (\S+)/.exec(out)![1]!,
     stop: () => new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     }),
