@@ -60,6 +60,17 @@ export function diffManifest(desired: Manifest, live: Manifest): DiffResult {
   return { fields, replaces: [] };
 }
 
+/** Run a call against the cluster; on 401 drop the token (it expired or was revoked) and retry once. */
+export async function withFreshToken<T>(ctx: KindContext, call: (api: Awaited<ReturnType<KindContext['kube']['objects']>>) => Promise<T>): Promise<T> {
+  try {
+    return await call(await ctx.kube.objects());
+  } catch (err) {
+    if ((err as { code?: number }).code !== 401 || !ctx.kube.invalidate) throw err;
+    ctx.kube.invalidate();
+    return call(await ctx.kube.objects());
+  }
+}
+
 export function kubeObjectKind(o: KubeKindOptions): ResourceKind<Manifest, Manifest> {
   const kindName = `kube/${o.kind}`;
   const toObserved = (platform: string, live: Manifest): Observed<Manifest> => ({
@@ -70,12 +81,10 @@ export function kubeObjectKind(o: KubeKindOptions): ResourceKind<Manifest, Manif
     outputs: { name: live.metadata!.name, namespace: live.metadata?.namespace, uid: live.metadata?.uid, ...(o.kind === 'Ingress' ? { hostname: live.status?.loadBalancer?.ingress?.[0]?.hostname } : {}) },
   });
   const apply = async (ctx: KindContext, id: string, manifest: Manifest): Promise<Observed<Manifest>> => {
-    const api = await ctx.kube.objects();
     try {
-      const live = await api.patch(owned(manifest, ctx.platform, id), undefined, undefined, MANAGER, true, PatchStrategy.ServerSideApply);
+      const live = await withFreshToken(ctx, (api) => api.patch(owned(manifest, ctx.platform, id), undefined, undefined, MANAGER, true, PatchStrategy.ServerSideApply));
       return toObserved(ctx.platform, live as Manifest);
     } catch (err) {
-      if ((err as { code?: number }).code === 401) ctx.kube.invalidate?.();
       throw Object.assign(err as object, { retryable: [401, 409, 429, 500, 503].includes((err as { code?: number }).code ?? 0) });
     }
   };
@@ -85,12 +94,11 @@ export function kubeObjectKind(o: KubeKindOptions): ResourceKind<Manifest, Manif
     observeAfter: ['eks/cluster'],
     async observeAll(ctx) {
       if (!(await ctx.kube.available())) return [];
-      const api = await ctx.kube.objects();
       const out: Observed<Manifest>[] = [];
       let token: string | undefined;
       do {
         // One paged list per kind across all namespaces, by our label selector.
-        const page = await api.list(o.apiVersion, o.kind, undefined, undefined, undefined, undefined, undefined, ownershipSelector(ctx.platform), 500, token);
+        const page = await withFreshToken(ctx, (api) => api.list(o.apiVersion, o.kind, undefined, undefined, undefined, undefined, undefined, ownershipSelector(ctx.platform), 500, token));
         for (const item of page.items) out.push(toObserved(ctx.platform, { apiVersion: o.apiVersion, kind: o.kind, ...item } as Manifest));
         token = page.metadata?._continue ?? (page.metadata as { continue?: string } | undefined)?.continue;
       } while (token);

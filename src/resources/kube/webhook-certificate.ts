@@ -7,6 +7,7 @@ import * as x509 from '@peculiar/x509';
 import { PatchStrategy } from '@kubernetes/client-node';
 import { ANNOTATION_ID, MANAGER, ownershipLabels, ownershipSelector } from '../ownership.js';
 import type { Observed, ResourceKind } from '../kind.js';
+import { withFreshToken } from './object-kind.js';
 
 x509.cryptoProvider.set(webcrypto as any);
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
@@ -51,8 +52,7 @@ export const webhookCertificateKind: ResourceKind<WebhookCertificateProps, CertS
   observeAfter: ['eks/cluster'],
   async observeAll(ctx) {
     if (!(await ctx.kube.available())) return [];
-    const api = await ctx.kube.objects();
-    const list = await api.list('v1', 'Secret', undefined, undefined, undefined, undefined, undefined, `${ownershipSelector(ctx.platform)},platformd.dev/component=webhook-certificate`);
+    const list = await withFreshToken(ctx, (api) => api.list('v1', 'Secret', undefined, undefined, undefined, undefined, undefined, `${ownershipSelector(ctx.platform)},platformd.dev/component=webhook-certificate`));
     return list.items.map(toObserved).filter((o): o is Observed<CertState> => o !== undefined && o.id !== undefined);
   },
   diff(desired, observed) {
@@ -65,12 +65,11 @@ export const webhookCertificateKind: ResourceKind<WebhookCertificateProps, CertS
   async create(ctx, desired) {
     const p = desired.properties;
     const { caPem, certPem, keyPem } = await generateWebhookCertificate([`${p.serviceName}.${p.namespace}.svc`, `${p.serviceName}.${p.namespace}.svc.cluster.local`]);
-    const api = await ctx.kube.objects();
-    const secret = await api.patch({
+    const secret = await withFreshToken(ctx, (api) => api.patch({
       apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls',
       metadata: { name: p.secretName, namespace: p.namespace, labels: { ...ownershipLabels(ctx.platform), 'platformd.dev/component': 'webhook-certificate' }, annotations: { [ANNOTATION_ID]: desired.id } },
       data: { 'ca.crt': Buffer.from(caPem).toString('base64'), 'tls.crt': Buffer.from(certPem).toString('base64'), 'tls.key': Buffer.from(keyPem).toString('base64') },
-    } as any, undefined, undefined, MANAGER, true, PatchStrategy.ServerSideApply);
+    } as any, undefined, undefined, MANAGER, true, PatchStrategy.ServerSideApply));
     return toObserved(secret)!;
   },
   async update(ctx, desired) {

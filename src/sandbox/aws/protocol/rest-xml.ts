@@ -3,7 +3,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import { ServiceError, type ProtocolCodec, type RawResponse } from '../service.js';
 import { escapeXml } from './xml.js';
-import type { RestRoute } from './rest-json.js';
+import { restRouter, type RestRoute } from './rest-routes.js';
 
 /** Elements that are always lists, so one child still parses as an array. */
 const LISTS = new Set(['Change', 'ResourceRecord', 'Tag', 'Key', 'NameServer', 'ResourceId']);
@@ -18,24 +18,17 @@ export interface XmlResult {
 }
 
 export function restXmlCodec(routes: RestRoute[], xmlns: string): ProtocolCodec {
-  const compiled = routes.map((r) => ({ ...r, re: new RegExp(`^${r.path.replace(/\{(\w+)\}/g, '([^/]+)')}/?$`), labels: [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!) }));
+  const route = restRouter(routes);
   return {
     decode(req) {
-      for (const r of compiled) {
-        if (r.method !== req.method) continue;
-        const m = r.re.exec(req.path);
-        if (!m) continue;
-        const input: Record<string, any> = {};
-        r.labels.forEach((l, i) => { input[l] = decodeURIComponent(m[i + 1]!); });
-        for (const [k, v] of req.query) input[k] = v;
-        if (req.body.length > 0) {
-          const doc = parser.parse(req.body.toString('utf8'));
-          const root = Object.keys(doc).find((k) => k !== '?xml');
-          if (root) Object.assign(input, doc[root]);
-        }
-        return { operation: r.operation, input };
+      const match = route(req);
+      if (!match) throw new ServiceError('InvalidInput', `No operation for ${req.method} ${req.path}`, 400);
+      if (req.body.length > 0) {
+        const doc = parser.parse(req.body.toString('utf8'));
+        const root = Object.keys(doc).find((k) => k !== '?xml');
+        if (root) Object.assign(match.input, doc[root]);
       }
-      throw new ServiceError('InvalidInput', `No operation for ${req.method} ${req.path}`, 400);
+      return { operation: match.route.operation, input: match.input };
     },
     encodeResult(_operation, output): RawResponse {
       const r = output as XmlResult;
