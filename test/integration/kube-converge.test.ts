@@ -37,3 +37,24 @@ t.test('the cluster layer converges and a second plan is empty', async (t) => {
   t.ok(store.tryGet(store.resource('networking.k8s.io/v1', 'IngressClass')!, undefined, 'alb'), 'IngressClass alb');
   t.ok(store.resource('elbv2.k8s.aws/v1beta1', 'TargetGroupBinding'), 'the CRDs are served');
 });
+
+t.test('removing a service prunes its objects; objects without our labels are left alone', async (t) => {
+  const sb = await startTestSandbox();
+  t.teardown(sb.close);
+  const spec = await referenceSpec((s) => { delete s.domain; });
+  const opts = { spec, aws: sb.clients, kube: clusterAccessFor(spec, sb.clients), layers: LAYERS };
+  t.ok((await applyPlatform(opts)).ok);
+  const store = sb.kube.clusters.get('grpc-demo')!.store;
+  const deployments = store.resource('apps/v1', 'Deployment')!;
+  // Someone else's Deployment in the same namespace, with a name that looks like ours.
+  store.create(deployments, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'kv-store-legacy', namespace: 'default', labels: { app: 'legacy' } },
+    spec: { replicas: 1, selector: { matchLabels: { app: 'legacy' } }, template: { metadata: { labels: { app: 'legacy' } }, spec: { containers: [{ name: 'c', image: 'legacy:1' }] } } } });
+
+  const fewer = await referenceSpec((s) => { delete s.domain; s.services = s.services!.filter((x) => x.name !== 'kv-store'); });
+  const plan = await planPlatform({ ...opts, spec: fewer });
+  t.same(plan.plan.changes.filter((c) => c.id.startsWith('kube/')).map((c) => `${c.action} ${c.id}`).sort(),
+    ['- kube/Deployment/default/kv-store', '- kube/Service/default/kv-store'], 'exactly the removed service\'s objects are pruned');
+  t.ok((await applyPlatform({ ...opts, spec: fewer, plan })).ok);
+  t.notOk(store.tryGet(deployments, 'default', 'kv-store'), 'pruned');
+  t.ok(store.tryGet(deployments, 'default', 'kv-store-legacy'), 'the unlabelled Deployment is untouched');
+});
