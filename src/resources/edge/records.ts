@@ -59,8 +59,10 @@ export const recordsKind: ResourceKind<RecordsProps, RecordsState> = {
       const zoneRef = d.properties.zoneId;
       const zone = zones.find((z) => (isOutputRef(zoneRef) ? z.id === zoneRef.$ref : z.physicalId === zoneRef));
       if (!zone) continue;
+      // Validation and alias records live in the same zone: one listing serves both.
+      const records = await ctx.memo(`route53/rrsets/${zone.physicalId}`, () => readZone(ctx, zone.physicalId));
       out.push({ id: d.id, kind: this.kind, physicalId: `${zone.physicalId}/${d.id}`, owned: false, status: 'INSYNC',
-        state: { zoneId: zone.physicalId, records: await readZone(ctx, zone.physicalId) }, outputs: {} });
+        state: { zoneId: zone.physicalId, records }, outputs: {} });
     }
     return out;
   },
