@@ -13,7 +13,7 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/sandbox/**', 'src/cli.ts', 'src/commands/sandbox.ts', 'src/commands/demo.ts'],
+    ignores: ['src/sandbox/**', 'src/cli.ts', 'src/cli-*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/sandbox/**', './sandbox/*', '../sandbox/*'], message: 'Product code must not import the sandbox.' }] }],
     },

@@ -11,8 +11,8 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   plan: () => import('./commands/plan.js'),
   apply: () => import('./commands/apply.js'),
   run: () => import('./commands/run.js'),
-  sandbox: () => import('./commands/sandbox.js'),
-  demo: () => import('./commands/demo.js'),
+  sandbox: () => import('./cli-sandbox.js'),
+  demo: () => import('./cli-demo.js'),
 };
 
 async function usage(): Promise<string> {

@@ -1,9 +1,9 @@
 // `platformd sandbox`: the emulated world on a local port, for trying platformd without AWS.
-import type { Command } from './command.js';
+import type { Command } from './commands/command.js';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSandbox } from '../sandbox/world.js';
+import { startSandbox } from './sandbox/world.js';
 
 export const command: Command = {
   summary: 'start the emulated AWS (and Kubernetes) sandbox and print how to point platformd at it',

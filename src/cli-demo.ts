@@ -8,8 +8,8 @@ import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Command } from './command.js';
-import { startSandbox } from '../sandbox/world.js';
+import type { Command } from './commands/command.js';
+import { startSandbox } from './sandbox/world.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -45,7 +45,7 @@ Options:
     say(`git repository seeded at ${repo}`);
 
     const port = values.port ?? '8080';
-    const cli = fileURLToPath(new URL('../cli.js', import.meta.url));
+    const cli = fileURLToPath(new URL('./cli.js', import.meta.url));
     const daemon = spawn(process.execPath, [cli, 'run', '--repo', repo, '--branch', 'main', '--path', 'specs/platform.yaml', '--listen', `127.0.0.1:${port}`,
       '--poll-interval', '2s', '--resync-interval', '30s', '--dns-server', sandbox.dns, '--ca-file', caFile,
       '--workdir', mkdtempSync(join(tmpdir(), 'platformd-demo-work-'))], { env: { ...process.env, ...sandbox.env() }, stdio: ['ignore', 'inherit', 'pipe'] });
