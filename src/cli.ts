@@ -18,12 +18,8 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
 async function usage(): Promise<string> {
   const lines = ['Usage: platformd <command> [options]', '', 'Commands:'];
   for (const [name, load] of Object.entries(commands)) {
-    try {
-      const { command } = await load();
-      lines.push(`  ${name.padEnd(10)} ${command.summary}`);
-    } catch {
-      // a command module not built yet is simply not listed
-    }
+    const { command } = await load();
+    lines.push(`  ${name.padEnd(10)} ${command.summary}`);
   }
   lines.push('', 'Run `platformd <command> --help` for a command\'s options.');
   lines.push('AWS region, credentials and endpoints come from the SDK\'s standard chain (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, ...).');
