@@ -54,11 +54,15 @@ export function buildPlan(input: PlanInput): Plan {
       changes.set(id, { id, kind: desired.kind, action: '+', reason: 'missing', dependsOn, fields: creationFields(desired.properties, lookup) });
       continue;
     }
-    // A property fed by a producer that is itself being created or replaced is not known yet: do
-    // not report it as drift, the producer's change already covers it.
+    // Values from a producer that does not exist yet (being created or replaced) are not known:
+    // the resource will be updated with them once they are, which is all the plan can say.
+    if (resolved.unknown.length > 0) {
+      changes.set(id, { id, kind: desired.kind, action: '~', reason: 'drift', dependsOn, physicalId: live.physicalId,
+        fields: resolved.unknown.map((path) => ({ path, old: null, new: KNOWN_AFTER_APPLY })) });
+      continue;
+    }
     const diff = kind.diff(resolved.value, live);
-    const pendingRefs = new Set(collectRefs(desired.properties).map((r) => r.$ref).filter((r) => changes.get(r)?.action === '+' || changes.get(r)?.action === '±'));
-    const fields = pendingRefs.size > 0 && resolved.unknown.length > 0 ? diff.fields.filter((f) => !isUnknownField(f.new)) : diff.fields;
+    const fields = diff.fields;
     if (fields.length === 0) {
       inSync.push({ id, kind: desired.kind, physicalId: live.physicalId });
       continue;
@@ -129,10 +133,6 @@ function blockDependents(changes: Map<string, Change>, graph: DesiredGraph): voi
       changes.set(id, { ...change, action: '!', reason: 'dependency-blocked', blockedBy: `depends on ${blocker}, which is blocked` });
     }
   }
-}
-
-function isUnknownField(value: unknown): boolean {
-  return collectRefs(value).length > 0 || value === KNOWN_AFTER_APPLY;
 }
 
 /** The properties of a resource to be created, flattened to field lines; refs not yet known are marked. */

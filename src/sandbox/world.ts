@@ -74,7 +74,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const elbv2 = connectElbv2(aws, (arn) => acm.status(arn));
   const kube = new KubeBackend(ca, sandboxSecretOf);
   kube.runtime = grpcRuntime(options.protosDir ?? defaultProtosDir());
-  const dataplane = new AlbDataplane(elbv2.view(options.region ?? 'ap-northeast-1'), (arn) => acm.material(arn));
+  const albView = elbv2.view(options.region ?? 'ap-northeast-1');
+  acm.hooks.inUseBy = (arn) => albView.loadBalancers().filter((lb) => lb.listeners.some((l) => l.certificateArns.includes(arn))).map((lb) => lb.arn);
+  const dataplane = new AlbDataplane(albView, (arn) => acm.material(arn));
   dataplane.start();
   const dnsServer = new SandboxDns({ route53: route53.state, albAddress: (name) => dataplane.addressOf(name)?.ip });
   const dns = await dnsServer.listen(options.dnsPort ?? 0);

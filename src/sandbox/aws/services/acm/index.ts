@@ -38,6 +38,8 @@ export function validationRecord(domain: string, accountId: string): { name: str
 export interface AcmHooks {
   /** Whether a CNAME with this name and value exists in an emulated hosted zone. */
   cnameExists?: (name: string, value: string) => boolean;
+  /** ARNs of the load balancers whose listeners use the certificate (InUseBy). */
+  inUseBy?: (certificateArn: string) => string[];
 }
 
 export class AcmService implements EmulatedService {
@@ -79,7 +81,7 @@ export class AcmService implements EmulatedService {
         const c = cert(input.CertificateArn);
         return { Certificate: {
           CertificateArn: c.arn, DomainName: c.domain, SubjectAlternativeNames: c.sans, DomainValidationOptions: dvo(c, ctx), Status: c.status, Type: 'AMAZON_ISSUED',
-          InUseBy: c.inUseBy, CreatedAt: c.createdAt.getTime() / 1000, KeyAlgorithm: 'EC_prime256v1', RenewalEligibility: c.inUseBy.length ? 'ELIGIBLE' : 'INELIGIBLE',
+          InUseBy: this.hooks.inUseBy?.(c.arn) ?? c.inUseBy, CreatedAt: c.createdAt.getTime() / 1000, KeyAlgorithm: 'EC_prime256v1', RenewalEligibility: c.inUseBy.length ? 'ELIGIBLE' : 'INELIGIBLE',
           ...(c.status === 'ISSUED' ? { IssuedAt: c.issuedAt!.getTime() / 1000, NotBefore: c.issued.notBefore.getTime() / 1000, NotAfter: c.issued.notAfter.getTime() / 1000, Serial: c.issued.serial } : {}),
         } };
       },
@@ -102,6 +104,7 @@ export class AcmService implements EmulatedService {
       },
       DeleteCertificate: (input) => {
         const c = cert(input.CertificateArn);
+        c.inUseBy = this.hooks.inUseBy?.(c.arn) ?? c.inUseBy;
         if (c.inUseBy.length > 0) throw new ServiceError('ResourceInUseException', `Certificate ${c.arn} in use by ${c.inUseBy.join(', ')}`, 400);
         this.certificates.delete(c.arn);
         return {};
