@@ -4,24 +4,15 @@
 import '../helpers/grpc-env.js';
 import t from 'tap';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { DeleteCertificateCommand, ListCertificatesCommand } from '@aws-sdk/client-acm';
-import { startTestSandbox } from '../helpers/sandbox.js';
-import { referenceSpec } from '../helpers/specs.js';
+import { convergedPlatform } from '../helpers/platform.js';
 import { applyPlatform } from '../../src/engine.js';
-import { clusterAccessFor } from '../../src/cloud/cluster-access.js';
 
 t.test('a lost certificate breaks TLS; the next apply issues and attaches a new one', async (t) => {
-  const sb = await startTestSandbox();
-  t.teardown(sb.close);
-  const spec = await referenceSpec();
-  const opts = { spec, aws: sb.clients, kube: clusterAccessFor(spec, sb.clients) };
-  t.ok((await applyPlatform(opts)).ok);
-  await sb.dataplane.idle();
-  const front = sb.dataplane.addresses()[0]!;
-  const Greeter = (grpc.loadPackageDefinition(protoLoader.loadSync('helloworld/helloworld.proto', { includeDirs: ['protos'] })) as any).helloworld.Greeter;
+  const { sb, opts, target, creds, load } = await convergedPlatform(t);
+  const Greeter = load('helloworld/helloworld.proto').helloworld.Greeter;
   const call = () => {
-    const client = new Greeter(`dns://${sb.dns}/grpc.example.com:${front.port}`, grpc.credentials.createSsl(Buffer.from(sb.caPem)));
+    const client = new Greeter(target, creds);
     return new Promise<any>((resolve, reject) => client.sayHello({ name: 'tls' }, { deadline: Date.now() + 2000 }, (err: Error | null, res: unknown) => {
       client.close();
       return err ? reject(err) : resolve(res);

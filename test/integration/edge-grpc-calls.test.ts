@@ -6,26 +6,13 @@
 import '../helpers/grpc-env.js';
 import t from 'tap';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { DeleteRuleCommand, DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeRulesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ChangeResourceRecordSetsCommand, ListHostedZonesCommand, ListResourceRecordSetsCommand } from '@aws-sdk/client-route-53';
-import { startTestSandbox } from '../helpers/sandbox.js';
-import { referenceSpec } from '../helpers/specs.js';
+import { convergedPlatform } from '../helpers/platform.js';
 import { applyPlatform } from '../../src/engine.js';
-import { clusterAccessFor } from '../../src/cloud/cluster-access.js';
-
-const load = (file: string) => grpc.loadPackageDefinition(protoLoader.loadSync(file, { includeDirs: ['protos'], keepCase: false, longs: Number, enums: String, defaults: true })) as any;
 
 t.test('gRPC through DNS, TLS and the emulated ALB', async (t) => {
-  const sb = await startTestSandbox();
-  t.teardown(sb.close);
-  const spec = await referenceSpec();
-  const opts = { spec, aws: sb.clients, kube: clusterAccessFor(spec, sb.clients) };
-  t.ok((await applyPlatform(opts)).ok);
-  await sb.dataplane.idle();
-  const front = sb.dataplane.addresses()[0]!;
-  const target = `dns://${sb.dns}/grpc.example.com:${front.port}`;
-  const creds = grpc.credentials.createSsl(Buffer.from(sb.caPem));
+  const { sb, opts, target, creds, load } = await convergedPlatform(t);
   const options = { 'grpc.dns_min_time_between_resolutions_ms': 100, 'grpc.initial_reconnect_backoff_ms': 100, 'grpc.max_reconnect_backoff_ms': 200 };
   const RouteGuide = load('routeguide/route_guide.proto').routeguide.RouteGuide;
   const Greeter = load('helloworld/helloworld.proto').helloworld.Greeter;
