@@ -55,6 +55,10 @@ async function main(argv: string[]): Promise<number> {
   return command.run({ positionals: parsed.positionals, values: parsed.values as Record<string, any> });
 }
 
+// NOTE(exit): Node exits as soon as nothing ref'd is pending, and waits and timers are unref'd
+// by design (daemon shutdown must not hang on them). A command is not done until its promise
+// settles: without this handle `apply` could exit 0 mid-wait, before its summary.
+const keepAlive = setInterval(() => {}, 60_000);
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
@@ -64,5 +68,5 @@ main(process.argv.slice(2)).then(
     if (!isPlatformdError(err) && process.env.PLATFORMD_DEBUG) console.error(err);
     process.exitCode = 1;
   },
-);
+).finally(() => clearInterval(keepAlive));
 

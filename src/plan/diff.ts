@@ -109,13 +109,17 @@ export function buildPlan(input: PlanInput): Plan {
   };
 }
 
-/** A change whose values come from a resource outside this run that does not exist cannot be made. */
+/**
+ * A change needing a resource outside this run that does not exist cannot be made: whether it
+ * needs the resource's values (a ref) or only its existence (dependsOn, e.g. an ALB its Ingress).
+ */
 function blockOnMissingExternals(changes: Map<string, Change>, graph: DesiredGraph, observed: ReadonlyMap<string, Observed>): void {
   for (const [id, change] of changes) {
     if (change.action !== '+' && change.action !== '~' && change.action !== '±') continue;
     const desired = graph.nodes.get(id);
     if (!desired) continue;
-    const missing = [...new Set(collectRefs(desired.properties).map((r) => r.$ref))].find((ref) => graph.external.has(ref) && !observed.has(ref));
+    const needs = new Set([...desired.dependsOn, ...collectRefs(desired.properties).map((r) => r.$ref)]);
+    const missing = [...needs].find((ref) => graph.external.has(ref) && !observed.has(ref));
     if (missing) changes.set(id, { ...change, action: '!', reason: 'dependency-blocked', blockedBy: `needs ${missing}, which is outside this run (--layers) and does not exist yet` });
   }
 }

@@ -6,6 +6,7 @@
 import type { LoadBalancer } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Desired, KindContext, Observed, ResourceKind } from '../kind.js';
 import { PlatformdError, ErrorCodes } from '../../errors.js';
+import { sleep } from '../../apply/retry.js';
 import { RECONCILE_REQUEST_ANNOTATION } from '../kube/ingress.js';
 import { controllerWarning } from './alb-controller-events.js';
 import { albReady, albStateFromLive, diffAlb, type AlbDesired, type AlbState } from './alb-readback-model.js';
@@ -47,22 +48,6 @@ async function observeGroup(ctx: KindContext, desired: Desired<AlbDesired>): Pro
   const found = await findStackLoadBalancers(ctx.aws.elbv2, desired.properties.cluster, new Set([desired.properties.group]), ctx.signal);
   const lb = found.get(desired.properties.group);
   return lb ? observeOne(ctx, desired, lb, true) : undefined;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    timer.unref();
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** Make the controller reconcile the group again: SSA one annotation onto each of its Ingresses. */
