@@ -2,7 +2,7 @@
 // dependencies that order a version bump control plane → add-ons → node groups.
 import { ref, type Desired } from '../resources/kind.js';
 import { CLUSTER_ADMIN_POLICY } from '../resources/eks/access-entry.js';
-import type { PlatformSpec } from '../spec/types.js';
+import type { AddonName, PlatformSpec } from '../spec/types.js';
 import { ADDONS } from '../spec/defaults.js';
 import { CLUSTER_ROLE, NODE_ROLE } from './iam.js';
 import { natPlacements, subnetId } from './network.js';
@@ -11,6 +11,11 @@ import type { LayerBuilder } from './layers.js';
 export const CLUSTER = 'eks/cluster';
 export const addonId = (name: string) => `eks/addon/${name}`;
 export const nodegroupId = (name: string) => `eks/nodegroup/${name}`;
+/**
+ * Add-ons that must be running before nodes join: without the VPC CNI no pod gets an address,
+ * and pods using EKS Pod Identity need the agent from their first start.
+ */
+export const NODE_PREREQUISITE_ADDONS: readonly AddonName[] = ['vpc-cni', 'eks-pod-identity-agent'];
 
 /** The private route tables the network layer creates (none in an existing VPC). */
 function privateRouteTables(spec: PlatformSpec): string[] {
@@ -48,8 +53,9 @@ export function buildEks(spec: PlatformSpec): Desired[] {
   }
   for (const ng of c.nodeGroups) {
     nodes.push({ id: nodegroupId(ng.name), kind: 'eks/nodegroup',
-      // After every add-on: on a version bump, node groups follow the control plane and add-ons.
-      dependsOn: ADDONS.map(addonId),
+      // After the add-ons a node needs to join and run pods (a version bump also puts them after
+      // the control plane); other add-ons (coredns, kube-proxy) must not hold a scale change.
+      dependsOn: NODE_PREREQUISITE_ADDONS.map(addonId),
       properties: {
         clusterName, name: ng.name, version: c.version, nodeRole: ref(NODE_ROLE, 'arn'), subnets: privateSubnets, instanceTypes: ng.instanceTypes,
         scaling: { minSize: ng.scaling.min, desiredSize: ng.scaling.desired, maxSize: ng.scaling.max }, labels: ng.labels ?? {},
