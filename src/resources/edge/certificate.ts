@@ -3,22 +3,38 @@
 // an issued certificate we own is reused. Ready once ACM has published the validation records.
 // acm/certificate-validation waits for ISSUED (after the records exist), like Terraform's
 // aws_acm_certificate_validation.
+//
+// NOTE(key-type): ACM's ListCertificates returns only RSA certificates unless `Includes.keyTypes`
+// names other types ("Default filtering returns only RSA_1024 and RSA_2048 certificates",
+// https://docs.aws.amazon.com/acm/latest/APIReference/API_Filters.html). We request
+// EC_prime256v1, so we list exactly that type: without it our own certificate is invisible and
+// every run requests another one. A certificate of another key type is never ours to reuse, even
+// when it carries our tags: its key type cannot change, so it is not the certificate the platform
+// wants; and deleting it is not ours to decide either (it may be attached elsewhere, and a
+// certificate deletion needs an opt-in). So it is left out of observation altogether — neither
+// adopted nor pruned — and, as ACM's default listing is RSA, not listing it also saves two calls
+// per RSA certificate in the account. Should one reach us anyway (an ACM or emulator that
+// ignores the filter and omits KeyAlgorithm from the summary), its key type is part of the
+// observed state and the plan shows it as a replacement, never as in sync.
 import { createHash } from 'node:crypto';
 import { DeleteCertificateCommand, DescribeCertificateCommand, ListTagsForCertificateCommand, paginateListCertificates, RequestCertificateCommand,
-  type CertificateDetail } from '@aws-sdk/client-acm';
+  type CertificateDetail, type KeyAlgorithm } from '@aws-sdk/client-acm';
 import { isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId, ownershipTags } from '../ownership.js';
 import { isOutputRef, type KindContext, type Observed, type ResourceKind } from '../kind.js';
 
 export interface CertificateProps { domain: string; alternativeNames: string[] }
-interface CertState { domain: string; alternativeNames: string[] }
+interface CertState { domain: string; alternativeNames: string[]; keyAlgorithm: string }
+
+/** The key type platformd requests (ECDSA P-256: smaller and faster than RSA; ALBs serve it). */
+const KEY_ALGORITHM: KeyAlgorithm = 'EC_prime256v1';
 
 function toObserved(c: CertificateDetail, id: string): Observed<CertState> {
   const records = (c.DomainValidationOptions ?? []).filter((o) => o.ResourceRecord).map((o) => ({ name: o.ResourceRecord!.Name!, value: o.ResourceRecord!.Value! }));
   const unique = [...new Map(records.map((r) => [r.name, { name: r.name, type: 'CNAME', ttl: 300, values: [r.value] }])).values()];
   const want = (c.DomainValidationOptions ?? []).length;
   return { id, kind: certificateKind.kind, physicalId: c.CertificateArn!, owned: true, status: c.Status,
-    state: { domain: c.DomainName!, alternativeNames: (c.SubjectAlternativeNames ?? []).filter((s) => s !== c.DomainName).sort() },
+    state: { domain: c.DomainName!, alternativeNames: (c.SubjectAlternativeNames ?? []).filter((s) => s !== c.DomainName).sort(), keyAlgorithm: c.KeyAlgorithm ?? 'unknown' },
     outputs: { arn: c.CertificateArn, status: c.Status, validationRecords: unique, recordsComplete: records.length === want && want > 0 } };
 }
 
@@ -26,8 +42,10 @@ async function observeCertificates(ctx: KindContext): Promise<Observed<CertState
   const acm = ctx.aws.acm;
   const out: Observed<CertState>[] = [];
   // ACM lists summaries only; tags (ownership) and details need a call per certificate.
-  for await (const page of paginateListCertificates({ client: acm }, { CertificateStatuses: ['PENDING_VALIDATION', 'ISSUED'] })) {
+  const input = { CertificateStatuses: ['PENDING_VALIDATION' as const, 'ISSUED' as const], Includes: { keyTypes: [KEY_ALGORITHM] } };
+  for await (const page of paginateListCertificates({ client: acm }, input)) {
     for (const s of page.CertificateSummaryList ?? []) {
+      if (s.KeyAlgorithm !== undefined && s.KeyAlgorithm !== KEY_ALGORITHM) continue; // see NOTE(key-type)
       const tags = (await acm.send(new ListTagsForCertificateCommand({ CertificateArn: s.CertificateArn }))).Tags;
       const id = ownedId(tags, ctx.platform);
       if (!id) continue;
@@ -49,14 +67,16 @@ export const certificateKind: ResourceKind<CertificateProps, CertState> = {
     if (desired.domain !== observed.state.domain) fields.push({ path: 'domain', old: observed.state.domain, new: desired.domain });
     const sans = [...desired.alternativeNames].filter((s) => s !== desired.domain).sort();
     if (JSON.stringify(sans) !== JSON.stringify(observed.state.alternativeNames)) fields.push({ path: 'alternativeNames', old: observed.state.alternativeNames, new: sans });
+    if (observed.state.keyAlgorithm !== KEY_ALGORITHM) fields.push({ path: 'keyAlgorithm', old: observed.state.keyAlgorithm, new: KEY_ALGORITHM });
     return { fields, replaces: fields.map((f) => f.path) };
   },
   async create(ctx, desired) {
     const p = desired.properties;
-    const token = createHash('sha256').update(`${ctx.platform}|${p.domain}|${[...p.alternativeNames].sort().join(',')}`).digest('hex').slice(0, 32);
+    // The key type is part of the token: a request for another key type is another certificate.
+    const token = createHash('sha256').update(`${ctx.platform}|${p.domain}|${[...p.alternativeNames].sort().join(',')}|${KEY_ALGORITHM}`).digest('hex').slice(0, 32);
     const arn = (await ctx.aws.acm.send(new RequestCertificateCommand({
       DomainName: p.domain, SubjectAlternativeNames: [...new Set([p.domain, ...p.alternativeNames])], ValidationMethod: 'DNS', IdempotencyToken: token,
-      Tags: ownershipTags(ctx.platform, desired.id), KeyAlgorithm: 'EC_prime256v1',
+      Tags: ownershipTags(ctx.platform, desired.id), KeyAlgorithm: KEY_ALGORITHM,
     }))).CertificateArn!;
     return toObserved((await ctx.aws.acm.send(new DescribeCertificateCommand({ CertificateArn: arn }))).Certificate!, desired.id);
   },
