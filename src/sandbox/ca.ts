@@ -7,6 +7,14 @@ x509.cryptoProvider.set(webcrypto as any);
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
+/** Key types a leaf certificate can have (ACM's names for the ones ACM issues). */
+export type LeafKeyType = 'RSA_2048' | 'EC_prime256v1' | 'EC_secp384r1';
+const LEAF_KEYS: Record<LeafKeyType, webcrypto.RsaHashedKeyGenParams | webcrypto.EcKeyGenParams> = {
+  RSA_2048: { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+  EC_prime256v1: { name: 'ECDSA', namedCurve: 'P-256' },
+  EC_secp384r1: { name: 'ECDSA', namedCurve: 'P-384' },
+};
+
 export interface IssuedCertificate {
   certPem: string;
   keyPem: string;
@@ -36,9 +44,9 @@ export class SandboxCa {
     return new SandboxCa(cert.toString('pem'), cert, keys);
   }
 
-  /** A server certificate for DNS names and IPs, signed by this CA. */
-  async issue(names: string[], ips: string[] = [], days = 395): Promise<IssuedCertificate> {
-    const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+  /** A server certificate for DNS names and IPs, signed by this CA, with a key of the given type. */
+  async issue(names: string[], ips: string[] = [], days = 395, keyType: LeafKeyType = 'EC_prime256v1'): Promise<IssuedCertificate> {
+    const keys = (await webcrypto.subtle.generateKey(LEAF_KEYS[keyType], true, ['sign', 'verify'])) as CryptoKeyPair;
     const notBefore = new Date(Date.now() - 60_000);
     const notAfter = new Date(Date.now() + days * 86_400_000);
     const s = serial();

@@ -7,11 +7,14 @@ import { jsonCodec } from '../../protocol/json.js';
 import type { ScaledClock } from '../../../clock.js';
 import type { SandboxCa, IssuedCertificate } from '../../../ca.js';
 import { ServiceError, type EmulatedService, type OperationHandler, type RequestContext } from '../../service.js';
+import { matchesFilters, parseIncludes, requestedKeyAlgorithm, type FilterableCertificate, type KeyAlgorithm } from './key-types.js';
 
 export interface Certificate {
   arn: string;
   domain: string;
   sans: string[];
+  /** As requested (RSA_2048 by default); the issued key pair is of this type. */
+  keyAlgorithm: KeyAlgorithm;
   status: 'PENDING_VALIDATION' | 'ISSUED' | 'FAILED';
   createdAt: Date;
   issuedAt?: Date;
@@ -27,6 +30,14 @@ export interface Certificate {
 
 const RECORDS_APPEAR_MS = 5_000;
 const ISSUE_AFTER_VALIDATION_MS = 60_000;
+// What the sandbox CA puts in every leaf certificate (ca.ts: KeyUsages, ExtendedKeyUsage serverAuth).
+const KEY_USAGES = ['DIGITAL_SIGNATURE', 'KEY_ENCIPHERMENT'];
+const EXTENDED_KEY_USAGES = ['TLS_WEB_SERVER_AUTHENTICATION'];
+
+/** What ListCertificates filters on. Requested certificates here are never exportable nor CloudFront-managed. */
+function filterable(c: Certificate): FilterableCertificate {
+  return { keyAlgorithm: c.keyAlgorithm, keyUsages: KEY_USAGES, extendedKeyUsages: EXTENDED_KEY_USAGES, exportOption: 'DISABLED' };
+}
 
 /** The validation CNAME for a domain: stable per domain and account. */
 export function validationRecord(domain: string, accountId: string): { name: string; value: string } {
@@ -71,9 +82,10 @@ export class AcmService implements EmulatedService {
         if (input.ValidationMethod !== 'DNS') throw new ServiceError('InvalidParameterException', 'the sandbox issues DNS-validated certificates only', 400);
         const domain = String(input.DomainName);
         const sans: string[] = input.SubjectAlternativeNames ?? [domain];
+        const keyAlgorithm = requestedKeyAlgorithm(input.KeyAlgorithm, ctx.region);
         const arn = `arn:aws:acm:${ctx.region}:${ctx.accountId}:certificate/${randomUUID()}`;
-        const issued = await this.options.ca.issue([...new Set([domain, ...sans])]);
-        this.certificates.set(arn, { arn, domain, sans: [...new Set([domain, ...sans])], status: 'PENDING_VALIDATION', createdAt: new Date(), recordsAt: clock.deadline(RECORDS_APPEAR_MS),
+        const issued = await this.options.ca.issue([...new Set([domain, ...sans])], [], undefined, keyAlgorithm);
+        this.certificates.set(arn, { arn, domain, sans: [...new Set([domain, ...sans])], keyAlgorithm, status: 'PENDING_VALIDATION', createdAt: new Date(), recordsAt: clock.deadline(RECORDS_APPEAR_MS),
           tags: new Map((input.Tags ?? []).map((t: { Key: string; Value?: string }) => [t.Key, t.Value ?? ''])), token, tokenAt: Date.now(), issued, inUseBy: [] });
         return { CertificateArn: arn };
       },
@@ -81,7 +93,7 @@ export class AcmService implements EmulatedService {
         const c = cert(input.CertificateArn);
         return { Certificate: {
           CertificateArn: c.arn, DomainName: c.domain, SubjectAlternativeNames: c.sans, DomainValidationOptions: dvo(c, ctx), Status: c.status, Type: 'AMAZON_ISSUED',
-          InUseBy: this.hooks.inUseBy?.(c.arn) ?? c.inUseBy, CreatedAt: c.createdAt.getTime() / 1000, KeyAlgorithm: 'EC_prime256v1', RenewalEligibility: c.inUseBy.length ? 'ELIGIBLE' : 'INELIGIBLE',
+          InUseBy: this.hooks.inUseBy?.(c.arn) ?? c.inUseBy, CreatedAt: c.createdAt.getTime() / 1000, KeyAlgorithm: c.keyAlgorithm, RenewalEligibility: c.inUseBy.length ? 'ELIGIBLE' : 'INELIGIBLE',
           ...(c.status === 'ISSUED' ? { IssuedAt: c.issuedAt!.getTime() / 1000, NotBefore: c.issued.notBefore.getTime() / 1000, NotAfter: c.issued.notAfter.getTime() / 1000, Serial: c.issued.serial } : {}),
         } };
       },
@@ -89,12 +101,13 @@ export class AcmService implements EmulatedService {
         const all = [...this.certificates.values()];
         for (const c of all) this.settle(c);
         const statuses: string[] | undefined = input.CertificateStatuses;
-        const items = all.filter((c) => !statuses || statuses.includes(c.status));
+        // Without Includes.keyTypes ACM lists RSA certificates only (key-types.ts has the sources).
+        const filters = parseIncludes(input.Includes);
+        const items = all.filter((c) => (!statuses || statuses.includes(c.status)) && matchesFilters(filterable(c), filters));
         const start = input.NextToken ? Number(input.NextToken) : 0;
         const max = input.MaxItems ?? 1000;
         const page = items.slice(start, start + max);
-        return { CertificateSummaryList: page.map((c) => ({ CertificateArn: c.arn, DomainName: c.domain, SubjectAlternativeNameSummaries: c.sans, Status: c.status, Type: 'AMAZON_ISSUED', InUse: c.inUseBy.length > 0 })),
-          ...(start + max < items.length ? { NextToken: String(start + max) } : {}) };
+        return { CertificateSummaryList: page.map((c) => this.summary(c)), ...(start + max < items.length ? { NextToken: String(start + max) } : {}) };
       },
       ListTagsForCertificate: (input) => ({ Tags: [...cert(input.CertificateArn).tags].map(([Key, Value]) => ({ Key, Value })) }),
       AddTagsToCertificate: (input) => {
@@ -109,6 +122,17 @@ export class AcmService implements EmulatedService {
         this.certificates.delete(c.arn);
         return {};
       },
+    };
+  }
+
+  /** A CertificateSummary with the members ACM fills for an Amazon-issued certificate. */
+  private summary(c: Certificate): Record<string, unknown> {
+    const f = filterable(c);
+    return {
+      CertificateArn: c.arn, DomainName: c.domain, SubjectAlternativeNameSummaries: c.sans, HasAdditionalSubjectAlternativeNames: false, Status: c.status, Type: 'AMAZON_ISSUED',
+      KeyAlgorithm: c.keyAlgorithm, KeyUsages: f.keyUsages, ExtendedKeyUsages: f.extendedKeyUsages, ExportOption: f.exportOption, Exported: false,
+      InUse: (this.hooks.inUseBy?.(c.arn) ?? c.inUseBy).length > 0, CreatedAt: c.createdAt.getTime() / 1000,
+      ...(c.status === 'ISSUED' ? { IssuedAt: c.issuedAt!.getTime() / 1000, NotBefore: c.issued.notBefore.getTime() / 1000, NotAfter: c.issued.notAfter.getTime() / 1000 } : {}),
     };
   }
 
