@@ -1,7 +1,7 @@
 // The level-based loop: source → spec → plan → apply → record. One reconcile at a time; triggers
 // that arrive meanwhile coalesce into one; failures back off exponentially (capped); an invalid
 // spec at HEAD leaves the last good one in force. start() returns stop().
-import { loadSpecFile } from './spec/load.js';
+import { loadCheckoutSpec } from './source/checkout-spec.js';
 import { withDefaults } from './spec/defaults.js';
 import type { PlatformSpec } from './spec/types.js';
 import type { ApplyResult, PlanResult } from './engine.js';
@@ -135,7 +135,7 @@ export class Daemon {
       const moved = rev.sha !== this.status.commit;
       this.status.commit = rev.sha;
       if (moved || !this.spec) {
-        const loaded = await loadSpecFile(rev.specPath);
+        const loaded = await loadCheckoutSpec({ ...rev, commit: rev.sha, keep: this.spec ? [this.spec.commit] : [] });
         this.status.spec.diagnostics = loaded.diagnostics;
         this.status.spec.commit = rev.sha;
         if (!loaded.ok) {

@@ -13,7 +13,7 @@ import { createMetrics } from '../metrics.js';
 import { Prober } from '../probe/scheduler.js';
 import { probeTargets } from '../probe/targets.js';
 import { parseDuration } from '../spec/duration.js';
-import { loadSpecFile } from '../spec/load.js';
+import { loadCheckoutSpec } from '../source/checkout-spec.js';
 import { parseLayers } from './spec-args.js';
 import { defaultProtosDir } from '../protos-dir.js';
 import type { PlatformSpec } from '../spec/types.js';
@@ -78,7 +78,8 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
     // Read the spec once up front so its reconcile settings can fill in what the flags leave out.
     let fromSpec: PlatformSpec['reconcile'] = {};
     try {
-      const first = await loadSpecFile((await source.fetch()).specPath);
+      const rev = await source.fetch();
+      const first = await loadCheckoutSpec({ ...rev, commit: rev.sha });
       if (first.ok) fromSpec = first.spec.reconcile ?? {};
     } catch (err) {
       log(`initial fetch failed; will retry: ${(err as Error).message}`);

@@ -23,8 +23,12 @@ export interface GitSourceOptions {
 
 export interface Revision {
   sha: string;
-  /** Absolute path of the spec in the checked-out tree. */
-  specPath: string;
+  /** The checked-out tree: the jail every file of the commit is read from. */
+  treeDir: string;
+  /** The spec, relative to the tree (as given by --path). */
+  specRel: string;
+  /** Where per-commit snapshots of protos/ are kept, beside the clone. */
+  snapshotsDir: string;
 }
 
 /** A clone of the repository that follows one branch. Safe to call fetch() repeatedly. */
@@ -56,7 +60,7 @@ export class GitSource {
     }
     const sha = await this.git(['rev-parse', `refs/remotes/origin/${this.options.branch}`]);
     await this.git(['checkout', '--quiet', '--force', '--detach', sha]);
-    return { sha, specPath: join(this.dir, this.options.path) };
+    return { sha, treeDir: this.dir, specRel: this.options.path, snapshotsDir: resolve(this.options.workdir, 'protos-by-commit') };
   }
 
   /** The directory of the checked-out tree (protos/ lives there). */

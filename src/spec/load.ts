@@ -1,7 +1,7 @@
 // platform.yaml → a validated, typed spec, or every problem at once with file:line:column.
 // Nothing here talks to AWS: an invalid spec never reaches the engine.
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { sortDiagnostics, type Diagnostic } from './diagnostics.js';
@@ -10,6 +10,7 @@ import { semanticChecks } from './semantic.js';
 import type { PlatformSpec } from './types.js';
 import { validateSchema } from './validate.js';
 import { defaultProtosDir } from '../protos-dir.js';
+import { MAX_SPEC_BYTES } from '../source/checkout-jail.js';
 
 export type LoadResult =
   | { ok: true; spec: PlatformSpec; diagnostics: Diagnostic[]; protosDir: string }
@@ -35,6 +36,11 @@ export async function loadSpecFile(path: string, options: LoadOptions = {}): Pro
   const protosDir = options.protosDir ?? protosDirFor(path);
   let text: string;
   try {
+    // The file the user named, followed if it is a link, but only a regular file of bounded size
+    // (never a FIFO that stalls or a device that never ends). The daemon reads through the jail.
+    const st = await stat(path);
+    if (!st.isFile()) throw new Error('not a regular file');
+    if (st.size > MAX_SPEC_BYTES) throw new Error(`larger than ${MAX_SPEC_BYTES} bytes`);
     text = await readFile(path, 'utf8');
   } catch (err) {
     return { ok: false, protosDir, diagnostics: [{ severity: 'error', code: 'SPEC_READ', summary: `cannot read the spec: ${(err as Error).message}`, path: '', file: path, line: 1, column: 1 }] };

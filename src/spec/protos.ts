@@ -1,8 +1,9 @@
 // The .proto files under protos/, parsed at run time: which services exist, their methods, and the
 // ALB path of each. Paths come only from here (grpcRoutePath), never typed by hand.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import protobuf from 'protobufjs';
+import { inside, PROTO_LIMITS } from '../source/checkout-jail.js';
 
 export interface ProtoMethodInfo {
   name: string;
@@ -25,19 +26,44 @@ export interface ProtoServiceInfo {
 const cache = new Map<string, Map<string, ProtoServiceInfo>>();
 const signatures = new Map<string, { at: number; files: string[]; key: string }>();
 
+/**
+ * The .proto files under `dir`: regular files only, links followed only where they stay inside
+ * `dir`, each real directory once (a link loop ends), bounded in count and depth like the
+ * checkout jail. The daemon reads a snapshot of plain files; this guards the CLI's own directory.
+ */
 function protoFiles(dir: string): string[] {
-  const out: string[] = [];
-  let entries: string[];
+  let root: string;
   try {
-    entries = readdirSync(dir);
+    root = realpathSync(dir);
   } catch {
-    return out;
+    return [];
   }
-  for (const entry of entries.sort()) {
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) out.push(...protoFiles(path));
-    else if (entry.endsWith('.proto')) out.push(path);
-  }
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const walk = (real: string, depth: number) => {
+    if (depth > PROTO_LIMITS.depth || seen.has(real)) return;
+    seen.add(real);
+    let entries: string[];
+    try {
+      entries = readdirSync(real).sort();
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      let target: string;
+      let st;
+      try {
+        target = realpathSync(join(real, entry));
+        if (!inside(root, target)) continue;
+        st = statSync(target);
+      } catch {
+        continue; // dangling link, loop or unreadable: declares nothing
+      }
+      if (st.isDirectory()) walk(target, depth + 1);
+      else if (st.isFile() && entry.endsWith('.proto') && st.size <= PROTO_LIMITS.fileBytes && out.length < PROTO_LIMITS.files) out.push(target);
+    }
+  };
+  walk(root, 0);
   return out;
 }
 
@@ -59,6 +85,7 @@ export function listProtoServices(protosDir: string, reload = false): Map<string
   const hit = cache.get(key);
   if (hit && !reload) return hit;
   const services = new Map<string, ProtoServiceInfo>();
+  const realProtosDir = files.length > 0 ? realpathSync(protosDir) : protosDir;
   for (const file of files) {
     let parsed: protobuf.IParserResult;
     try {
@@ -75,7 +102,7 @@ export function listProtoServices(protosDir: string, reload = false): Map<string
             fqName,
             package: pkg,
             name: nested.name,
-            file: relative(protosDir, file),
+            file: relative(realProtosDir, file),
             methods: nested.methodsArray.map((m) => ({
               name: m.name,
               requestType: m.requestType,

@@ -103,7 +103,7 @@ function checkServices(services: ServiceSpec[], report: Report, protosDir: strin
     const info = findProtoService(protosDir, svc.grpcService);
     if (!info) {
       const hint = [...known.keys()].filter((k) => k.toLowerCase().includes(svc.grpcService.split('.').pop()!.toLowerCase()));
-      report('SPEC_UNKNOWN_PROTO_SERVICE', `${path}/grpcService`, `no service ${svc.grpcService} is declared in the .proto files under ${protosDir}`,
+      report('SPEC_UNKNOWN_PROTO_SERVICE', `${path}/grpcService`, `no service ${svc.grpcService} is declared in the .proto files under protos/`,
         hint.length ? `did you mean ${hint.join(' or ')}?` : `known services: ${[...known.keys()].join(', ') || '(none)'}`);
     }
     if (svc.probe) {

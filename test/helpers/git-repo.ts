@@ -8,6 +8,10 @@ export interface TestRepo {
   dir: string;
   /** Rewrite specs/platform.yaml with `edit` and commit; returns the new sha. */
   commitSpec(edit: (text: string) => string, message: string): string;
+  /** Change anything in the working tree with `change(dir)`, commit it all; returns the new sha. */
+  commit(change: (dir: string) => void, message: string): string;
+  /** Put `path` back as it was in the first commit (in the working tree, not committed). */
+  restore(path: string): void;
   head(): string;
   remove(): void;
 }
@@ -20,6 +24,7 @@ export function createTestRepo(): TestRepo {
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('commit', '-qm', 'initial platform');
+  const initial = git('rev-parse', 'HEAD');
   return {
     dir,
     commitSpec(edit, message) {
@@ -28,6 +33,13 @@ export function createTestRepo(): TestRepo {
       git('commit', '-qam', message);
       return git('rev-parse', 'HEAD');
     },
+    commit(change, message) {
+      change(dir);
+      git('add', '-A');
+      git('commit', '-qm', message);
+      return git('rev-parse', 'HEAD');
+    },
+    restore: (path) => git('checkout', initial, '--', path),
     head: () => git('rev-parse', 'HEAD'),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
