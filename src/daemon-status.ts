@@ -24,21 +24,57 @@ export interface ProbeStatus {
   at: string | null;
 }
 
+/**
+ * How a reconcile ended. success: live state confirmed converged with the spec at HEAD; failure: an
+ * error or a failed change (retried with backoff); invalid_spec: HEAD does not validate; blocked:
+ * only changes that need an operator remain; drifted: detect mode found differences.
+ */
+export type ReconcileOutcome = 'success' | 'failure' | 'invalid_spec' | 'blocked' | 'drifted';
+
+/** One reconcile (a run that read the spec and planned, or failed trying). No-op polls make none. */
+export interface ReconcileRecord {
+  trigger: string;
+  /** `<branch>@sha1:<commit>` the reconcile worked on (null when the source could not be read). */
+  revision: string | null;
+  startedAt: string; finishedAt: string; durationMs: number; outcome: ReconcileOutcome;
+  /** Changes planned before applying, and those still pending after (0 when converged). */
+  changes: number; pending: number;
+  applied: string[]; failures: { id: string; error: string }[]; skipped: { id: string; because: string }[]; error?: string;
+  /** The backoff delay scheduled after this failure, if any. */
+  retryInMs?: number;
+}
+
+/** Kubernetes-style condition (metav1.Condition; Flux and kstatus use Ready, Reconciling, Stalled). */
+export interface Condition {
+  type: 'Ready' | 'Reconciling' | 'Stalled';
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  /** Changes only when status changes. */
+  lastTransitionTime: string;
+}
+
 export interface DaemonStatus {
   mode: 'apply' | 'detect';
   branch: string;
   commit: string | null;
   spec: { valid: boolean; commit: string | null; lastGoodCommit: string | null; diagnostics: Diagnostic[] };
-  lastReconcile: null | {
-    trigger: string; startedAt: string; finishedAt: string; durationMs: number; outcome: 'success' | 'failure' | 'invalid_spec';
-    changes: number; applied: string[]; failures: { id: string; error: string }[]; skipped: { id: string; because: string }[]; error?: string;
-  };
+  conditions: Condition[];
+  /** The last revision applied and confirmed converged, and the last one a reconcile worked on. */
+  lastAppliedRevision: string | null;
+  lastAttemptedRevision: string | null;
+  /** The most recent reconciles, newest first (at most RECONCILE_HISTORY). */
+  reconciles: ReconcileRecord[];
+  /** reconciles[0], kept for clients that read one record. */
+  lastReconcile: ReconcileRecord | null;
   lastSuccessAt: string | null;
+  /** Set while a retry after consecutive failures is scheduled. */
+  retry: { consecutiveFailures: number; delayMs: number; at: string } | null;
   reconciling: boolean;
   resources: ResourceStatus[];
   operatorActions: OperatorAction[];
   probes: ProbeStatus[];
-  source: { lastFetchAt: string | null; lastFetchError: string | null };
+  source: { lastFetchAt: string | null; lastFetchError: string | null; fetches: number };
 }
 
 /** Pure: per-resource state and drift from a plan and what was observed. */

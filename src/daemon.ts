@@ -9,11 +9,23 @@ import type { ApplyEvent } from './apply/events.js';
 import type { Metrics } from './metrics.js';
 import type { Revision } from './source/git.js';
 import { describeError } from './errors.js';
-import { resourceStatuses, type DaemonStatus } from './daemon-status.js';
+import { resourceStatuses, type Condition, type DaemonStatus, type ReconcileRecord } from './daemon-status.js';
+import { initialConditions, outcomeConditions, progressingConditions, recordConditions } from './reconcile-conditions.js';
+import { verdict, type Verdict } from './reconcile-outcome.js';
 
 export type Trigger = 'start' | 'poll' | 'webhook' | 'resync' | 'manual' | 'retry';
 /** Triggers that reconcile even when HEAD has not moved. */
 const FORCING: Trigger[] = ['start', 'resync', 'manual', 'retry'];
+/** How many reconciles /status keeps. */
+export const RECONCILE_HISTORY = 10;
+
+function newRecord(trigger: Trigger, started: number, revision: string | null): ReconcileRecord {
+  return { trigger, revision, startedAt: new Date(started).toISOString(), finishedAt: '', durationMs: 0, outcome: 'failure', changes: 0, pending: 0, applied: [], failures: [], skipped: [] };
+}
+
+function formatDelay(ms: number): string {
+  return ms < 1000 ? `${ms}ms` : `${Math.round(ms / 100) / 10}s`;
+}
 
 export interface DaemonDeps {
   source: { fetch(): Promise<Revision> };
@@ -44,15 +56,17 @@ export class Daemon {
   private retryTimer?: NodeJS.Timeout;
   private readonly abort = new AbortController();
   private loopDone?: Promise<void>;
-  /** Resolved after each reconcile (tests and the demo wait on it). */
+  /** Resolved after each handled trigger, a reconcile or a poll that found nothing new (tests and the demo wait on it). */
   private listeners = new Set<() => void>();
 
   constructor(private readonly deps: DaemonDeps) {
     this.status = {
       mode: deps.mode, branch: deps.branch, commit: null, spec: { valid: true, commit: null, lastGoodCommit: null, diagnostics: [] },
+      conditions: [], lastAppliedRevision: null, lastAttemptedRevision: null, reconciles: [], retry: null,
       lastReconcile: null, lastSuccessAt: null, reconciling: false, resources: [], operatorActions: [], probes: [],
-      source: { lastFetchAt: null, lastFetchError: null },
+      source: { lastFetchAt: null, lastFetchError: null, fetches: 0 },
     };
+    this.setConditions(initialConditions(new Date().toISOString()));
     deps.metrics.reconcileInterval.set(deps.resyncIntervalMs / 1000);
   }
 
@@ -83,7 +97,7 @@ export class Daemon {
     this.wake?.();
   }
 
-  /** Resolves after the next reconcile finishes. */
+  /** Resolves after the next trigger has been handled (a reconcile, or a poll that found nothing new). */
   nextReconcile(): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
@@ -116,94 +130,151 @@ export class Daemon {
     await this.loopDone;
   }
 
+  /**
+   * One pass of the loop. A poll or webhook that finds the commit already worked on is not a
+   * reconcile: nothing is recorded or counted, so it can neither hide a failure nor move the
+   * success timestamp. Everything else plans (or fails trying) and is recorded.
+   */
   private async reconcile(trigger: Trigger): Promise<void> {
     const started = Date.now();
-    const m = this.deps.metrics;
-    this.running = true;
-    this.status.reconciling = true;
-    let outcome: 'success' | 'failure' | 'invalid_spec' = 'success';
-    const record: NonNullable<DaemonStatus['lastReconcile']> = { trigger, startedAt: new Date(started).toISOString(), finishedAt: '', durationMs: 0, outcome, changes: 0, applied: [], failures: [], skipped: [] };
+    let rev: Revision;
     try {
-      let rev: Revision;
-      try {
-        rev = await this.deps.source.fetch();
-        this.status.source = { lastFetchAt: new Date().toISOString(), lastFetchError: null };
-      } catch (err) {
-        this.status.source = { lastFetchAt: new Date().toISOString(), lastFetchError: describeError(err) };
-        throw err;
-      }
-      const moved = rev.sha !== this.status.commit;
-      this.status.commit = rev.sha;
-      if (moved || !this.spec) {
-        const loaded = await loadCheckoutSpec({ ...rev, commit: rev.sha, keep: this.spec ? [this.spec.commit] : [] });
-        this.status.spec.diagnostics = loaded.diagnostics;
-        this.status.spec.commit = rev.sha;
-        if (!loaded.ok) {
-          this.status.spec.valid = false;
-          m.specValid.set(0);
-          outcome = 'invalid_spec';
-          this.deps.log('spec at HEAD is invalid; the last good spec stays in force', { commit: rev.sha, errors: loaded.diagnostics.length });
-          if (!this.spec) return;
-        } else {
-          this.status.spec.valid = true;
-          m.specValid.set(1);
-          this.spec = { spec: withDefaults(loaded.spec), protosDir: loaded.protosDir, commit: rev.sha };
-          this.status.spec.lastGoodCommit = rev.sha;
-          this.deps.onSpec?.(this.spec.spec, this.spec.protosDir);
-        }
-      } else if (!FORCING.includes(trigger)) {
-        return; // nothing new at HEAD: wait for the resync to look for drift
-      }
-      const { spec, protosDir, commit } = this.spec!;
-      const planned = await this.deps.plan(spec, protosDir, this.abort.signal);
-      this.recordDrift(planned);
-      record.changes = planned.plan.changes.length;
-      if (this.deps.mode === 'apply' && planned.plan.changes.some((c) => c.action !== '!')) {
-        const result = await this.deps.apply(spec, protosDir, planned, this.abort.signal, (e) => {
-          if (e.type === 'change-failed' || e.type === 'change-done') this.deps.log(`${e.id}: ${e.type === 'change-done' ? 'done' : `failed: ${e.error}`}`);
-        });
-        record.applied = result.applied;
-        record.failures = result.failed;
-        record.skipped = result.skipped;
-        if (result.failed.length > 0) outcome = outcome === 'invalid_spec' ? outcome : 'failure';
-        // Re-read after applying so drift metrics and /status show the state now, not before.
-        this.recordDrift(await this.deps.plan(spec, protosDir, this.abort.signal));
-      }
-      m.appliedCommit.reset();
-      m.appliedCommit.labels(commit, this.deps.branch).set(1);
+      rev = await this.deps.source.fetch();
+      this.fetched(null);
     } catch (err) {
-      outcome = 'failure';
+      const error = describeError(err);
+      this.fetched(error);
+      this.begin(this.deps.branch);
+      this.deps.log('reconcile failed: the source could not be read', { error });
+      this.finish({ ...newRecord(trigger, started, null), error }, { outcome: 'failure', message: `fetching ${this.deps.branch} failed: ${error}` }, 'SourceFailed');
+      return;
+    }
+    const moved = rev.sha !== this.status.commit;
+    this.status.commit = rev.sha;
+    if (!moved && !FORCING.includes(trigger)) return;
+    const revision = `${this.deps.branch}@sha1:${rev.sha}`;
+    const record = newRecord(trigger, started, revision);
+    this.begin(revision, rev.sha);
+    let result: Verdict;
+    try {
+      result = await this.planAndApply(rev, revision, record);
+    } catch (err) {
       record.error = describeError(err);
       this.deps.log('reconcile failed', { error: record.error });
-    } finally {
-      const duration = Date.now() - started;
-      record.outcome = outcome;
-      record.finishedAt = new Date().toISOString();
-      record.durationMs = duration;
-      this.status.lastReconcile = record;
-      this.status.reconciling = false;
-      this.running = false;
-      m.reconciles.labels(outcome).inc();
-      m.reconcileDuration.labels(outcome).observe(duration / 1000);
-      if (outcome === 'success') {
-        this.failures = 0;
-        this.status.lastSuccessAt = record.finishedAt;
-        m.lastSuccess.set(Date.now() / 1000);
-      } else if (outcome === 'failure') {
-        this.scheduleRetry();
-      }
+      result = { outcome: 'failure', message: `reconciling ${revision} failed: ${record.error}` };
     }
+    this.finish(record, result);
   }
 
-  private scheduleRetry(): void {
-    if (this.stopped) return;
+  /** Read the spec at `rev` when it is new; put a valid one in force. */
+  private async loadHead(rev: Revision): Promise<void> {
+    const m = this.deps.metrics;
+    const loaded = await loadCheckoutSpec({ ...rev, commit: rev.sha, keep: this.spec ? [this.spec.commit] : [] });
+    this.status.spec.diagnostics = loaded.diagnostics;
+    this.status.spec.commit = rev.sha;
+    if (!loaded.ok) {
+      this.status.spec.valid = false;
+      m.specValid.set(0);
+      this.deps.log('spec at HEAD is invalid; the last good spec stays in force', { commit: rev.sha, errors: loaded.diagnostics.length });
+      return;
+    }
+    this.status.spec.valid = true;
+    m.specValid.set(1);
+    this.spec = { spec: withDefaults(loaded.spec), protosDir: loaded.protosDir, commit: rev.sha };
+    this.status.spec.lastGoodCommit = rev.sha;
+    this.deps.onSpec?.(this.spec.spec, this.spec.protosDir);
+  }
+
+  private async planAndApply(rev: Revision, revision: string, record: ReconcileRecord): Promise<Verdict> {
+    if (rev.sha !== this.status.spec.commit || !this.spec) await this.loadHead(rev);
+    const invalid = this.status.spec.valid ? undefined
+      : { diagnostics: this.status.spec.diagnostics, inForce: this.spec ? `${this.deps.branch}@sha1:${this.spec.commit}` : null };
+    if (!this.spec) return verdict({ mode: this.deps.mode, revision, invalid, pending: [], failures: [] });
+    const { spec, protosDir } = this.spec;
+    let planned = await this.deps.plan(spec, protosDir, this.abort.signal);
+    this.recordDrift(planned);
+    record.changes = planned.plan.changes.length;
+    if (this.deps.mode === 'apply' && planned.plan.changes.some((c) => c.action !== '!')) {
+      const result = await this.deps.apply(spec, protosDir, planned, this.abort.signal, (e) => {
+        if (e.type === 'change-failed' || e.type === 'change-done') this.deps.log(`${e.id}: ${e.type === 'change-done' ? 'done' : `failed: ${e.error}`}`);
+      });
+      record.applied = result.applied;
+      record.failures = result.failed;
+      record.skipped = result.skipped;
+      // Re-read after applying: only what is live now can confirm convergence (and drift
+      // metrics and /status show the state now, not before).
+      planned = await this.deps.plan(spec, protosDir, this.abort.signal);
+      this.recordDrift(planned);
+    }
+    record.pending = planned.plan.changes.length;
+    return verdict({ mode: this.deps.mode, revision, invalid, pending: planned.plan.changes, failures: record.failures });
+  }
+
+  private fetched(error: string | null): void {
+    this.status.source = { lastFetchAt: new Date().toISOString(), lastFetchError: error, fetches: this.status.source.fetches + 1 };
+    this.deps.metrics.sourceFetches.labels(error ? 'failure' : 'success').inc();
+  }
+
+  private begin(revision: string, sha?: string): void {
+    this.running = true;
+    this.status.reconciling = true;
+    if (sha) {
+      this.status.lastAttemptedRevision = revision;
+      this.deps.metrics.attemptedCommit.reset();
+      this.deps.metrics.attemptedCommit.labels(sha, this.deps.branch).set(1);
+    }
+    this.setConditions(progressingConditions(this.status.conditions, revision, new Date().toISOString()));
+  }
+
+  private finish(record: ReconcileRecord, result: Verdict, reason?: string): void {
+    const m = this.deps.metrics;
+    const now = new Date();
+    record.outcome = result.outcome;
+    record.finishedAt = now.toISOString();
+    record.durationMs = now.getTime() - Date.parse(record.startedAt);
+    let message = result.message;
+    if (result.outcome === 'failure') {
+      record.retryInMs = this.scheduleRetry();
+      message += `; retrying in ${formatDelay(record.retryInMs)} (failure ${this.failures} in a row)`;
+    } else {
+      this.failures = 0;
+      this.status.retry = null;
+      if (this.retryTimer) clearTimeout(this.retryTimer);
+    }
+    m.consecutiveFailures.set(this.failures);
+    m.reconciles.labels(result.outcome).inc();
+    m.reconcileDuration.labels(result.outcome).observe(record.durationMs / 1000);
+    if (result.outcome === 'success') {
+      this.status.lastSuccessAt = record.finishedAt;
+      this.status.lastAppliedRevision = record.revision;
+      m.lastSuccess.set(now.getTime() / 1000);
+      m.appliedCommit.reset();
+      m.appliedCommit.labels(this.spec!.commit, this.deps.branch).set(1);
+    }
+    this.status.reconciles = [record, ...this.status.reconciles].slice(0, RECONCILE_HISTORY);
+    this.status.lastReconcile = record;
+    this.setConditions(outcomeConditions(this.status.conditions, result.outcome, message, record.finishedAt, reason));
+    this.status.reconciling = false;
+    this.running = false;
+  }
+
+  private setConditions(conditions: Condition[]): void {
+    this.status.conditions = conditions;
+    recordConditions(this.deps.metrics, conditions);
+  }
+
+  /** Schedule the retry after a failure: base·2^(failures so far), capped. Returns the delay. */
+  private scheduleRetry(): number {
     const base = this.deps.backoffMs ?? 5_000;
     const delay = Math.min(this.deps.maxBackoffMs ?? 5 * 60_000, base * 2 ** this.failures);
     this.failures++;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.status.retry = { consecutiveFailures: this.failures, delayMs: delay, at: new Date(Date.now() + delay).toISOString() };
+    this.deps.log(`retrying in ${formatDelay(delay)}`, { consecutiveFailures: this.failures });
+    if (this.stopped) return delay;
     this.retryTimer = setTimeout(() => this.trigger('retry'), delay);
     this.retryTimer.unref();
-    this.deps.log(`retrying in ${Math.round(delay / 1000)}s`);
+    return delay;
   }
 
   private recordDrift(planned: PlanResult): void {

@@ -1,7 +1,7 @@
 // Every metric platformd exports, defined once (names follow Prometheus conventions: platformd_
 // prefix, _total counters, _seconds durations). The engine, daemon and prober record through
 // these helpers; label sets that are known up front are pre-initialised so series exist at 0.
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { onApiCall } from './cloud/api-calls.js';
 
 export interface Metrics {
@@ -13,19 +13,26 @@ export interface Metrics {
   reconciles: Counter<'outcome'>;
   lastSuccess: Gauge;
   appliedCommit: Gauge<'commit' | 'branch'>;
+  attemptedCommit: Gauge<'commit' | 'branch'>;
+  reconcileCondition: Gauge<'type' | 'status'>;
+  consecutiveFailures: Gauge;
+  sourceFetches: Counter<'outcome'>;
   specValid: Gauge;
   reconcileInterval: Gauge;
   apiCalls: Counter<'service' | 'operation' | 'outcome'>;
+  apiCallDuration: Histogram<'service' | 'operation'>;
   probeSuccess: Gauge<'service'>;
   probeDuration: Gauge<'service'>;
   probeStatusCode: Gauge<'service'>;
   probeLatency: Histogram<'service'>;
   probes: Counter<'service' | 'result'>;
+  /** Delete every series of a service that is no longer probed. */
+  forgetProbedService(service: string): void;
   /** Stop recording API calls (tests, shutdown). */
   close(): void;
 }
 
-export const RECONCILE_OUTCOMES = ['success', 'failure', 'invalid_spec'] as const;
+export const RECONCILE_OUTCOMES = ['success', 'failure', 'invalid_spec', 'blocked', 'drifted'] as const;
 
 /** A fresh registry with every platformd metric; API calls are recorded from src/cloud/api-calls.ts. */
 export function createMetrics(version: string, mode: string): Metrics {
@@ -37,12 +44,18 @@ export function createMetrics(version: string, mode: string): Metrics {
     driftedResources: new Gauge({ name: 'platformd_drifted_resources', help: 'Resources that differ from the spec, by kind.', labelNames: ['kind'] as const, registers: [registry] }),
     reconcileDuration: new Histogram({ name: 'platformd_reconcile_duration_seconds', help: 'Duration of reconciles, by outcome.', labelNames: ['outcome'] as const,
       buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900, 1800, 3600], registers: [registry] }),
-    reconciles: new Counter({ name: 'platformd_reconciles_total', help: 'Reconciles by outcome (success, failure, invalid_spec).', labelNames: ['outcome'] as const, registers: [registry] }),
-    lastSuccess: new Gauge({ name: 'platformd_last_successful_reconcile_timestamp_seconds', help: 'Unix time of the last successful reconcile.', registers: [registry] }),
-    appliedCommit: new Gauge({ name: 'platformd_applied_commit_info', help: 'The commit whose spec is in force; always 1.', labelNames: ['commit', 'branch'] as const, registers: [registry] }),
+    reconciles: new Counter({ name: 'platformd_reconciles_total', help: 'Reconciles (runs that planned, or failed trying; not no-op polls) by outcome: success (converged), failure, invalid_spec, blocked, drifted.', labelNames: ['outcome'] as const, registers: [registry] }),
+    lastSuccess: new Gauge({ name: 'platformd_last_successful_reconcile_timestamp_seconds', help: 'Unix time of the last reconcile that confirmed live state converged with the spec at HEAD.', registers: [registry] }),
+    appliedCommit: new Gauge({ name: 'platformd_applied_commit_info', help: 'The commit last applied and confirmed converged (status lastAppliedRevision); always 1.', labelNames: ['commit', 'branch'] as const, registers: [registry] }),
+    attemptedCommit: new Gauge({ name: 'platformd_attempted_commit_info', help: 'The commit the last reconcile worked on, valid or not (status lastAttemptedRevision); always 1.', labelNames: ['commit', 'branch'] as const, registers: [registry] }),
+    reconcileCondition: new Gauge({ name: 'platformd_reconcile_condition', help: 'Reconcile conditions (Ready, Reconciling, Stalled): 1 for the current status (True, False, Unknown), else 0.', labelNames: ['type', 'status'] as const, registers: [registry] }),
+    consecutiveFailures: new Gauge({ name: 'platformd_reconcile_consecutive_failures', help: 'Reconciles that failed in a row since the last one that did not; 0 after a success.', registers: [registry] }),
+    sourceFetches: new Counter({ name: 'platformd_source_fetches_total', help: 'Fetches of the git source (each poll, webhook and reconcile) by outcome (success, failure).', labelNames: ['outcome'] as const, registers: [registry] }),
     specValid: new Gauge({ name: 'platformd_spec_valid', help: '1 when the spec at HEAD is valid, 0 when it is not (the last good spec stays in force).', registers: [registry] }),
     reconcileInterval: new Gauge({ name: 'platformd_reconcile_interval_seconds', help: 'The resync interval: a reconcile is due at least this often.', registers: [registry] }),
     apiCalls: new Counter({ name: 'platformd_api_calls_total', help: 'AWS and Kubernetes API calls (each attempt) by service, operation and outcome.', labelNames: ['service', 'operation', 'outcome'] as const, registers: [registry] }),
+    apiCallDuration: new Histogram({ name: 'platformd_api_call_duration_seconds', help: 'Latency of AWS and Kubernetes API calls (each attempt) by service and operation.', labelNames: ['service', 'operation'] as const,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry] }),
     probeSuccess: new Gauge({ name: 'platformd_probe_success', help: 'Whether the last gRPC probe of a service succeeded (1) or not (0).', labelNames: ['service'] as const, registers: [registry] }),
     probeDuration: new Gauge({ name: 'platformd_probe_duration_seconds', help: 'How long the last gRPC probe of a service took.', labelNames: ['service'] as const, registers: [registry] }),
     probeStatusCode: new Gauge({ name: 'platformd_probe_grpc_status_code', help: 'The gRPC status code of the last probe of a service.', labelNames: ['service'] as const, registers: [registry] }),
@@ -54,7 +67,19 @@ export function createMetrics(version: string, mode: string): Metrics {
   for (const outcome of RECONCILE_OUTCOMES) {
     m.reconciles.labels(outcome).inc(0);
   }
+  for (const outcome of ['success', 'failure']) m.sourceFetches.labels(outcome).inc(0);
   m.specValid.set(1);
-  const stop = onApiCall((call) => m.apiCalls.labels(call.service, call.operation, call.outcome).inc());
-  return { ...m, close: stop };
+  m.consecutiveFailures.set(0);
+  // Node's process and runtime metrics under their standard names (process_*, nodejs_*), as every
+  // Prometheus client library exports them, so stock dashboards and alerts work unchanged.
+  collectDefaultMetrics({ register: registry });
+  const stop = onApiCall((call) => {
+    m.apiCalls.labels(call.service, call.operation, call.outcome).inc();
+    m.apiCallDuration.labels(call.service, call.operation).observe(call.durationMs / 1000);
+  });
+  const forgetProbedService = (service: string) => {
+    for (const g of [m.probeSuccess, m.probeDuration, m.probeStatusCode, m.probeLatency]) g.remove(service);
+    for (const result of ['success', 'failure']) m.probes.remove(service, result);
+  };
+  return { ...m, forgetProbedService, close: () => { stop(); } };
 }

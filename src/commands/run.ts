@@ -38,6 +38,8 @@ Options:
   --mode apply|detect      apply changes, or only report drift (default: spec reconcile.mode, else apply)
   --poll-interval DUR      how often to fetch (default: spec reconcile.pollInterval, else 1m)
   --resync-interval DUR    how often to reconcile without a new commit (default: spec, else 10m)
+  --retry-interval DUR     first retry after a failed reconcile; doubles per failure in a row (default 5s)
+  --max-retry-interval DUR the longest retry delay (default 5m)
   --layers L1,L2           only these layers (default: all)
   --dns-server HOST:PORT   resolve the probed domain through this DNS server (PLATFORMD_DNS_SERVER)
   --ca-file FILE           extra root CA the probes trust (PLATFORMD_CA_FILE)
@@ -53,6 +55,7 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
   options: {
     repo: { type: 'string' }, branch: { type: 'string' }, path: { type: 'string' }, workdir: { type: 'string' }, listen: { type: 'string' },
     mode: { type: 'string' }, 'poll-interval': { type: 'string' }, 'resync-interval': { type: 'string' }, layers: { type: 'string' },
+    'retry-interval': { type: 'string' }, 'max-retry-interval': { type: 'string' },
     'dns-server': { type: 'string' }, 'ca-file': { type: 'string' }, 'probe-port': { type: 'string' },
   },
   async run({ values }) {
@@ -86,9 +89,13 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
     }
     let pollIntervalMs: number;
     let resyncIntervalMs: number;
+    let backoffMs: number;
+    let maxBackoffMs: number;
     try {
       pollIntervalMs = parseDuration(values['poll-interval'] ?? fromSpec.pollInterval ?? '1m');
       resyncIntervalMs = parseDuration(values['resync-interval'] ?? fromSpec.resyncInterval ?? '10m');
+      backoffMs = parseDuration(values['retry-interval'] ?? '5s');
+      maxBackoffMs = parseDuration(values['max-retry-interval'] ?? '5m');
     } catch (err) {
       console.error(`platformd run: ${(err as Error).message}`);
       return 2;
@@ -100,6 +107,7 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
       metrics, dnsServer: values['dns-server'] ?? process.env.PLATFORMD_DNS_SERVER, caFile: values['ca-file'] ?? process.env.PLATFORMD_CA_FILE,
       onResult: (r, t) => probeStatus.set(t.service, { service: t.service, target: t.address, method: `/${t.grpcService}/${t.method}`, success: r.success,
         grpcStatus: r.code, message: r.message, durationMs: Math.round(r.durationMs), at: r.at.toISOString() }),
+      onForget: (service) => probeStatus.delete(service),
     });
     const probePort = values['probe-port'] ? Number(values['probe-port']) : 443;
     const engine = (spec: PlatformSpec, protosDir: string) => {
@@ -107,7 +115,7 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
       return { spec, aws, kube: clusterAccessFor(spec, aws), layers, protosDir };
     };
     const daemon = new Daemon({
-      source, metrics, mode, branch, pollIntervalMs, resyncIntervalMs, log,
+      source, metrics, mode, branch, pollIntervalMs, resyncIntervalMs, backoffMs, maxBackoffMs, log,
       plan: (spec, protosDir, signal) => planPlatform({ ...engine(spec, protosDir), signal }),
       apply: (spec, protosDir, plan, signal, onEvent) => applyPlatform({ ...engine(spec, protosDir), plan, signal, onEvent }),
       onSpec: (spec, protosDir) => prober.setTargets(probeTargets(spec, probePort), protosDir),

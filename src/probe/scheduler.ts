@@ -8,6 +8,8 @@ import type { ProbeTarget } from './targets.js';
 export interface ProberOptions extends ChannelOptions {
   metrics?: Metrics;
   onResult?: (r: ProbeResult, target: ProbeTarget) => void;
+  /** A service is no longer probed (it left the spec or lost its probe). */
+  onForget?: (service: string) => void;
 }
 
 export class Prober {
@@ -21,9 +23,18 @@ export class Prober {
     this.channels = new Channels(options);
   }
 
-  /** Replace the probed targets (a new spec): unchanged targets keep their timers. */
+  /**
+   * Replace the probed targets (a new spec): unchanged targets keep their timers; a service no
+   * longer probed loses its timer and every series at once, so an alert on its last result
+   * resolves instead of firing forever. A probe of it still in flight is dropped when it returns.
+   */
   setTargets(targets: ProbeTarget[], protosDir: string): void {
     this.protosDir = protosDir;
+    const services = new Set(targets.map((t) => t.service));
+    for (const gone of this.targets.filter((t) => !services.has(t.service))) {
+      this.options.metrics?.forgetProbedService(gone.service);
+      this.options.onForget?.(gone.service);
+    }
     const key = (t: ProbeTarget) => JSON.stringify(t);
     const keep = new Set(targets.map(key));
     for (const [k, timer] of this.timers) if (!keep.has(k)) {

@@ -2,8 +2,27 @@
 // calls, answer 5xx, add latency, or drop the connection — each optionally limited to a service
 // and operation. Tests drive it directly or over HTTP (POST /_sandbox/faults).
 
-/** drop: connection closed before the call is processed; drop-response: processed, then the answer is lost. */
-export type FaultKind = 'throttle' | 'server-error' | 'latency' | 'drop' | 'drop-response';
+/**
+ * drop: connection closed before the call is processed; drop-response: processed, then the answer
+ * is lost; access-denied: refused as an explicit deny (an SCP or permission boundary) refuses it.
+ */
+export type FaultKind = 'throttle' | 'server-error' | 'latency' | 'drop' | 'drop-response' | 'access-denied';
+
+/** IAM action prefixes of the emulated services (the Service Authorization Reference's prefixes). */
+const ACTION_PREFIX: Record<string, string> = { elbv2: 'elasticloadbalancing' };
+
+/**
+ * The error each service answers a denied call with. EC2: UnauthorizedOperation, 403
+ * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html); query-protocol
+ * IAM, STS, ELBv2 and REST-XML Route 53: AccessDenied, 403; JSON services (EKS, ACM):
+ * AccessDeniedException (https://docs.aws.amazon.com/eks/latest/APIReference/CommonErrors.html).
+ * Message as IAM words it (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).
+ */
+export function accessDenied(service: string, operation: string): { code: string; status: number; message: string } {
+  const code = service === 'ec2' ? 'UnauthorizedOperation' : service === 'eks' || service === 'acm' ? 'AccessDeniedException' : 'AccessDenied';
+  const action = `${ACTION_PREFIX[service] ?? service}:${operation}`;
+  return { code, status: 403, message: `User: arn:aws:iam::000000000000:user/platformd is not authorized to perform: ${action} with an explicit deny in a service control policy` };
+}
 
 export interface FaultRule {
   kind: FaultKind;

@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { CallLog } from './call-log.js';
-import { Faults, type FaultRule } from './faults.js';
+import { accessDenied, Faults, type FaultRule } from './faults.js';
 import { ScaledClock } from '../clock.js';
 import { ServiceError, type EmulatedService, type RawRequest, type RequestContext } from './service.js';
 
@@ -113,6 +113,10 @@ export class AwsEmulator {
       }
       if (fault.failure === 'throttle') throw new ServiceError(service.throttle.code, service.throttle.message, service.throttle.status);
       if (fault.failure === 'server-error') throw new ServiceError('InternalError', 'We encountered an internal error. Please try again.', 500);
+      if (fault.failure === 'access-denied') {
+        const denied = accessDenied(service.name, operation);
+        throw new ServiceError(denied.code, denied.message, denied.status);
+      }
       const handler = service.operations[operation];
       if (!handler) throw new ServiceError('InvalidAction', `The action ${operation} is not valid for this web service.`, 400);
       const output = await handler(decoded.input, ctx);
