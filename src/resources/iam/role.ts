@@ -91,14 +91,18 @@ export const roleKind: ResourceKind<RoleProps, RoleState> = {
     return (await this.refresh(ctx, observed))!;
   },
   async delete(ctx, observed) {
-    try {
-      for (const arn of await attached(ctx.aws.iam, observed.physicalId)) {
-        await ctx.aws.iam.send(new DetachRolePolicyCommand({ RoleName: observed.physicalId, PolicyArn: arn }));
-      }
-      await ctx.aws.iam.send(new DeleteRoleCommand({ RoleName: observed.physicalId }));
-    } catch (err) {
+    const iam = ctx.aws.iam;
+    // IAM refuses to delete a role with policies attached (DeleteConflict): detach them first.
+    // Each step's not-found means that step is done (a lost answer, a retry, someone else), not
+    // the role: the role is deleted regardless.
+    const ignoreNotFound = (err: unknown) => {
       if (!isNotFound(err)) throw err;
+    };
+    const arns = await attached(iam, observed.physicalId).catch((err: unknown) => (ignoreNotFound(err), []));
+    for (const arn of arns) {
+      await iam.send(new DetachRolePolicyCommand({ RoleName: observed.physicalId, PolicyArn: arn })).catch(ignoreNotFound);
     }
+    await iam.send(new DeleteRoleCommand({ RoleName: observed.physicalId })).catch(ignoreNotFound);
   },
   async refresh(ctx, observed) {
     try {
