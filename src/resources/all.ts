@@ -27,9 +27,10 @@ registerKind('network', internetGatewayKind);
 registerKind('network', elasticIpKind);
 registerKind('network', natGatewayKind);
 registerKind('network', routeTableKind);
-// iam
-registerKind('iam', roleKind);
+// iam (roles use the customer policy and trust the OIDC provider: a role is deleted, its policies
+// detached, before the policy, which IAM refuses to delete while attached)
 registerKind('iam', managedPolicyKind);
+registerKind('iam', roleKind);
 registerKind('iam', oidcProviderKind);
 // eks
 registerKind('eks', clusterKind);
