@@ -13,6 +13,7 @@ import { buildPlan } from './plan/diff.js';
 import { resolveRefs } from './plan/resolve.js';
 import { walkGraph } from './apply/walk.js';
 import { withRetry } from './apply/retry.js';
+import { keyObserved } from './plan/duplicates.js';
 import { waitUntil } from './apply/wait.js';
 import { ErrorCodes, PlatformdError, describeError } from './errors.js';
 import { defaultProtosDir } from './protos-dir.js';
@@ -87,7 +88,7 @@ async function observe(opts: EngineOptions, graph: DesiredGraph, layers: LayerNa
   const kinds = new Map<string, ResourceKind>();
   for (const k of kindsOf(layers)) kinds.set(k.kind.kind, k.kind);
   for (const name of desiredByKind.keys()) kinds.set(name, getKind(name));
-  const observed = new Map<string, Observed>();
+  const all: Observed[] = [];
   const done = new Map<string, Promise<void>>();
   const ctx = kindContext(opts, emit);
   const run = (kind: ResourceKind): Promise<void> => {
@@ -103,14 +104,14 @@ async function observe(opts: EngineOptions, graph: DesiredGraph, layers: LayerNa
       } catch (err) {
         throw new PlatformdError(ErrorCodes.OBSERVE_FAILED, `observe ${kind.kind} failed`, { cause: err });
       }
-      for (const o of list) observed.set(o.id, o);
+      all.push(...list);
       emit({ type: 'observe-done', kind: kind.kind, count: list.length, durationMs: Date.now() - started });
     })();
     done.set(kind.kind, p);
     return p;
   };
   await Promise.all([...kinds.values()].map(run));
-  return observed;
+  return keyObserved(all);
 }
 
 /** Observe live state and build the plan. Makes read calls only. */

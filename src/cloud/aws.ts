@@ -15,6 +15,13 @@ import { classifyAwsError } from './aws-errors.js';
 export interface AwsClients {
   region: string;
   ec2: EC2Client;
+  /**
+   * EC2 without the SDK's own retries, for creates that take no client token (CreateVpc,
+   * CreateSubnet, CreateInternetGateway, AllocateAddress). After a lost answer the SDK would send
+   * the create again and make a second object; instead the error reaches the engine, whose retry
+   * runs the kind's create again, and that first looks for the logical-id tag.
+   */
+  ec2SingleAttempt: EC2Client;
   iam: IAMClient;
   sts: STSClient;
   eks: EKSClient;
@@ -50,6 +57,7 @@ export function awsClients(options: AwsClientOptions): AwsClients {
   const clients: AwsClients = {
     region: options.region,
     ec2: instrument(new EC2Client(config), 'ec2'),
+    ec2SingleAttempt: instrument(new EC2Client({ ...config, maxAttempts: 1 }), 'ec2'),
     // IAM and Route 53 are global services whose signing region is us-east-1.
     iam: instrument(new IAMClient({ ...config, region: 'us-east-1' }), 'iam'),
     sts: instrument(new STSClient(config), 'sts'),
@@ -65,7 +73,7 @@ export function awsClients(options: AwsClientOptions): AwsClients {
 /** Forget cached clients (tests that restart the sandbox on a new port). */
 export function resetAwsClients(): void {
   for (const c of cache.values()) {
-    for (const client of [c.ec2, c.iam, c.sts, c.eks, c.acm, c.route53, c.elbv2]) client.destroy();
+    for (const client of [c.ec2, c.ec2SingleAttempt, c.iam, c.sts, c.eks, c.acm, c.route53, c.elbv2]) client.destroy();
   }
   cache.clear();
 }

@@ -10,6 +10,7 @@ export type Reason =
   | 'drift'               // found live, fields differ → update
   | 'replace-immutable'   // a field that cannot change in place differs → replace
   | 'not-in-spec'         // owned, live, no longer desired → delete
+  | 'duplicate'           // a second live object with a logical id already in use (a lost answer's orphan) → delete
   | 'deletion-not-allowed'// would delete stateful infra without the spec's opt-in → blocked
   | 'read-only-missing'   // an existing resource named by id was not found → blocked
   | 'read-only-drift'     // an existing resource named by id lacks what we need → reported, blocked

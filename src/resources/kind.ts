@@ -53,6 +53,8 @@ export interface Observed<S = Record<string, unknown>> {
   owned: boolean;
   /** Lifecycle status as the service names it (CREATING, available …), for progress lines. */
   status?: string;
+  /** Set by observation when another live object already holds this logical id (see plan/duplicates.ts). */
+  duplicateOf?: string;
 }
 
 export interface FieldChange {

@@ -28,7 +28,7 @@ export const elasticIpKind: ResourceKind<ElasticIpProps, { tags: Record<string, 
   async create(ctx, desired) {
     const existing = await ctx.aws.ec2.send(new DescribeAddressesCommand({ Filters: idFilter(ctx.platform, desired.id) }));
     if (existing.Addresses?.[0]) return toObserved(existing.Addresses[0], desired.id);
-    const res = await ctx.aws.ec2.send(new AllocateAddressCommand({ Domain: 'vpc', TagSpecifications: tagSpecification('elastic-ip', ctx.platform, desired.id, desired.properties.tags ?? {}) }), { abortSignal: ctx.signal });
+    const res = await ctx.aws.ec2SingleAttempt.send(new AllocateAddressCommand({ Domain: 'vpc', TagSpecifications: tagSpecification('elastic-ip', ctx.platform, desired.id, desired.properties.tags ?? {}) }), { abortSignal: ctx.signal });
     return { id: desired.id, kind: this.kind, physicalId: res.AllocationId!, owned: true, status: 'allocated', state: { tags: desired.properties.tags ?? {} },
       outputs: { allocationId: res.AllocationId, publicIp: res.PublicIp } };
   },

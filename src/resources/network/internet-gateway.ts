@@ -33,7 +33,7 @@ export const internetGatewayKind: ResourceKind<InternetGatewayProps, { vpcId: st
     const existing = await ctx.aws.ec2.send(new DescribeInternetGatewaysCommand({ Filters: idFilter(ctx.platform, desired.id) }));
     let igw = existing.InternetGateways?.[0];
     if (!igw) {
-      igw = (await ctx.aws.ec2.send(new CreateInternetGatewayCommand({ TagSpecifications: tagSpecification('internet-gateway', ctx.platform, desired.id, desired.properties.tags ?? {}) }), { abortSignal: ctx.signal })).InternetGateway!;
+      igw = (await ctx.aws.ec2SingleAttempt.send(new CreateInternetGatewayCommand({ TagSpecifications: tagSpecification('internet-gateway', ctx.platform, desired.id, desired.properties.tags ?? {}) }), { abortSignal: ctx.signal })).InternetGateway!;
     }
     const observed = toObserved(igw, desired.id);
     if (observed.state.vpcId !== desired.properties.vpcId) await attach(ctx.aws.ec2, igw.InternetGatewayId!, desired.properties.vpcId!);

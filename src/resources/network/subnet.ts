@@ -46,7 +46,7 @@ export const subnetKind: ResourceKind<SubnetProps, Required<SubnetProps>> = {
     const existing = await ctx.aws.ec2.send(new DescribeSubnetsCommand({ Filters: idFilter(ctx.platform, desired.id) }));
     let subnet = existing.Subnets?.[0];
     if (!subnet) {
-      subnet = (await ctx.aws.ec2.send(new CreateSubnetCommand({
+      subnet = (await ctx.aws.ec2SingleAttempt.send(new CreateSubnetCommand({
         VpcId: p.vpcId, CidrBlock: p.cidr, AvailabilityZone: p.zone, TagSpecifications: tagSpecification('subnet', ctx.platform, desired.id, p.tags ?? {}),
       }), { abortSignal: ctx.signal })).Subnet!;
     }

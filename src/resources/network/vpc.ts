@@ -59,7 +59,7 @@ export const vpcKind: ResourceKind<VpcProps, VpcState> = {
     const existing = await ctx.aws.ec2.send(new DescribeVpcsCommand({ Filters: idFilter(ctx.platform, desired.id) }));
     let vpc = existing.Vpcs?.[0];
     if (!vpc) {
-      const res = await ctx.aws.ec2.send(new CreateVpcCommand({ CidrBlock: p.cidr, TagSpecifications: tagSpecification('vpc', ctx.platform, desired.id, p.tags ?? {}) }), { abortSignal: ctx.signal });
+      const res = await ctx.aws.ec2SingleAttempt.send(new CreateVpcCommand({ CidrBlock: p.cidr, TagSpecifications: tagSpecification('vpc', ctx.platform, desired.id, p.tags ?? {}) }), { abortSignal: ctx.signal });
       vpc = res.Vpc!;
     }
     // One attribute per call, support before hostnames (hostnames need support).
