@@ -1,7 +1,9 @@
 // End to end with the real Prometheus and Alertmanager (Debian's packages): Prometheus scrapes the
 // built daemon with ops/prometheus/rules.yml; breaking one service's route makes its probe alert
-// reach Alertmanager (and its webhook receiver); repairing it resolves the alert. The only change
-// to the shipped rules is a shorter `for:` so the test runs in seconds instead of minutes.
+// reach Alertmanager (and its webhook receiver); repairing it resolves the alert; removing the
+// broken service from the spec deletes its series and resolves the alert too; a committed spec
+// that fails to apply fires PlatformdReconcileFailing. The only change to the shipped rules is a
+// shorter `for:` so the test runs in seconds instead of minutes.
 import t from 'tap';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
@@ -108,4 +110,32 @@ t.test('a failing probe alert reaches Alertmanager and resolves', async (t) => {
   await fetch(`${w.url}/reconcile`, { method: 'POST' });
   const resolved = await eventually(async () => notifications.flatMap((n) => n.alerts).find((a) => a.status === 'resolved' && a.labels.alertname === 'PlatformdProbeFailing'), 45_000, 'resolved notification');
   t.equal(resolved.labels.service, 'greeter');
+
+  const since = (mark: number) => notifications.slice(mark).flatMap((n) => n.alerts);
+  const status = async () => (await (await w.get('/status')).json()) as any;
+
+  // Break it again, then remove the failing service from the spec: its series and status entry go
+  // as the new spec takes force, and the alert resolves.
+  let mark = notifications.length;
+  const again = (await w.aws.elbv2.send(new DescribeRulesCommand({ ListenerArn: listener.ListenerArn }))).Rules!.find((r) => JSON.stringify(r.Conditions).includes('helloworld.Greeter'))!;
+  await w.aws.elbv2.send(new DeleteRuleCommand({ RuleArn: again.RuleArn }));
+  await eventually(async () => since(mark).find((a) => a.status === 'firing' && a.labels.alertname === 'PlatformdProbeFailing' && a.labels.service === 'greeter'), 45_000, 'firing again');
+  mark = notifications.length;
+  const sha = w.repo.commitSpec((s) => s.replace(/ {2}- name: greeter\n[\s\S]*?\n\n(?= {2}- name:)/, ''), 'remove greeter');
+  // The status's spec commit and the prober's targets change in the same tick, so once the one is
+  // seen the other must hold.
+  await eventually(async () => (await status()).spec.commit === sha || undefined, 30_000, 'the daemon read the commit');
+  t.notMatch((await (await w.get('/metrics')).text()), /platformd_probe\w*\{[^}]*service="greeter"/, 'no greeter probe series left');
+  t.notOk((await status()).probes.some((p: { service: string }) => p.service === 'greeter'), 'no greeter status entry');
+  const gone = await eventually(async () => since(mark).find((a) => a.status === 'resolved' && a.labels.alertname === 'PlatformdProbeFailing' && a.labels.service === 'greeter'), 45_000, 'resolved after removal');
+  t.ok(gone, 'the alert of the removed service resolved');
+
+  // A committed spec that cannot be applied: the agent is denied the node group update it asks for.
+  mark = notifications.length;
+  await fetch(`${w.env.AWS_ENDPOINT_URL}/_sandbox/faults`, { method: 'POST', body: JSON.stringify({ kind: 'access-denied', service: 'eks', operation: 'UpdateNodegroupConfig' }) });
+  w.repo.commitSpec((s) => s.replace('desired: 3, max: 6', 'desired: 4, max: 6'), 'scale to 4');
+  const failing = await eventually(async () => since(mark).find((a) => a.status === 'firing' && a.labels.alertname === 'PlatformdReconcileFailing'), 60_000, 'PlatformdReconcileFailing firing')
+    .catch(async (err) => { t.comment(JSON.stringify((await status()).conditions)); throw err; });
+  t.equal(failing.labels.severity, 'critical');
+  t.match((await status()).conditions.find((c: { type: string }) => c.type === 'Ready'), { status: 'False', reason: 'ReconciliationFailed' });
 });
