@@ -8,8 +8,10 @@ export const command: Command = {
   usage: `Usage: platformd validate FILE [--protos DIR] [--json]
 
 Checks FILE against schema/platform.schema.json and the rules the schema cannot express (CIDRs,
-zones, unique names, proto services that exist under protos/, probe methods), and prints every
-problem at once as file:line:column. Makes no AWS call.
+zones, unique names, proto services that exist under protos/, probe methods) or that AWS would
+refuse (gRPC health-check codes and timings, ALB path length, node group architecture, Kubernetes
+versions in EKS's calendar), and prints every problem at once as file:line:column. Warnings (a
+version in EKS extended support) are printed but do not fail. Makes no AWS call.
 
 Options:
   --protos DIR   directory of .proto files (default: protos/ of the repository holding FILE)

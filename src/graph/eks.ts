@@ -4,6 +4,7 @@ import { ref, type Desired } from '../resources/kind.js';
 import { CLUSTER_ADMIN_POLICY } from '../resources/eks/access-entry.js';
 import type { AddonName, PlatformSpec } from '../spec/types.js';
 import { ADDONS } from '../spec/defaults.js';
+import { amiTypeFor } from '../spec/instance-architecture.js';
 import { CLUSTER_ROLE, NODE_ROLE } from './iam.js';
 import { natPlacements, subnetId } from './network.js';
 import type { LayerBuilder } from './layers.js';
@@ -38,6 +39,7 @@ export function buildEks(spec: PlatformSpec): Desired[] {
       name: c.name, version: c.version, roleArn: ref(CLUSTER_ROLE, 'arn'), subnetIds: privateSubnets,
       endpointPublicAccess: c.endpointAccess?.public ?? true, endpointPrivateAccess: c.endpointAccess?.private ?? true,
       publicAccessCidrs: c.endpointAccess?.publicCidrs ?? ['0.0.0.0/0'], authenticationMode: 'API_AND_CONFIG_MAP',
+      upgradePolicy: c.upgradePolicy ?? 'STANDARD',
     },
   }];
   (c.admins ?? []).forEach((principalArn) => {
@@ -52,6 +54,9 @@ export function buildEks(spec: PlatformSpec): Desired[] {
     } });
   }
   for (const ng of c.nodeGroups) {
+    // The AMI type follows the instance types' architecture; validation refuses a mix.
+    const ami = amiTypeFor(ng.instanceTypes);
+    if (!('amiType' in ami)) throw new Error(`node group ${ng.name}: instance types of two architectures (validation should have refused this spec)`);
     nodes.push({ id: nodegroupId(ng.name), kind: 'eks/nodegroup',
       // After the add-ons a node needs to join and run pods (a version bump also puts them after
       // the control plane); other add-ons (coredns, kube-proxy) must not hold a scale change.
@@ -60,6 +65,7 @@ export function buildEks(spec: PlatformSpec): Desired[] {
         clusterName, name: ng.name, version: c.version, nodeRole: ref(NODE_ROLE, 'arn'), subnets: privateSubnets, instanceTypes: ng.instanceTypes,
         scaling: { minSize: ng.scaling.min, desiredSize: ng.scaling.desired, maxSize: ng.scaling.max }, labels: ng.labels ?? {},
         taints: (ng.taints ?? []).map((t) => ({ key: t.key, ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect })), diskSize: ng.diskSize ?? 20,
+        amiType: ami.amiType,
       },
     });
   }

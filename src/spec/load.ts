@@ -7,6 +7,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { sortDiagnostics, type Diagnostic } from './diagnostics.js';
 import { positionOf } from './positions.js';
 import { semanticChecks } from './semantic.js';
+import { awsLimitChecks } from './aws-limits.js';
 import type { PlatformSpec } from './types.js';
 import { validateSchema } from './validate.js';
 import { defaultProtosDir } from '../protos-dir.js';
@@ -19,6 +20,8 @@ export type LoadResult =
 export interface LoadOptions {
   /** Where the .proto files are (default: protos/ of the repository holding the spec). */
   protosDir?: string;
+  /** The day EKS's release calendar is read for (default: now); tests pin it. */
+  today?: Date;
 }
 
 /** The protos/ directory beside the spec: the nearest ancestor directory that has one. */
@@ -45,7 +48,7 @@ export async function loadSpecFile(path: string, options: LoadOptions = {}): Pro
   } catch (err) {
     return { ok: false, protosDir, diagnostics: [{ severity: 'error', code: 'SPEC_READ', summary: `cannot read the spec: ${(err as Error).message}`, path: '', file: path, line: 1, column: 1 }] };
   }
-  return loadSpecText(text, path, { protosDir });
+  return loadSpecText(text, path, { protosDir, today: options.today });
 }
 
 /** Parse and validate spec text (from a file, a git blob or a POST /plan body). */
@@ -71,8 +74,9 @@ export function loadSpecText(text: string, file: string, options: LoadOptions = 
   const schemaErrors = validateSchema(value, file, locate);
   if (schemaErrors.length > 0) return { ok: false, protosDir, diagnostics: sortDiagnostics([...yamlErrors, ...schemaErrors]) };
   const spec = value as PlatformSpec;
-  const semantic = semanticChecks(spec, file, locate, protosDir);
+  const semantic = [...semanticChecks(spec, file, locate, protosDir), ...awsLimitChecks(spec, file, locate, { protosDir, today: options.today })];
   const diagnostics = sortDiagnostics([...yamlErrors, ...semantic]);
-  if (semantic.length > 0) return { ok: false, protosDir, diagnostics };
+  // Warnings (e.g. a version in EKS extended support) are reported but do not reject the spec.
+  if (semantic.some((d) => d.severity === 'error')) return { ok: false, protosDir, diagnostics };
   return { ok: true, spec, diagnostics, protosDir };
 }

@@ -46,6 +46,8 @@ export interface SubnetSpec {
 export interface ClusterSpec {
   name: string;
   version: string;
+  /** EKS upgrade policy (UpgradePolicyRequest.supportType); default STANDARD. */
+  upgradePolicy?: 'STANDARD' | 'EXTENDED';
   endpointAccess?: { public?: boolean; private?: boolean; publicCidrs?: string[] };
   /** IAM role or user ARNs that get an access entry with AmazonEKSClusterAdminPolicy. */
   admins?: string[];

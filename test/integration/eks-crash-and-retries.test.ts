@@ -49,7 +49,7 @@ t.test('IAM throttling and EKS ResourceInUseException during a cluster update ar
 
   // Someone else starts an update; our version bump meets ResourceInUseException and waits.
   await sb.clients.eks.send(new UpdateClusterConfigCommand({ name: 'grpc-demo', resourcesVpcConfig: { endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ['0.0.0.0/0'] } }));
-  const bumped = { ...opts, spec: await referenceSpec((s) => { s.cluster!.version = '1.34'; }) };
+  const bumped = { ...opts, spec: await referenceSpec((s) => { s.cluster!.version = '1.36'; }) };
   const result = await applyPlatform(bumped);
   t.ok(result.ok, JSON.stringify(result.failed));
   t.ok(sb.aws.callLog.all().some((c) => c.operation === 'UpdateClusterVersion' && c.errorCode === 'ResourceInUseException'), 'met ResourceInUseException');

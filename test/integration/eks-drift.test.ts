@@ -19,7 +19,7 @@ t.test('IAM and EKS drift is reported field by field and repaired', async (t) =>
     Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }] }) }));
   await sb.clients.iam.send(new DetachRolePolicyCommand({ RoleName: 'grpc-demo-node', PolicyArn: 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly' }));
   await sb.clients.eks.send(new UpdateNodegroupConfigCommand({ clusterName: 'grpc-demo', nodegroupName: 'default', scalingConfig: { minSize: 2, desiredSize: 5, maxSize: 6 } }));
-  await sb.clients.eks.send(new UpdateAddonCommand({ clusterName: 'grpc-demo', addonName: 'kube-proxy', addonVersion: 'v1.33.0-eksbuild.1' }));
+  await sb.clients.eks.send(new UpdateAddonCommand({ clusterName: 'grpc-demo', addonName: 'kube-proxy', addonVersion: 'v1.35.3-eksbuild.2' }));
 
   const drifted = await planPlatform(opts);
   const byId = new Map(drifted.plan.changes.map((c) => [c.id, c]));
@@ -27,7 +27,7 @@ t.test('IAM and EKS drift is reported field by field and repaired', async (t) =>
   t.same(byId.get('iam/role/cluster')!.fields.map((f) => f.path), ['trustPolicy']);
   t.same(byId.get('iam/role/node')!.fields, [{ path: 'managedPolicyArns[arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly]', old: null, new: 'attached' }]);
   t.same(byId.get('eks/nodegroup/default')!.fields, [{ path: 'scaling.desiredSize', old: 5, new: 3 }]);
-  t.same(byId.get('eks/addon/kube-proxy')!.fields, [{ path: 'version', old: 'v1.33.0-eksbuild.1', new: 'v1.33.0-eksbuild.2' }]);
+  t.same(byId.get('eks/addon/kube-proxy')!.fields, [{ path: 'version', old: 'v1.35.3-eksbuild.2', new: 'v1.35.3-eksbuild.13' }]);
   t.ok([...byId.values()].every((c) => c.action === '~'));
 
   const mark = sb.aws.callLog.mark();

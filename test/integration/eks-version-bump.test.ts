@@ -6,16 +6,17 @@ import { applyPlatform, planPlatform } from '../../src/engine.js';
 
 const LAYERS: ('network' | 'iam' | 'eks')[] = ['network', 'iam', 'eks'];
 
-t.test('1.33 → 1.34: control plane, then add-ons, then node groups', async (t) => {
+t.test('1.35 → 1.36: control plane, then add-ons, then node groups', async (t) => {
   // A small scale so each update really spends time UPDATING and ordering is observable.
   const sb = await startTestSandbox({ timeScale: 1 / 3000 });
   t.teardown(sb.close);
   t.ok((await applyPlatform({ spec: await referenceSpec(), aws: sb.clients, layers: LAYERS })).ok);
 
-  const bumped = await referenceSpec((s) => { s.cluster!.version = '1.34'; });
+  const bumped = await referenceSpec((s) => { s.cluster!.version = '1.36'; });
   const plan = await planPlatform({ spec: bumped, aws: sb.clients, layers: LAYERS });
-  t.same(plan.plan.changes.map((c) => c.id).sort(), ['eks/addon/coredns', 'eks/addon/kube-proxy', 'eks/cluster', 'eks/nodegroup/default'],
-    'the cluster, the add-ons whose default changes with the version, and the node group');
+  // EKS's defaults: kube-proxy moves to v1.36.0-eksbuild.14; CoreDNS v1.14.3-eksbuild.3 serves both versions.
+  t.same(plan.plan.changes.map((c) => c.id).sort(), ['eks/addon/kube-proxy', 'eks/cluster', 'eks/nodegroup/default'],
+    'the cluster, the add-on whose default changes with the version, and the node group');
   const mark = sb.aws.callLog.mark();
   const result = await applyPlatform({ spec: bumped, aws: sb.clients, layers: LAYERS, plan });
   t.ok(result.ok, JSON.stringify(result.failed));
@@ -29,5 +30,5 @@ t.test('1.33 → 1.34: control plane, then add-ons, then node groups', async (t)
   t.ok(between.some((c) => c.operation === 'DescribeCluster'), 'waited for the control plane');
   t.ok(idx('UpdateClusterVersion') < idx('UpdateAddon'), 'control plane before add-ons');
   t.ok(lastIdx('UpdateAddon') < idx('UpdateNodegroupVersion'), 'every add-on before the node groups');
-  t.same((await planPlatform({ spec: bumped, aws: sb.clients, layers: LAYERS })).plan.changes, [], 'converged on 1.34');
+  t.same((await planPlatform({ spec: bumped, aws: sb.clients, layers: LAYERS })).plan.changes, [], 'converged on 1.36');
 });

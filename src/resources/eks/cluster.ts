@@ -17,6 +17,8 @@ export interface ClusterProps {
   endpointPrivateAccess: boolean;
   publicAccessCidrs: string[];
   authenticationMode: 'API_AND_CONFIG_MAP' | 'API';
+  /** UpgradePolicyRequest.supportType: STANDARD upgrades at the end of standard support, EXTENDED stays (billed). */
+  upgradePolicy: 'STANDARD' | 'EXTENDED';
 }
 
 function toObserved(c: Cluster, id: string): Observed<ClusterProps> {
@@ -24,7 +26,9 @@ function toObserved(c: Cluster, id: string): Observed<ClusterProps> {
   return {
     id, kind: clusterKind.kind, physicalId: c.name!, owned: true, status: c.status,
     state: { name: c.name!, version: c.version!, roleArn: c.roleArn!, subnetIds: [...(v.subnetIds ?? [])].sort(), endpointPublicAccess: v.endpointPublicAccess ?? false,
-      endpointPrivateAccess: v.endpointPrivateAccess ?? false, publicAccessCidrs: v.publicAccessCidrs ?? [], authenticationMode: (c.accessConfig?.authenticationMode ?? 'CONFIG_MAP') as ClusterProps['authenticationMode'] },
+      endpointPrivateAccess: v.endpointPrivateAccess ?? false, publicAccessCidrs: v.publicAccessCidrs ?? [], authenticationMode: (c.accessConfig?.authenticationMode ?? 'CONFIG_MAP') as ClusterProps['authenticationMode'],
+      // EKS's default when a cluster was created without one is EXTENDED (UpgradePolicyRequest).
+      upgradePolicy: (c.upgradePolicy?.supportType ?? 'EXTENDED') as ClusterProps['upgradePolicy'] },
     outputs: { name: c.name, arn: c.arn, endpoint: c.endpoint, certificateAuthorityData: c.certificateAuthority?.data, oidcIssuer: c.identity?.oidc?.issuer, version: c.version,
       vpcId: v.vpcId, health: (c.health?.issues ?? []).map((i) => `${i.code}: ${i.message}`).join('; ') },
   };
@@ -72,6 +76,8 @@ export const clusterKind: ResourceKind<ClusterProps, ClusterProps> = {
         resourcesVpcConfig: { subnetIds: p.subnetIds, endpointPublicAccess: p.endpointPublicAccess, endpointPrivateAccess: p.endpointPrivateAccess, publicAccessCidrs: p.publicAccessCidrs },
         // Set explicitly: API-created clusters default to CONFIG_MAP, and the creator must stay admin.
         accessConfig: { authenticationMode: p.authenticationMode, bootstrapClusterCreatorAdminPermissions: true },
+        // Always sent: EKS defaults to EXTENDED, the spec to STANDARD.
+        upgradePolicy: { supportType: p.upgradePolicy },
         tags: ownershipTagMap(ctx.platform, desired.id),
       }), { abortSignal: ctx.signal })).cluster!;
       return toObserved(c, desired.id);
@@ -90,6 +96,12 @@ export const clusterKind: ResourceKind<ClusterProps, ClusterProps> = {
       }
       if (changed('endpointPublicAccess', 'endpointPrivateAccess', 'publicAccessCidrs')) {
         await eks.send(new UpdateClusterConfigCommand({ name: p.name, resourcesVpcConfig: { endpointPublicAccess: p.endpointPublicAccess, endpointPrivateAccess: p.endpointPrivateAccess, publicAccessCidrs: p.publicAccessCidrs } }));
+        await waitClusterActive(eks, p.name, ctx);
+      }
+      // After a version change: a cluster can leave EXTENDED only once it is back on a version in
+      // standard support (https://docs.aws.amazon.com/eks/latest/userguide/disable-extended-support.html).
+      if (changed('upgradePolicy')) {
+        await eks.send(new UpdateClusterConfigCommand({ name: p.name, upgradePolicy: { supportType: p.upgradePolicy } }));
         await waitClusterActive(eks, p.name, ctx);
       }
       if (changed('authenticationMode')) {

@@ -20,13 +20,16 @@ export interface NodegroupProps {
   labels: Record<string, string>;
   taints: { key: string; value?: string; effect: string }[];
   diskSize: number;
+  /** AL2023_x86_64_STANDARD or AL2023_ARM_64_STANDARD, from the instance types (spec/instance-architecture.ts). */
+  amiType: string;
 }
 
 function toObserved(n: Nodegroup, id: string): Observed<NodegroupProps> {
   return { id, kind: nodegroupKind.kind, physicalId: `${n.clusterName}/${n.nodegroupName}`, owned: true, status: n.status,
     state: { clusterName: n.clusterName!, name: n.nodegroupName!, version: n.version!, nodeRole: n.nodeRole!, subnets: [...(n.subnets ?? [])].sort(), instanceTypes: n.instanceTypes ?? [],
       scaling: { minSize: n.scalingConfig?.minSize ?? 0, desiredSize: n.scalingConfig?.desiredSize ?? 0, maxSize: n.scalingConfig?.maxSize ?? 0 },
-      labels: n.labels ?? {}, taints: (n.taints ?? []).map((t) => ({ key: t.key!, ...(t.value ? { value: t.value } : {}), effect: t.effect! })), diskSize: n.diskSize ?? 20 },
+      labels: n.labels ?? {}, taints: (n.taints ?? []).map((t) => ({ key: t.key!, ...(t.value ? { value: t.value } : {}), effect: t.effect! })), diskSize: n.diskSize ?? 20,
+      amiType: n.amiType ?? '' },
     outputs: { name: n.nodegroupName, health: (n.health?.issues ?? []).map((i) => `${i.code}: ${i.message}`).join('; ') } };
 }
 
@@ -54,7 +57,7 @@ export const nodegroupKind: ResourceKind<NodegroupProps, NodegroupProps> = {
   },
   diff(desired, observed): DiffResult {
     const want = { ...desired, subnets: [...desired.subnets].sort() };
-    const result = diffProps(want as unknown as Record<string, unknown>, observed.state as unknown as Record<string, unknown>, ['name', 'clusterName', 'nodeRole', 'subnets', 'instanceTypes', 'diskSize']);
+    const result = diffProps(want as unknown as Record<string, unknown>, observed.state as unknown as Record<string, unknown>, ['name', 'clusterName', 'nodeRole', 'subnets', 'instanceTypes', 'diskSize', 'amiType']);
     return result;
   },
   async create(ctx, desired) {
@@ -62,7 +65,7 @@ export const nodegroupKind: ResourceKind<NodegroupProps, NodegroupProps> = {
     try {
       const n = (await ctx.aws.eks.send(new CreateNodegroupCommand({
         clusterName: p.clusterName, nodegroupName: p.name, version: p.version, nodeRole: p.nodeRole, subnets: p.subnets, instanceTypes: p.instanceTypes,
-        scalingConfig: p.scaling, labels: p.labels, taints: p.taints as never, diskSize: p.diskSize, amiType: 'AL2023_x86_64_STANDARD', capacityType: 'ON_DEMAND',
+        scalingConfig: p.scaling, labels: p.labels, taints: p.taints as never, diskSize: p.diskSize, amiType: p.amiType as never, capacityType: 'ON_DEMAND',
         tags: ownershipTagMap(ctx.platform, desired.id),
       }))).nodegroup!;
       return toObserved(n, desired.id);

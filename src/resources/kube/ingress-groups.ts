@@ -76,9 +76,14 @@ export function groupHealthCheck(spec: PlatformSpec, services: ServiceSpec[]): G
   return hc;
 }
 
-/** A spec duration ("10s", "1m30s", "1500ms") → whole seconds, rounded up (health-check settings are integers). */
+/**
+ * A spec duration ("10s", "1m30s") → whole seconds (health-check settings are integers). Never
+ * rounds: validation rejects a fraction of a second (SPEC_WHOLE_SECONDS), so one here is a bug.
+ */
 export function durationSeconds(d: string): number {
-  return Math.ceil(parseDuration(d) / 1000);
+  const ms = parseDuration(d);
+  if (ms % 1000 !== 0) throw new Error(`${d} is not a whole number of seconds`);
+  return ms / 1000;
 }
 
 /**

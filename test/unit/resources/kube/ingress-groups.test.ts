@@ -43,10 +43,11 @@ t.test('health checks', async (t) => {
     { path: '/grpc.health.v1.Health/Check', successCodes: '0' }, 'every service serves grpc.health.v1: check it, expect OK');
   t.same(groupHealthCheck(spec([]), [svc('a', { healthService: true }), svc('b')]),
     { path: '/AWS.ALB/healthcheck', successCodes: '12' }, 'one without health: UNIMPLEMENTED proves life for any server');
-  t.same(groupHealthCheck(spec([], { healthCheck: { path: '/x.Y/Z', successCodes: '0-2', interval: '10s', timeout: '1500ms' } }), [svc('a')]),
+  t.same(groupHealthCheck(spec([], { healthCheck: { path: '/x.Y/Z', successCodes: '0-2', interval: '10s', timeout: '2s' } }), [svc('a')]),
     { path: '/x.Y/Z', successCodes: '0-2', intervalSeconds: 10, timeoutSeconds: 2 }, 'the spec overrides each part');
   t.equal(durationSeconds('1m'), 60);
   t.throws(() => durationSeconds('ten'));
+  t.throws(() => durationSeconds('1500ms'), /whole number of seconds/, 'never rounded: validation rejects it first');
 });
 
 t.test('Prefix path → ALB values', async (t) => {

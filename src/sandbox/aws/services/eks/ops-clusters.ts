@@ -1,7 +1,7 @@
 // Clusters and their updates.
 import { ServiceError, type OperationHandler, type RequestContext } from '../../service.js';
 import { callerIdentity } from '../sts/index.js';
-import { SUPPORTED_VERSIONS } from './addon-versions.js';
+import { defaultVersion, offeredVersions, versionStatus } from './versions.js';
 import type { EksDeps } from './deps.js';
 import { hex, TIMINGS, type Cluster, type EksState, type Update } from './state.js';
 import { clusterWire, updateWire } from './wire.js';
@@ -43,8 +43,16 @@ export function clusterOperations(deps: EksDeps): Record<string, OperationHandle
       return idempotent(s, input.clientRequestToken, () => {
         const name = String(input.name);
         if (s.clusters.has(name)) throw new ServiceError('ResourceInUseException', `Cluster already exists with name: ${name}`, 409, { clusterName: name });
-        const version = String(input.version ?? SUPPORTED_VERSIONS.at(-2));
-        if (!SUPPORTED_VERSIONS.includes(version)) throw new ServiceError('InvalidParameterException', `unsupported Kubernetes version ${version}`, 400);
+        const version = String(input.version ?? defaultVersion(s.clock.now()));
+        // The release calendar decides: a version past its extended support (or not yet released)
+        // is refused as AWS answers it ("unsupported Kubernetes version 1.31").
+        if (!versionStatus(version, s.clock.now())) {
+          throw new ServiceError('InvalidParameterException', `unsupported Kubernetes version ${version}`, 400, { supportedVersions: offeredVersions(s.clock.now()) });
+        }
+        const supportType = String(input.upgradePolicy?.supportType ?? 'EXTENDED');
+        // UpgradePolicyRequest.supportType: Valid Values STANDARD | EXTENDED, default EXTENDED
+        // (https://docs.aws.amazon.com/eks/latest/APIReference/API_UpgradePolicyRequest.html).
+        if (supportType !== 'STANDARD' && supportType !== 'EXTENDED') throw new ServiceError('InvalidParameterException', `Invalid supportType ${supportType}`, 400);
         if (deps.hooks.roleExists && !deps.hooks.roleExists(ctx.accountId, String(input.roleArn))) {
           throw new ServiceError('InvalidParameterException', `Role with arn: ${input.roleArn}, does not exist`, 400);
         }
@@ -62,7 +70,7 @@ export function clusterOperations(deps: EksDeps): Record<string, OperationHandle
             endpointPrivateAccess: vpc.endpointPrivateAccess ?? false, publicAccessCidrs: vpc.publicAccessCidrs ?? ['0.0.0.0/0'], vpcId: zones?.[0]?.vpcId },
           // Clusters created through the API default to CONFIG_MAP.
           authenticationMode: input.accessConfig?.authenticationMode ?? 'CONFIG_MAP',
-          oidcId: hex(16).toUpperCase(), tags: input.tags ?? {}, health: [], updates: [], platformVersion: 'eks.1',
+          oidcId: hex(16).toUpperCase(), tags: input.tags ?? {}, health: [], updates: [], platformVersion: 'eks.1', supportType,
         };
         s.clusters.set(name, c);
         // The creator gets cluster-admin; in API modes that is a visible access entry.
@@ -104,6 +112,7 @@ export function clusterOperations(deps: EksDeps): Record<string, OperationHandle
         const target = String(input.version);
         const [maj, min] = c.version.split('.').map(Number);
         if (target !== `${maj}.${min! + 1}`) throw new ServiceError('InvalidParameterException', `Unsupported Kubernetes minor version update from ${c.version} to ${target}`, 400, { clusterName: c.name });
+        if (!versionStatus(target, s.clock.now())) throw new ServiceError('InvalidParameterException', `unsupported Kubernetes version ${target}`, 400, { clusterName: c.name });
         const u = startUpdate(s, c, 'VersionUpdate', [{ type: 'Version', value: target }, { type: 'PlatformVersion', value: 'eks.1' }], TIMINGS.clusterVersionUpdateMs, () => { c.version = target; });
         return { update: updateWire(u) };
       });
@@ -120,18 +129,29 @@ export function clusterOperations(deps: EksDeps): Record<string, OperationHandle
             throw new ServiceError('InvalidParameterException', `Unsupported authentication mode update from ${c.authenticationMode} to ${access.authenticationMode}`, 400, { clusterName: c.name });
           }
         }
+        const supportType = input.upgradePolicy?.supportType === undefined ? undefined : String(input.upgradePolicy.supportType);
+        if (supportType !== undefined && supportType !== 'STANDARD' && supportType !== 'EXTENDED') throw new ServiceError('InvalidParameterException', `Invalid supportType ${supportType}`, 400);
+        // "You cannot disable extended support once your cluster has entered it. You can only disable
+        // extended support for clusters on standard support."
+        // (https://docs.aws.amazon.com/eks/latest/userguide/disable-extended-support.html)
+        if (supportType === 'STANDARD' && versionStatus(c.version, s.clock.now()) === 'EXTENDED_SUPPORT') {
+          throw new ServiceError('InvalidParameterException', `Cluster ${c.name} is on Kubernetes ${c.version}, in extended support: the upgrade policy cannot be set to STANDARD; update the cluster to a version in standard support first`, 400, { clusterName: c.name });
+        }
         const params = [
           ...(vpc?.endpointPublicAccess !== undefined ? [{ type: 'EndpointPublicAccess', value: String(vpc.endpointPublicAccess) }] : []),
           ...(vpc?.endpointPrivateAccess !== undefined ? [{ type: 'EndpointPrivateAccess', value: String(vpc.endpointPrivateAccess) }] : []),
           ...(vpc?.publicAccessCidrs ? [{ type: 'PublicAccessCidrs', value: JSON.stringify(vpc.publicAccessCidrs) }] : []),
           ...(access?.authenticationMode ? [{ type: 'AuthenticationMode', value: access.authenticationMode }] : []),
+          ...(supportType ? [{ type: 'UpgradePolicy', value: supportType }] : []),
         ];
         if (params.length === 0) throw new ServiceError('InvalidParameterException', 'No changes needed for the logging config provided', 400, { clusterName: c.name });
-        const u = startUpdate(s, c, access?.authenticationMode ? 'AccessConfigUpdate' : 'EndpointAccessUpdate', params, TIMINGS.clusterConfigUpdateMs, () => {
+        const type = supportType ? 'UpgradePolicyUpdate' : access?.authenticationMode ? 'AccessConfigUpdate' : 'EndpointAccessUpdate';
+        const u = startUpdate(s, c, type, params, TIMINGS.clusterConfigUpdateMs, () => {
           if (vpc?.endpointPublicAccess !== undefined) c.vpcConfig.endpointPublicAccess = vpc.endpointPublicAccess;
           if (vpc?.endpointPrivateAccess !== undefined) c.vpcConfig.endpointPrivateAccess = vpc.endpointPrivateAccess;
           if (vpc?.publicAccessCidrs) c.vpcConfig.publicAccessCidrs = vpc.publicAccessCidrs;
           if (access?.authenticationMode) c.authenticationMode = access.authenticationMode;
+          if (supportType) c.supportType = supportType;
         });
         return { update: updateWire(u) };
       });

@@ -1,6 +1,7 @@
 // Managed node groups and add-ons.
 import { ServiceError, type OperationHandler } from '../../service.js';
 import { addonVersions, ADDON_NAMES } from './addon-versions.js';
+import { defaultVersion } from './versions.js';
 import type { EksDeps } from './deps.js';
 import { clusterOf, idempotent, requireActive } from './ops-clusters.js';
 import { hex, key2, TIMINGS, type Addon, type Nodegroup, type Update } from './state.js';
@@ -156,12 +157,12 @@ export function nodegroupOperations(deps: EksDeps): Record<string, OperationHand
     },
     DescribeAddonVersions(input) {
       const names = input.addonName ? [String(input.addonName)] : ADDON_NAMES;
-      const k8s = input.kubernetesVersion ? String(input.kubernetesVersion) : undefined;
+      const k8s = input.kubernetesVersion ? String(input.kubernetesVersion) : defaultVersion(Date.now());
       return {
         addons: names.map((name) => ({
           addonName: name, type: name === 'vpc-cni' || name === 'coredns' || name === 'kube-proxy' ? 'networking' : 'security', owner: 'aws', publisher: 'eks',
-          addonVersions: (k8s ? addonVersions(name, k8s) : addonVersions(name, '1.33')).map((v, i) => ({
-            addonVersion: v, architecture: ['amd64', 'arm64'], compatibilities: [{ clusterVersion: k8s ?? '1.33', defaultVersion: i === 0, platformVersions: ['*'] }], requiresConfiguration: false,
+          addonVersions: addonVersions(name, k8s).map((v, i) => ({
+            addonVersion: v, architecture: ['amd64', 'arm64'], compatibilities: [{ clusterVersion: k8s, defaultVersion: i === 0, platformVersions: ['*'] }], requiresConfiguration: false,
           })),
         })),
       };

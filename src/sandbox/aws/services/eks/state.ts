@@ -10,6 +10,8 @@ export interface Cluster {
   name: string; arn: string; version: string; roleArn: string; status: 'CREATING' | 'ACTIVE' | 'DELETING' | 'FAILED' | 'UPDATING'; createdAt: Date;
   readyAt: number; deletedAt?: number; vpcConfig: { subnetIds: string[]; securityGroupIds: string[]; endpointPublicAccess: boolean; endpointPrivateAccess: boolean; publicAccessCidrs: string[]; vpcId?: string };
   authenticationMode: string; oidcId: string; endpoint?: string; caData?: string; provisioning?: boolean; tags: Record<string, string>; health: HealthIssue[]; updates: Update[]; platformVersion: string;
+  /** upgradePolicy.supportType: STANDARD | EXTENDED. */
+  supportType: string;
 }
 export interface Nodegroup {
   clusterName: string; name: string; arn: string; status: 'CREATING' | 'ACTIVE' | 'UPDATING' | 'DELETING' | 'CREATE_FAILED' | 'DELETE_FAILED' | 'DEGRADED';

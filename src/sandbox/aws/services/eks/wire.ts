@@ -12,6 +12,7 @@ export function clusterWire(c: Cluster) {
     kubernetesNetworkConfig: { serviceIpv4Cidr: '172.20.0.0/16', ipFamily: 'ipv4' },
     identity: { oidc: { issuer: `https://oidc.eks.${c.arn.split(':')[3]}.amazonaws.com/id/${c.oidcId}` } },
     accessConfig: { authenticationMode: c.authenticationMode },
+    upgradePolicy: { supportType: c.supportType },
     health: { issues: c.health }, tags: c.tags,
   };
 }
