@@ -73,6 +73,9 @@ export function createMetrics(version: string, mode: string): Metrics {
   // Node's process and runtime metrics under their standard names (process_*, nodejs_*), as every
   // Prometheus client library exports them, so stock dashboards and alerts work unchanged.
   collectDefaultMetrics({ register: registry });
+  // Except three gauges prom-client names like counters, which `promtool check metrics` refuses;
+  // the same counts stay as nodejs_active_handles, nodejs_active_requests, nodejs_active_resources.
+  for (const misnamed of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(misnamed);
   const stop = onApiCall((call) => {
     m.apiCalls.labels(call.service, call.operation, call.outcome).inc();
     m.apiCallDuration.labels(call.service, call.operation).observe(call.durationMs / 1000);

@@ -3,7 +3,8 @@
 // cluster and its node groups being ready.
 import { ref, type Desired } from '../resources/kind.js';
 import { kubeId } from '../resources/kube/object-kind.js';
-import { albIngressClass, lbcCrds, lbcDeployment, lbcRbac, lbcServiceAccount, lbcWebhook, LBC_NS, LBC_TLS_SECRET, LBC_WEBHOOK_SERVICE } from '../resources/kube/lbc-manifests.js';
+import { albIngressClass, lbcCrds, lbcDeployment, lbcPodDisruptionBudget, lbcRbac, lbcServiceAccount, lbcWebhook, LBC_NAME, LBC_NS, LBC_TLS_SECRET, LBC_WEBHOOK_SERVICE, READINESS_GATE_LABEL } from '../resources/kube/lbc-manifests.js';
+import { namespaceLabelsId } from '../resources/kube/namespace-labels.js';
 import type { PlatformSpec, ServiceSpec } from '../spec/types.js';
 import { DEFAULT_LBC_VERSION } from '../spec/defaults.js';
 import { CLUSTER, nodegroupId } from './eks.js';
@@ -51,21 +52,35 @@ export function buildKube(spec: PlatformSpec): Desired[] {
   const nodes: Desired[] = [];
   const namespaces = [...new Set((spec.services ?? []).map((s) => s.namespace ?? 'default'))].filter((ns) => !SYSTEM_NAMESPACES.includes(ns));
   for (const ns of namespaces) nodes.push(node({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, base));
-  for (const s of spec.services ?? []) {
-    const ns = s.namespace ?? 'default';
-    const nsDep = SYSTEM_NAMESPACES.includes(ns) ? [] : [kubeId('Namespace', undefined, ns)];
-    for (const m of serviceManifests(s)) nodes.push(node(m, [...base, ...nsDep, ...(m.kind === 'Deployment' && s.serviceAccount ? [kubeId('ServiceAccount', ns, s.serviceAccount.name)] : [])]));
+  // Every namespace with services gets the controller's readiness gates (the pod webhook injects
+  // them there only), so a rollout keeps old pods until the new targets are healthy in the ALB.
+  // `default` is not ours: only the label is applied, through a kind of its own.
+  const serviceNamespaces = [...new Set((spec.services ?? []).map((s) => s.namespace ?? 'default'))];
+  for (const ns of serviceNamespaces) {
+    nodes.push({ id: namespaceLabelsId(ns), kind: 'kube/namespace-labels', properties: { namespace: ns, labels: { [READINESS_GATE_LABEL]: 'enabled' } },
+      dependsOn: [...base, ...(SYSTEM_NAMESPACES.includes(ns) ? [] : [kubeId('Namespace', undefined, ns)])] });
   }
   const lbc = spec.loadBalancerController;
-  if (lbc?.install !== false && (spec.services?.length ?? 0) > 0) {
-    const crds = lbcCrds().map((m) => node(m, base));
+  const installLbc = lbc?.install !== false && (spec.services?.length ?? 0) > 0;
+  for (const s of spec.services ?? []) {
+    const ns = s.namespace ?? 'default';
+    const nsDep = [namespaceLabelsId(ns), ...(SYSTEM_NAMESPACES.includes(ns) ? [] : [kubeId('Namespace', undefined, ns)])];
+    for (const m of serviceManifests(s)) {
+      // The controller's service webhook (failurePolicy Fail) must be answering before a Service is created.
+      const lbcDep = m.kind === 'Service' && installLbc ? [kubeId('Deployment', LBC_NS, LBC_NAME)] : [];
+      nodes.push(node(m, [...base, ...nsDep, ...lbcDep, ...(m.kind === 'Deployment' && s.serviceAccount ? [kubeId('ServiceAccount', ns, s.serviceAccount.name)] : [])]));
+    }
+  }
+  if (installLbc) {
+    const crds = lbcCrds(lbc?.version ?? DEFAULT_LBC_VERSION).map((m) => node(m, base));
     const sa = node(lbcServiceAccount(ref(LBC_ROLE, 'arn')), base);
     const rbac = lbcRbac().map((m) => node(m, base));
     const cert: Desired = { id: WEBHOOK_CERT_ID, kind: 'kube/webhook-certificate', dependsOn: base, properties: { namespace: LBC_NS, secretName: LBC_TLS_SECRET, serviceName: LBC_WEBHOOK_SERVICE } };
     const webhook = lbcWebhook(ref(WEBHOOK_CERT_ID, 'caBundle')).map((m) => node(m, base));
     const deployment = node(lbcDeployment({ version: lbc?.version ?? DEFAULT_LBC_VERSION, replicas: lbc?.replicas ?? 2, clusterName: c.name, region: spec.region,
       vpcId: ref(CLUSTER, 'vpcId') }), [...base, ...[...crds, sa, ...rbac, cert, ...webhook].map((d) => d.id)]);
-    nodes.push(...crds, sa, ...rbac, cert, ...webhook, deployment, node(albIngressClass(), base));
+    const pdb = lbcPodDisruptionBudget(lbc?.replicas ?? 2).map((m) => node(m, base));
+    nodes.push(...crds, sa, ...rbac, cert, ...webhook, deployment, ...pdb, node(albIngressClass(), base));
   }
   return nodes;
 }

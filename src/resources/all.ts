@@ -19,6 +19,7 @@ import { certificateKind, certificateValidationKind } from './edge/certificate.j
 import { recordsKind } from './edge/records.js';
 import { crdReady, deploymentReady, kubeObjectKind } from './kube/object-kind.js';
 import { webhookCertificateKind } from './kube/webhook-certificate.js';
+import { namespaceLabelsKind } from './kube/namespace-labels.js';
 
 // network (registration order is creation order; deletions run in reverse)
 registerKind('network', vpcKind);
@@ -40,6 +41,7 @@ registerKind('eks', nodegroupKind);
 // kube (CRDs before everything that may use them; workloads after their RBAC and accounts)
 registerKind('kube', kubeObjectKind({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', namespaced: false, readiness: crdReady }));
 registerKind('kube', kubeObjectKind({ apiVersion: 'v1', kind: 'Namespace', namespaced: false }));
+registerKind('kube', namespaceLabelsKind);
 registerKind('kube', kubeObjectKind({ apiVersion: 'v1', kind: 'ServiceAccount', namespaced: true }));
 registerKind('kube', kubeObjectKind({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', namespaced: false }));
 registerKind('kube', kubeObjectKind({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', namespaced: false }));
@@ -49,6 +51,7 @@ registerKind('kube', webhookCertificateKind);
 registerKind('kube', kubeObjectKind({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', namespaced: false }));
 registerKind('kube', kubeObjectKind({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', namespaced: false }));
 registerKind('kube', kubeObjectKind({ apiVersion: 'apps/v1', kind: 'Deployment', namespaced: true, readiness: deploymentReady }));
+registerKind('kube', kubeObjectKind({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', namespaced: true }));
 registerKind('kube', kubeObjectKind({ apiVersion: 'v1', kind: 'Service', namespaced: true }));
 registerKind('kube', kubeObjectKind({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', namespaced: false }));
 registerKind('kube', kubeObjectKind({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', namespaced: true }));

@@ -5,6 +5,7 @@
 import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import { ANNOTATION_ID, MANAGER, ownershipLabels, ownershipSelector } from '../ownership.js';
 import type { DiffResult, FieldChange, KindContext, Observed, Readiness, ResourceKind } from '../kind.js';
+import { toClientModel, toWireForm } from './wire-form.js';
 
 type Manifest = KubernetesObject & Record<string, any>;
 
@@ -82,8 +83,9 @@ export function kubeObjectKind(o: KubeKindOptions): ResourceKind<Manifest, Manif
   });
   const apply = async (ctx: KindContext, id: string, manifest: Manifest): Promise<Observed<Manifest>> => {
     try {
-      const live = await withFreshToken(ctx, (api) => api.patch(owned(manifest, ctx.platform, id), undefined, undefined, MANAGER, true, PatchStrategy.ServerSideApply));
-      return toObserved(ctx.platform, live as Manifest);
+      // Sent through the client's model and read back to wire form: see wire-form.ts.
+      const live = await withFreshToken(ctx, (api) => api.patch(toClientModel(owned(manifest, ctx.platform, id)), undefined, undefined, MANAGER, true, PatchStrategy.ServerSideApply));
+      return toObserved(ctx.platform, toWireForm(live as Manifest));
     } catch (err) {
       throw Object.assign(err as object, { retryable: [401, 409, 429, 500, 503].includes((err as { code?: number }).code ?? 0) });
     }
@@ -99,7 +101,7 @@ export function kubeObjectKind(o: KubeKindOptions): ResourceKind<Manifest, Manif
       do {
         // One paged list per kind across all namespaces, by our label selector.
         const page = await withFreshToken(ctx, (api) => api.list(o.apiVersion, o.kind, undefined, undefined, undefined, undefined, undefined, ownershipSelector(ctx.platform), 500, token));
-        for (const item of page.items) out.push(toObserved(ctx.platform, { apiVersion: o.apiVersion, kind: o.kind, ...item } as Manifest));
+        for (const item of page.items) out.push(toObserved(ctx.platform, toWireForm({ apiVersion: o.apiVersion, kind: o.kind, ...item } as Manifest)));
         token = page.metadata?._continue ?? (page.metadata as { continue?: string } | undefined)?.continue;
       } while (token);
       return out;
@@ -122,7 +124,7 @@ export function kubeObjectKind(o: KubeKindOptions): ResourceKind<Manifest, Manif
       const api = await ctx.kube.objects();
       try {
         const live = await api.read({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: observed.state.metadata!.name!, namespace: observed.state.metadata?.namespace } });
-        return toObserved(ctx.platform, live as Manifest);
+        return toObserved(ctx.platform, toWireForm(live as Manifest));
       } catch (err) {
         if ((err as { code?: number }).code === 404) return undefined;
         throw err;

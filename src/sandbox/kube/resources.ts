@@ -35,6 +35,8 @@ export const BUILTIN: ApiResource[] = [
   r('admissionregistration.k8s.io', 'v1', 'ValidatingWebhookConfiguration', 'validatingwebhookconfigurations', false),
   r('discovery.k8s.io', 'v1', 'EndpointSlice', 'endpointslices', true),
   r('coordination.k8s.io', 'v1', 'Lease', 'leases', true),
+  // https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/pod-disruption-budget-v1/
+  r('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, true),
 ];
 
 export function groupVersion(res: Pick<ApiResource, 'group' | 'version'>): string {
