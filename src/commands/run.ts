@@ -126,7 +126,7 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
       ready: () => firstDone,
       registry: metrics.registry,
       current: () => daemon.current(),
-      plan: (spec, protosDir) => planPlatform(engine(spec, protosDir)),
+      plan: (spec, protosDir, signal) => planPlatform({ ...engine(spec, protosDir), signal }),
       protosDir: () => daemon.current()?.protosDir ?? defaultProtosDir(),
       trigger: (kind) => daemon.trigger(kind),
       apiToken: process.env.PLATFORMD_API_TOKEN || undefined,

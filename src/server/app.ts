@@ -11,6 +11,7 @@ import { planRoutes } from './routes/plan.js';
 import { statusRoutes } from './routes/status.js';
 import { hookRoutes } from './routes/hooks.js';
 import { reconcileRoutes } from './routes/reconcile.js';
+import { MAX_SPEC_BYTES } from '../spec/bounds.js';
 
 export interface ServerDeps {
   status(): DaemonStatus;
@@ -18,11 +19,12 @@ export interface ServerDeps {
   registry: Registry;
   /** The spec in force and its protos, for GET /plan. */
   current(): { spec: PlatformSpec; protosDir: string; commit: string } | undefined;
-  plan(spec: PlatformSpec, protosDir: string): Promise<PlanResult>;
+  /** Plan with the reconcile's clients; stops early when `signal` aborts (the client went away). */
+  plan(spec: PlatformSpec, protosDir: string, signal?: AbortSignal): Promise<PlanResult>;
   /** The protos directory a posted spec is checked against (HEAD's). */
   protosDir(): string;
   trigger(kind: 'webhook' | 'manual'): void;
-  /** Bearer token guarding POST endpoints (unset: open). */
+  /** Bearer token guarding /plan and the endpoints that trigger work (unset: open). */
   apiToken?: string;
   /** Shared secret for webhooks (unset: /hooks/git refuses everything). */
   webhookSecret?: string;
@@ -31,7 +33,9 @@ export interface ServerDeps {
 }
 
 export function build(deps: ServerDeps): FastifyInstance {
-  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: deps.bodyLimitBytes ?? 1024 * 1024 });
+  // A slow client may hold a connection only so long: the whole request (a trickled body
+  // included) within 30 s, idle keep-alive 5 s. Node's own headersTimeout (60 s) bounds headers.
+  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: deps.bodyLimitBytes ?? MAX_SPEC_BYTES, requestTimeout: 30_000, connectionTimeout: 60_000, keepAliveTimeout: 5_000 });
   app.register(healthRoutes(deps));
   app.register(metricsRoutes(deps));
   app.register(planRoutes(deps));

@@ -8,8 +8,6 @@ import { constants } from 'node:fs';
 import { lstat, open, readdir, readlink, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
 
-/** The largest spec read from a checkout or a request body. */
-export const MAX_SPEC_BYTES = 1024 * 1024;
 /** Bounds on the .proto tree: a file, all files together, how many, how deep. */
 export const PROTO_LIMITS = { fileBytes: 1024 * 1024, totalBytes: 16 * 1024 * 1024, files: 1000, depth: 16 } as const;
 

@@ -7,9 +7,11 @@ import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import type { Diagnostic } from '../spec/diagnostics.js';
 import { sortDiagnostics } from '../spec/diagnostics.js';
-import { loadSpecText, type LoadResult } from '../spec/load.js';
+import type { LoadResult } from '../spec/load.js';
+import { loadSpecTextIsolated } from '../spec/load-isolated.js';
 import { defaultProtosDir } from '../protos-dir.js';
-import { isDirectoryInside, JailRefusal, listFilesInside, MAX_SPEC_BYTES, PROTO_LIMITS, readFileInside } from './checkout-jail.js';
+import { isDirectoryInside, JailRefusal, listFilesInside, PROTO_LIMITS, readFileInside } from './checkout-jail.js';
+import { MAX_SPEC_BYTES } from '../spec/bounds.js';
 
 export interface CheckoutSpecOptions {
   /** The checked-out tree (the jail). */
@@ -98,7 +100,7 @@ export async function loadCheckoutSpec(options: CheckoutSpecOptions): Promise<Lo
     refused = await snapshotProtos(treeDir, protosRel, protosDir);
     await pruneSnapshots(snapshotsDir, [commit, ...(options.keep ?? [])]);
   }
-  const result = loadSpecText(text, specRel, { protosDir });
+  const result = await loadSpecTextIsolated(text, specRel, { protosDir });
   const warnings = refused.map((r) => refusedDiagnostic(r, 'warning', 'SPEC_PROTO_REFUSED', 'a .proto entry was not read'));
   return { ...result, diagnostics: sortDiagnostics([...result.diagnostics, ...warnings]) };
 }

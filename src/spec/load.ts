@@ -11,7 +11,7 @@ import { awsLimitChecks } from './aws-limits.js';
 import type { PlatformSpec } from './types.js';
 import { validateSchema } from './validate.js';
 import { defaultProtosDir } from '../protos-dir.js';
-import { MAX_SPEC_BYTES } from '../source/checkout-jail.js';
+import { capDiagnostics, MAX_SPEC_BYTES, preParseChecks } from './bounds.js';
 
 export type LoadResult =
   | { ok: true; spec: PlatformSpec; diagnostics: Diagnostic[]; protosDir: string }
@@ -54,6 +54,8 @@ export async function loadSpecFile(path: string, options: LoadOptions = {}): Pro
 /** Parse and validate spec text (from a file, a git blob or a POST /plan body). */
 export function loadSpecText(text: string, file: string, options: LoadOptions = {}): LoadResult {
   const protosDir = options.protosDir ?? defaultProtosDir();
+  const refused = preParseChecks(text, file);
+  if (refused.length > 0) return { ok: false, protosDir, diagnostics: refused };
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const yamlErrors: Diagnostic[] = [...doc.errors, ...doc.warnings].map((e) => {
@@ -68,14 +70,20 @@ export function loadSpecText(text: string, file: string, options: LoadOptions = 
       column: pos.col,
     };
   });
-  if (yamlErrors.some((d) => d.severity === 'error')) return { ok: false, protosDir, diagnostics: sortDiagnostics(yamlErrors) };
-  const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  if (yamlErrors.some((d) => d.severity === 'error')) return { ok: false, protosDir, diagnostics: capDiagnostics(sortDiagnostics(yamlErrors)) };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // The yaml library refuses alias bombs (and other resource-exhaustion shapes) by throwing.
+    return { ok: false, protosDir, diagnostics: [{ severity: 'error', code: 'SPEC_YAML', summary: `YAML: ${(err as Error).message}`, path: '', file, line: 1, column: 1 }] };
+  }
   const locate = (pointer: string, key?: string) => positionOf(doc, lines, pointer, key);
-  const schemaErrors = validateSchema(value, file, locate);
-  if (schemaErrors.length > 0) return { ok: false, protosDir, diagnostics: sortDiagnostics([...yamlErrors, ...schemaErrors]) };
+  const { diagnostics: schemaErrors, hidden } = validateSchema(value, file, locate);
+  if (schemaErrors.length > 0) return { ok: false, protosDir, diagnostics: capDiagnostics(sortDiagnostics([...yamlErrors, ...schemaErrors]), hidden) };
   const spec = value as PlatformSpec;
   const semantic = [...semanticChecks(spec, file, locate, protosDir), ...awsLimitChecks(spec, file, locate, { protosDir, today: options.today })];
-  const diagnostics = sortDiagnostics([...yamlErrors, ...semantic]);
+  const diagnostics = capDiagnostics(sortDiagnostics([...yamlErrors, ...semantic]));
   // Warnings (e.g. a version in EKS extended support) are reported but do not reject the spec.
   if (semantic.some((d) => d.severity === 'error')) return { ok: false, protosDir, diagnostics };
   return { ok: true, spec, diagnostics, protosDir };

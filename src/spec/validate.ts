@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { Diagnostic } from './diagnostics.js';
+import { MAX_DIAGNOSTICS } from './bounds.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -25,17 +26,21 @@ function validator(): ValidateFunction {
 
 export type Locate = (pointer: string, key?: string) => { line: number; column: number };
 
-/** Validate a parsed document; every problem becomes one diagnostic. */
-export function validateSchema(value: unknown, file: string, locate: Locate): Diagnostic[] {
+/** Validate a parsed document; each problem shown becomes one diagnostic, the rest are counted. */
+export function validateSchema(value: unknown, file: string, locate: Locate): { diagnostics: Diagnostic[]; hidden: number } {
   const validate = validator();
-  if (validate(value)) return [];
-  const errors = pruneBranchNoise(validate.errors ?? []);
-  return errors.map((e) => {
+  if (validate(value)) return { diagnostics: [], hidden: 0 };
+  // Located and worded one by one, so only as many as will be shown (plus one, so the cap's
+  // "and K more" line still appears); the count of the rest is kept.
+  const all = pruneBranchNoise(validate.errors ?? []);
+  const shown = all.slice(0, MAX_DIAGNOSTICS + 1);
+  const diagnostics: Diagnostic[] = shown.map((e) => {
     const key = e.keyword === 'additionalProperties' ? String(e.params.additionalProperty) : undefined;
     const pos = locate(e.instancePath, key);
     const path = key ? `${e.instancePath}/${key}` : e.instancePath;
     return { severity: 'error', code: 'SPEC_SCHEMA', summary: humanMessage(e, value), path, file, ...pos };
   });
+  return { diagnostics, hidden: all.length - shown.length };
 }
 
 /**

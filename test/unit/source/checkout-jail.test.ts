@@ -5,7 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { JailRefusal, listFilesInside, MAX_SPEC_BYTES, readFileInside } from '../../../src/source/checkout-jail.js';
+import { JailRefusal, listFilesInside, readFileInside } from '../../../src/source/checkout-jail.js';
+import { MAX_SPEC_BYTES } from '../../../src/spec/bounds.js';
 import { loadCheckoutSpec } from '../../../src/source/checkout-spec.js';
 
 const SECRET = 'TOP-SECRET-MARKER-4711';
