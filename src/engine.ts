@@ -90,7 +90,11 @@ async function observe(opts: EngineOptions, graph: DesiredGraph, layers: LayerNa
   for (const name of desiredByKind.keys()) kinds.set(name, getKind(name));
   const all: Observed[] = [];
   const done = new Map<string, Promise<void>>();
-  const ctx = kindContext(opts, emit);
+  // The first kind that fails ends the plan: the others stop retrying instead of keeping the
+  // process alive for minutes behind an error that is already reported.
+  const stopOthers = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, stopOthers.signal]) : stopOthers.signal;
+  const ctx = kindContext({ ...opts, signal }, emit);
   const run = (kind: ResourceKind): Promise<void> => {
     const existing = done.get(kind.kind);
     if (existing) return existing;
@@ -100,9 +104,14 @@ async function observe(opts: EngineOptions, graph: DesiredGraph, layers: LayerNa
       const started = Date.now();
       let list: Observed[];
       try {
-        list = await withRetry(() => kind.observeAll(ctx, desiredByKind.get(kind.kind) ?? []), { signal: opts.signal });
+        list = await withRetry(() => kind.observeAll(ctx, desiredByKind.get(kind.kind) ?? []), {
+          signal,
+          onRetry: (attempt, delayMs, error) => emit({ type: 'retry', id: `observe ${kind.kind}`, attempt, delayMs, error }),
+        });
       } catch (err) {
-        throw new PlatformdError(ErrorCodes.OBSERVE_FAILED, `observe ${kind.kind} failed`, { cause: err });
+        const failure = new PlatformdError(ErrorCodes.OBSERVE_FAILED, `observe ${kind.kind} failed`, { cause: err });
+        stopOthers.abort(failure);
+        throw failure;
       }
       all.push(...list);
       emit({ type: 'observe-done', kind: kind.kind, count: list.length, durationMs: Date.now() - started });

@@ -16,6 +16,7 @@ export const ErrorCodes = {
   DELETION_BLOCKED: 'PLATFORMD_DELETION_BLOCKED',
   NOT_OWNED: 'PLATFORMD_NOT_OWNED',
   KUBE_AUTH: 'PLATFORMD_KUBE_AUTH',
+  AWS_ENDPOINT: 'PLATFORMD_AWS_ENDPOINT',
   SOURCE_GIT: 'PLATFORMD_SOURCE_GIT',
   WEBHOOK_SIGNATURE: 'PLATFORMD_WEBHOOK_SIGNATURE',
   PROBE_CONFIG: 'PLATFORMD_PROBE_CONFIG',
@@ -45,15 +46,33 @@ export function isPlatformdError(err: unknown, code?: ErrorCode): err is Platfor
     && (code === undefined || (err as PlatformdError).code === code);
 }
 
+const OPERATION = Symbol.for('platformd.operation');
+
+/**
+ * Record which remote call an error came from ("eks:ListAddons") without changing the error's
+ * identity: kinds still compare the SDK's error name, and reports name the call. The first tag wins.
+ */
+export function tagOperation(err: unknown, operation: string): void {
+  if (typeof err !== 'object' || err === null || OPERATION in err || !Object.isExtensible(err)) return;
+  Object.defineProperty(err, OPERATION, { value: operation, enumerable: false });
+}
+
+/** The remote call an error came from, when one was recorded with tagOperation. */
+export function operationOf(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const value = (err as Record<symbol, unknown>)[OPERATION];
+  return typeof value === 'string' ? value : undefined;
+}
+
 /** The message of any thrown value, including its cause chain, for logs and reports. */
 export function describeError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
-  const parts = [err.message];
+  // A remote call's error reads "ec2:DescribeVpcs: AuthFailure: <message>" wherever it sits.
+  const parts = [operationOf(err) ? describeOne(err) : err.message];
   let cause = (err as { cause?: unknown }).cause;
   for (let depth = 0; cause !== undefined && depth < 5; depth++) {
     if (cause instanceof Error) {
-      const name = cause.name && cause.name !== 'Error' ? `${cause.name}: ` : '';
-      parts.push(`${name}${cause.message}`);
+      parts.push(describeOne(cause));
       cause = (cause as { cause?: unknown }).cause;
     } else {
       parts.push(String(cause));
@@ -61,4 +80,11 @@ export function describeError(err: unknown): string {
     }
   }
   return parts.join(': ');
+}
+
+function describeOne(err: Error): string {
+  const operation = operationOf(err);
+  const where = operation && !err.message.startsWith(operation) ? `${operation}: ` : '';
+  const name = err.name && err.name !== 'Error' && err.name !== 'PlatformdError' ? `${err.name}: ` : '';
+  return `${where}${name}${err.message}`;
 }

@@ -14,7 +14,7 @@ export function progressLine(e: ApplyEvent, now: Date = new Date()): string | un
     case 'change-done': return `${ts} ${e.id}: ${VERB[e.action]?.[1] ?? 'done'} in ${formatSeconds(e.durationMs)}`;
     case 'change-failed': return `${ts} ${e.id}: FAILED: ${e.error}`;
     case 'change-skipped': return `${ts} ${e.id}: skipped (${e.because})`;
-    case 'retry': return `${ts} ${e.id}: retry ${e.attempt} in ${formatSeconds(e.delayMs)} (${e.error})`;
+    case 'retry': return `${ts} ${e.id}: attempt ${e.attempt} failed (${e.error}); next try in ${formatSeconds(e.delayMs)}`;
     default: return undefined;
   }
 }

@@ -11,6 +11,7 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { recordApiCall } from './api-calls.js';
 import { classifyAwsError } from './aws-errors.js';
+import { explainCallErrors } from './aws-call-errors.js';
 
 export interface AwsClients {
   region: string;
@@ -101,5 +102,5 @@ function instrument<T extends Instrumentable>(client: T, service: string): T {
     // finalizeRequest runs inside the SDK's retry loop, so each attempt is counted.
     { step: 'finalizeRequest', name: 'platformdApiCallCounter', priority: 'low' },
   );
-  return client;
+  return explainCallErrors(client, service);
 }

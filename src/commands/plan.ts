@@ -6,6 +6,7 @@ import { renderPlanText } from '../plan/render-text.js';
 import { renderPlanJson } from '../plan/render-json.js';
 import { loadSpecOrReport, parseLayers } from './spec-args.js';
 import { clusterAccessFor } from '../cloud/cluster-access.js';
+import { progressLine } from '../apply/progress-text.js';
 
 export const command: Command = {
   summary: 'show what apply would change (reads live state, changes nothing)',
@@ -42,7 +43,13 @@ Example:
     const loaded = await loadSpecOrReport(file, values.protos);
     if (!loaded) return 1;
     const aws = awsClients({ region: loaded.spec.region });
-    const { plan } = await planPlatform({ spec: loaded.spec, aws, kube: clusterAccessFor(loaded.spec, aws), layers, protosDir: loaded.protosDir });
+    // Retries while reading live state show on stderr (operation, attempt, next try), so a slow
+    // or failing endpoint is visible long before the plan ends.
+    const onEvent = (e: Parameters<typeof progressLine>[0]) => {
+      const line = e.type === 'retry' ? progressLine(e) : undefined;
+      if (line) console.error(line);
+    };
+    const { plan } = await planPlatform({ spec: loaded.spec, aws, kube: clusterAccessFor(loaded.spec, aws), layers, protosDir: loaded.protosDir, onEvent });
     console.log(values.json ? renderPlanJson(plan) : renderPlanText(plan, { color: process.stdout.isTTY }));
     return values['detailed-exitcode'] && plan.changes.length > 0 ? 2 : 0;
   },

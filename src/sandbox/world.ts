@@ -61,7 +61,7 @@ export function sandboxSecretOf(accessKeyId: string): string | undefined {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const clock = new ScaledClock(options.timeScale ?? 1 / 60);
-  const aws = new AwsEmulator({ clock });
+  const aws = new AwsEmulator({ clock, knowsAccessKey: (id) => sandboxSecretOf(id) !== undefined });
   const ca = await SandboxCa.create();
   registerServices(aws);
   const route53 = new Route53Service(clock);

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { CallLog } from './call-log.js';
 import { accessDenied, Faults, type FaultRule } from './faults.js';
 import { ScaledClock } from '../clock.js';
+import { unknownAccessKey } from './credentials.js';
 import { ServiceError, type EmulatedService, type RawRequest, type RequestContext } from './service.js';
 
 export const SANDBOX_ACCOUNT_ID = '123456789012';
@@ -15,6 +16,8 @@ export const SANDBOX_ACCOUNT_ID = '123456789012';
 export interface AwsEmulatorOptions {
   clock?: ScaledClock;
   accountId?: string;
+  /** Whether an access key belongs to the account; requests signed with any other key are refused (default: every key is known). */
+  knowsAccessKey?: (accessKeyId: string) => boolean;
 }
 
 export class AwsEmulator {
@@ -22,12 +25,14 @@ export class AwsEmulator {
   readonly faults = new Faults();
   readonly clock: ScaledClock;
   readonly accountId: string;
+  private readonly knowsAccessKey: (accessKeyId: string) => boolean;
   private readonly services = new Map<string, EmulatedService>();
   private server?: Server;
 
   constructor(options: AwsEmulatorOptions = {}) {
     this.clock = options.clock ?? new ScaledClock(1 / 60);
     this.accountId = options.accountId ?? SANDBOX_ACCOUNT_ID;
+    this.knowsAccessKey = options.knowsAccessKey ?? (() => true);
   }
 
   register(service: EmulatedService): this {
@@ -104,6 +109,10 @@ export class AwsEmulator {
     try {
       const decoded = service.codec.decode(raw);
       operation = decoded.operation;
+      if (!this.knowsAccessKey(ctx.accessKeyId)) {
+        const refused = unknownAccessKey(service.name);
+        throw new ServiceError(refused.code, refused.message, refused.status);
+      }
       const fault = this.faults.pick(service.name, operation);
       if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
       if (fault.failure === 'drop') {
