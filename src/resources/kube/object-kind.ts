@@ -87,7 +87,8 @@ export function kubeObjectKind(o: KubeKindOptions): ResourceKind<Manifest, Manif
       const live = await withFreshToken(ctx, (api) => api.patch(toClientModel(owned(manifest, ctx.platform, id)), undefined, undefined, MANAGER, true, PatchStrategy.ServerSideApply));
       return toObserved(ctx.platform, toWireForm(live as Manifest));
     } catch (err) {
-      throw Object.assign(err as object, { retryable: [401, 409, 429, 500, 503].includes((err as { code?: number }).code ?? 0) });
+      // A 401 here already survived one token refresh (withFreshToken): another try cannot help.
+      throw Object.assign(err as object, { retryable: [409, 429, 500, 503].includes((err as { code?: number }).code ?? 0) });
     }
   };
   return {
