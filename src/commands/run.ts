@@ -8,6 +8,7 @@ import { clusterAccessFor } from '../cloud/cluster-access.js';
 import { applyPlatform, planPlatform } from '../engine.js';
 import { Daemon } from '../daemon.js';
 import { GitSource } from '../source/git.js';
+import { credentialsFromEnv, redactUrls } from '../source/git-credentials.js';
 import { build } from '../server/app.js';
 import { createMetrics } from '../metrics.js';
 import { Prober } from '../probe/scheduler.js';
@@ -30,10 +31,11 @@ Clones the repository with git, reconciles the spec at the branch's head on ever
 doing so. An invalid spec at HEAD changes nothing: the last good spec stays in force.
 
 Options:
-  --repo URL|PATH          repository to follow (required)
+  --repo URL|PATH          repository to follow (required; https credentials from the environment, below)
   --branch NAME            branch to follow (default main)
   --path FILE              the spec inside the repository (default specs/platform.yaml)
-  --workdir DIR            where the clone lives (default: a directory under the system temp dir)
+  --workdir DIR            where the clone lives (default: a directory under the system temp dir, mode 0700)
+  --git-timeout DUR        longest a git clone or fetch may take (default 60s)
   --listen HOST:PORT       HTTP address (default 127.0.0.1:8080; PLATFORMD_LISTEN)
   --mode apply|detect      apply changes, or only report drift (default: spec reconcile.mode, else apply)
   --poll-interval DUR      how often to fetch (default: spec reconcile.pollInterval, else 1m)
@@ -49,13 +51,16 @@ Options:
 Secrets come from the environment, never from flags:
   PLATFORMD_API_TOKEN       bearer token required by POST /plan and POST /reconcile
   PLATFORMD_WEBHOOK_SECRET  GitHub webhook secret (X-Hub-Signature-256) or GitLab token (X-Gitlab-Token)
+  PLATFORMD_GIT_USERNAME    user for an https repository (default git)
+  PLATFORMD_GIT_PASSWORD    password or token for it (or PLATFORMD_GIT_PASSWORD_FILE: a file holding it);
+                            handed to git through GIT_ASKPASS, never in the URL, argv or .git/config
 
 HTTP: GET /healthz /readyz /metrics /status /plan, POST /plan /reconcile /hooks/git.
 SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, close, exit 0.`,
   options: {
     repo: { type: 'string' }, branch: { type: 'string' }, path: { type: 'string' }, workdir: { type: 'string' }, listen: { type: 'string' },
     mode: { type: 'string' }, 'poll-interval': { type: 'string' }, 'resync-interval': { type: 'string' }, layers: { type: 'string' },
-    'retry-interval': { type: 'string' }, 'max-retry-interval': { type: 'string' },
+    'retry-interval': { type: 'string' }, 'git-timeout': { type: 'string' }, 'max-retry-interval': { type: 'string' },
     'dns-server': { type: 'string' }, 'ca-file': { type: 'string' }, 'probe-port': { type: 'string' },
   },
   async run({ values }) {
@@ -75,8 +80,20 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
     const log = (message: string, fields?: Record<string, unknown>) =>
       console.error(`${new Date().toISOString()} ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`);
     const branch = values.branch ?? 'main';
-    const source = new GitSource({ repo: values.repo, branch, path: values.path ?? 'specs/platform.yaml',
-      workdir: values.workdir ?? join(tmpdir(), `platformd-${process.pid}`) });
+    let gitTimeoutMs: number;
+    try {
+      gitTimeoutMs = parseDuration(values['git-timeout'] ?? '60s');
+    } catch (err) {
+      console.error(`platformd run: --git-timeout: ${(err as Error).message}`);
+      return 2;
+    }
+    if (redactUrls(values.repo) !== values.repo) {
+      // Our own argv shows in `ps` to every user: overwrite it with the redacted command line.
+      process.title = redactUrls(process.argv.join(' '));
+      log('the repository URL carries credentials: git gets the URL without them; pass them in PLATFORMD_GIT_PASSWORD or PLATFORMD_GIT_PASSWORD_FILE instead');
+    }
+    const source = new GitSource({ repo: values.repo, branch, path: values.path ?? 'specs/platform.yaml', timeoutMs: gitTimeoutMs,
+      credentials: await credentialsFromEnv(), workdir: values.workdir ?? join(tmpdir(), `platformd-${process.pid}`) });
 
     // Read the spec once up front so its reconcile settings can fill in what the flags leave out.
     let fromSpec: PlatformSpec['reconcile'] = {};

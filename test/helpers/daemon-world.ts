@@ -15,6 +15,8 @@ export interface DaemonWorld {
   url: string;
   aws: AwsClients;
   env: Record<string, string>;
+  /** The daemon's --workdir (its clone and snapshots). */
+  workdir: string;
   get(path: string, headers?: Record<string, string>): Promise<Response>;
   metric(name: string): Promise<string[]>;
   webhook(body: string, secret: string): Promise<Response>;
@@ -26,6 +28,8 @@ export interface WorldOptions {
   full?: boolean;
   /** Change the repository before the daemon starts. */
   prepare?: (repo: TestRepo) => void;
+  /** What `--repo` names (default: the repository's directory). */
+  repoArg?: (repo: TestRepo) => string | Promise<string>;
 }
 
 export async function startDaemonWorld(daemonArgs: string[], env: Record<string, string> = {}, options: WorldOptions = {}): Promise<DaemonWorld> {
@@ -37,14 +41,15 @@ export async function startDaemonWorld(daemonArgs: string[], env: Record<string,
   const caFile = (await sandbox.waitFor(/CA certificate written to (\S+)/))[1]!;
   const awsEnv = { AWS_ENDPOINT_URL: endpoint, AWS_REGION: 'ap-northeast-1', ...SANDBOX_CREDENTIALS };
   const scope = options.full ? ['--dns-server', dns, '--ca-file', caFile] : ['--layers', 'network,iam,eks'];
-  const daemon = startCli(['run', '--repo', repo.dir, '--listen', '127.0.0.1:0', ...scope,
-    '--workdir', mkdtempSync(join(tmpdir(), 'platformd-work-')), ...daemonArgs], { ...awsEnv, ...env });
+  const workdir = mkdtempSync(join(tmpdir(), 'platformd-work-'));
+  const repoArg = options.repoArg ? await options.repoArg(repo) : repo.dir;
+  const daemon = startCli(['run', '--repo', repoArg, '--listen', '127.0.0.1:0', ...scope, '--workdir', workdir, ...daemonArgs], { ...awsEnv, ...env });
   const url = (await daemon.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
   Object.assign(process.env, awsEnv);
   resetAwsClients();
   const aws = awsClients({ region: 'ap-northeast-1', maxAttempts: 3 });
   return {
-    repo, sandbox, daemon, url, aws, env: awsEnv,
+    repo, sandbox, daemon, url, aws, env: awsEnv, workdir,
     get: (path, headers) => fetch(`${url}${path}`, { headers }),
     async metric(name) {
       const text = await (await fetch(`${url}/metrics`)).text();
