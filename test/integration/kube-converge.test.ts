@@ -25,7 +25,7 @@ t.test('the cluster layer converges and a second plan is empty', async (t) => {
   t.equal(deployment.metadata.labels['app.kubernetes.io/managed-by'], 'platformd');
   t.equal(deployment.metadata.labels['platformd.dev/platform'], 'grpc-demo');
   t.ok(deployment.metadata.managedFields.some((m: { manager: string; operation: string }) => m.manager === 'platformd' && m.operation === 'Apply'), 'applied by field manager platformd');
-  t.same(deployment.spec.template.spec.containers[0].readinessProbe.grpc, { port: 50051 }, 'gRPC readiness probe');
+  t.match(deployment.spec.template.spec.containers[0].readinessProbe.grpc, { port: 50051 }, 'gRPC readiness probe');
   t.equal(deployment.status.availableReplicas, 2);
   const lbc = store.get(store.resource('apps/v1', 'Deployment')!, 'kube-system', 'aws-load-balancer-controller');
   t.match(lbc.spec.template.spec.containers[0].args, ['--cluster-name=grpc-demo', '--ingress-class=alb', '--aws-region=ap-northeast-1', '--aws-vpc-id', /^vpc-/]);

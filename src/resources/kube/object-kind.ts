@@ -4,8 +4,9 @@
 // deleted (pruned when the spec no longer names them).
 import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import { ANNOTATION_ID, MANAGER, ownershipLabels, ownershipSelector } from '../ownership.js';
-import type { DiffResult, FieldChange, KindContext, Observed, Readiness, ResourceKind } from '../kind.js';
+import type { DiffResult, KindContext, Observed, Readiness, ResourceKind } from '../kind.js';
 import { toClientModel, toWireForm } from './wire-form.js';
+import { diffOwned } from './owned-diff.js';
 
 type Manifest = KubernetesObject & Record<string, any>;
 
@@ -34,31 +35,9 @@ export function owned(manifest: Manifest, platform: string, id: string): Manifes
   };
 }
 
-function leaves(v: unknown, path: string[], out: [string[], unknown][]): void {
-  if (v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0) {
-    for (const [k, x] of Object.entries(v)) leaves(x, [...path, k], out);
-  } else {
-    out.push([path, v]);
-  }
-}
-
-/** JSON with object keys sorted: the API server does not keep our key order. */
-function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
-}
-
-/** Pure: the fields we set whose live value differs (fields others set are not ours to judge). */
+/** Pure: the changes applying `desired` would make to what platformd owns in `live` (owned-diff.ts). */
 export function diffManifest(desired: Manifest, live: Manifest): DiffResult {
-  const want: [string[], unknown][] = [];
-  const { apiVersion: _a, kind: _k, ...rest } = desired;
-  leaves(rest, [], want);
-  const fields: FieldChange[] = [];
-  for (const [path, value] of want) {
-    let have: any = live;
-    for (const seg of path) have = have?.[seg];
-    if (canonical(have) !== canonical(value)) fields.push({ path: path.join('.'), old: have ?? null, new: value });
-  }
-  return { fields, replaces: [] };
+  return diffOwned(desired, live);
 }
 
 /** Run a call against the cluster; on 401 drop the token (it expired or was revoked) and retry once. */

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { BUILTIN, groupVersion, type ApiResource } from './resources.js';
 import { managedFieldsWire, serverSideApply, type ManagedFields } from './ssa.js';
 import { parseSelector } from './selectors.js';
+import { applyDefaults } from './defaults.js';
 
 export type KubeObject = { apiVersion: string; kind: string; metadata: Record<string, any>; [k: string]: any };
 
@@ -21,6 +22,7 @@ export class KubeStore {
   private readonly objects = new Map<string, Entry>();
   private readonly resources: ApiResource[] = [...BUILTIN];
   private rv = 1;
+  private nextServiceIp = 1;
   private listeners = new Set<(kind: string, object: KubeObject, type: 'ADDED' | 'MODIFIED' | 'DELETED') => void>();
 
   constructor() {
@@ -71,9 +73,17 @@ export class KubeStore {
     }
   }
 
-  private stamp(res: ApiResource, obj: KubeObject, prev?: KubeObject): KubeObject {
+  /** What the server does to every write before storing it: defaulting (defaults.ts). */
+  private admit(res: ApiResource, obj: KubeObject, prev?: KubeObject): KubeObject {
     obj.apiVersion = groupVersion(res);
     obj.kind = res.kind;
+    // Service cluster IPs from EKS's default service CIDR 10.100.0.0/16.
+    applyDefaults(obj, prev, () => `10.100.${Math.floor(this.nextServiceIp / 250)}.${(this.nextServiceIp++ % 250) + 1}`);
+    return obj;
+  }
+
+  private stamp(res: ApiResource, obj: KubeObject, prev?: KubeObject): KubeObject {
+    this.admit(res, obj, prev);
     obj.metadata.uid = prev?.metadata.uid ?? randomUUID();
     obj.metadata.creationTimestamp = prev?.metadata.creationTimestamp ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     obj.metadata.resourceVersion = String(++this.rv);
@@ -161,6 +171,7 @@ export class KubeStore {
       return { object: this.get(res, ns, name), created: true };
     }
     e.managed = result.managed;
+    this.admit(res, result.object, e.object);
     if (JSON.stringify(result.object) === JSON.stringify(e.object)) return { object: this.out(e), created: false };
     return { object: this.write(res, e, result.object), created: false };
   }
