@@ -1,5 +1,6 @@
 // The EKS layer: the cluster, admin access entries, add-ons and managed node groups, with the
-// dependencies that order a version bump control plane → add-ons → node groups.
+// dependencies that order a version bump control plane → add-ons → node groups → the add-ons
+// whose pods need nodes (coredns).
 import { ref, type Desired } from '../resources/kind.js';
 import { CLUSTER_ADMIN_POLICY } from '../resources/eks/access-entry.js';
 import type { AddonName, PlatformSpec } from '../spec/types.js';
@@ -17,6 +18,16 @@ export const nodegroupId = (name: string) => `eks/nodegroup/${name}`;
  * and pods using EKS Pod Identity need the agent from their first start.
  */
 export const NODE_PREREQUISITE_ADDONS: readonly AddonName[] = ['vpc-cni', 'eks-pod-identity-agent'];
+/**
+ * Add-ons whose pods need nodes to run (a Deployment, not a DaemonSet): EKS keeps them CREATING
+ * until nodes are Ready and then reports DEGRADED (InsufficientNumberOfReplicas), so they are
+ * created after every node group. CoreDNS: "When you launch an Amazon EKS cluster with at least
+ * one node, two replicas of the CoreDNS image are deployed by default"
+ * (https://docs.aws.amazon.com/eks/latest/userguide/managing-coredns.html); created before the
+ * nodes it never turns ACTIVE (terraform-aws-modules/terraform-aws-eks#3001, eksctl-io/eksctl#4607).
+ * The DaemonSet add-ons (vpc-cni, kube-proxy, eks-pod-identity-agent) are healthy with no nodes.
+ */
+export const NODE_DEPENDENT_ADDONS: readonly AddonName[] = ['coredns'];
 
 /** The private route tables the network layer creates (none in an existing VPC). */
 function privateRouteTables(spec: PlatformSpec): string[] {
@@ -47,7 +58,9 @@ export function buildEks(spec: PlatformSpec): Desired[] {
       properties: { clusterName, principalArn, policyArns: [CLUSTER_ADMIN_POLICY] } });
   });
   for (const name of ADDONS) {
-    nodes.push({ id: addonId(name), kind: 'eks/addon', dependsOn: [], properties: {
+    // After every node group (a version bump: control plane → the other add-ons → node groups → these).
+    const afterNodes = NODE_DEPENDENT_ADDONS.includes(name) ? c.nodeGroups.map((ng) => nodegroupId(ng.name)) : [];
+    nodes.push({ id: addonId(name), kind: 'eks/addon', dependsOn: afterNodes, properties: {
       clusterName, name, kubernetesVersion: c.version,
       ...(c.addons?.[name]?.version ? { version: c.addons[name]!.version } : {}),
       ...(name === 'vpc-cni' ? { serviceAccountRoleArn: ref('iam/role/irsa-aws-node', 'arn') } : {}),
@@ -59,7 +72,7 @@ export function buildEks(spec: PlatformSpec): Desired[] {
     if (!('amiType' in ami)) throw new Error(`node group ${ng.name}: instance types of two architectures (validation should have refused this spec)`);
     nodes.push({ id: nodegroupId(ng.name), kind: 'eks/nodegroup',
       // After the add-ons a node needs to join and run pods (a version bump also puts them after
-      // the control plane); other add-ons (coredns, kube-proxy) must not hold a scale change.
+      // the control plane); other add-ons (coredns comes after them, kube-proxy) must not hold a scale change.
       dependsOn: NODE_PREREQUISITE_ADDONS.map(addonId),
       properties: {
         clusterName, name: ng.name, version: c.version, nodeRole: ref(NODE_ROLE, 'arn'), subnets: privateSubnets, instanceTypes: ng.instanceTypes,

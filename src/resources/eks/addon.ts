@@ -115,12 +115,13 @@ export const addonKind: ResourceKind<AddonProps, AddonState> = {
   },
   ready(observed) {
     if (observed.status === 'ACTIVE') return true;
-    // coredns without schedulable nodes reports DEGRADED until a node group joins: not a failure.
-    const issues = (observed.outputs.issues as string[]) ?? [];
-    if (observed.status === 'DEGRADED' && issues.every((c) => c === 'InsufficientNumberOfReplicas')) return true;
+    // DEGRADED fails, as the AddonActive waiter does: the add-ons that need nodes (coredns) come
+    // after the node groups, so a DEGRADED one (InsufficientNumberOfReplicas) has no Ready nodes
+    // to run on — a node group scaled to zero or whose nodes never joined — and says so.
+    const health = observed.outputs.health ? `: ${String(observed.outputs.health)}` : '';
     if (['CREATE_FAILED', 'UPDATE_FAILED', 'DEGRADED', 'DELETE_FAILED'].includes(observed.status ?? '')) {
-      return { failed: `add-on ${observed.state.name} ${observed.status}: ${observed.outputs.health || 'no health issues reported'}` };
+      return { failed: `add-on ${observed.state.name} ${observed.status}${health || ': no health issues reported'}` };
     }
-    return { waiting: `add-on ${observed.state.name} ${observed.status}` };
+    return { waiting: `add-on ${observed.state.name} ${observed.status}${health}` };
   },
 };

@@ -116,7 +116,7 @@ export function nodegroupOperations(deps: EksDeps): Record<string, OperationHand
         if (!versions.includes(version)) throw new ServiceError('InvalidParameterException', `Addon version specified is not supported`, 400, { addonName: name });
         const a: Addon = { clusterName: c.name, name, arn: `arn:aws:eks:${ctx.region}:${ctx.accountId}:addon/${c.name}/${name}/${hex(4)}`, version, status: 'CREATING',
           serviceAccountRoleArn: input.serviceAccountRoleArn, tags: input.tags ?? {}, createdAt: new Date(), modifiedAt: new Date(),
-          readyAt: s.clock.deadline(TIMINGS.addonCreateMs), health: [], updates: [] };
+          readyAt: s.clock.deadline(TIMINGS.addonCreateMs), degradesAt: s.clock.deadline(TIMINGS.addonNoNodesDegradedMs), health: [], updates: [] };
         s.addons.set(key2(c.name, name), a);
         return { addon: addonWire(a) };
       });
@@ -144,6 +144,7 @@ export function nodegroupOperations(deps: EksDeps): Record<string, OperationHand
         a.updates.push(u);
         a.status = 'UPDATING';
         a.readyAt = u.doneAt;
+        a.degradesAt = s.clock.deadline(TIMINGS.addonNoNodesDegradedMs);
         return { update: updateWire(u) };
       });
     },

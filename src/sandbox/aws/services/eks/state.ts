@@ -22,6 +22,8 @@ export interface Nodegroup {
 export interface Addon {
   clusterName: string; name: string; arn: string; version: string; status: 'CREATING' | 'ACTIVE' | 'CREATE_FAILED' | 'UPDATING' | 'DELETING' | 'DELETE_FAILED' | 'DEGRADED' | 'UPDATE_FAILED';
   serviceAccountRoleArn?: string; tags: Record<string, string>; createdAt: Date; modifiedAt: Date; readyAt: number; deletedAt?: number; health: HealthIssue[]; updates: Update[];
+  /** When an add-on that needs nodes gives up waiting for them (CREATING/UPDATING → DEGRADED). */
+  degradesAt: number;
 }
 export interface AccessEntry {
   clusterName: string; principalArn: string; arn: string; type: string; username: string; kubernetesGroups: string[]; tags: Record<string, string>;
@@ -40,6 +42,26 @@ export const TIMINGS = {
   addonCreateMs: 90_000,
   addonUpdateMs: 60_000,
   addonDeleteMs: 60_000,
+  // An add-on that needs nodes and finds none stays CREATING until about EKS's 20-minute mark,
+  // then turns DEGRADED: Terraform's 20-minute waiter still sees CREATING
+  // (terraform-aws-modules/terraform-aws-eks#2596, #2069), Pulumi's sees DEGRADED at 20 minutes
+  // (pulumi/pulumi-eks#1819), eksctl sees DEGRADED after its 25 (eksctl-io/eksctl#4607).
+  addonNoNodesDegradedMs: 20 * 60_000,
+};
+
+/**
+ * Add-ons whose pods are a Deployment and need nodes; DaemonSet add-ons are healthy with none.
+ * CoreDNS: "When you launch an Amazon EKS cluster with at least one node, two replicas of the
+ * CoreDNS image are deployed" (https://docs.aws.amazon.com/eks/latest/userguide/managing-coredns.html);
+ * without nodes it never turns ACTIVE (terraform-aws-modules/terraform-aws-eks#3001) and recovers
+ * once nodes join (eksctl-io/eksctl#5458: "The addon will still degrade but it will recover once
+ * there are nodegroups again").
+ */
+export const ADDONS_NEEDING_NODES: readonly string[] = ['coredns'];
+
+/** The health issue EKS reports for an add-on without its replicas (AddonIssueCode). */
+export const INSUFFICIENT_REPLICAS: HealthIssue = {
+  code: 'InsufficientNumberOfReplicas', message: 'The add-on is unhealthy because it doesn\'t have the desired number of replicas.',
 };
 
 export const hex = (n: number) => randomBytes(n).toString('hex');
@@ -84,7 +106,10 @@ export class EksState {
       }
       if (c.status === 'DELETING' && c.deletedAt !== undefined && now >= c.deletedAt) this.clusters.delete(name);
     }
-    const anyNodes = (cluster: string) => [...this.nodegroups.values()].some((n) => n.clusterName === cluster && (n.status === 'ACTIVE' || n.status === 'UPDATING'));
+    // Ready nodes: a managed node group is ACTIVE once its instances joined the cluster; one scaled
+    // to zero has none.
+    const anyNodes = (cluster: string) => [...this.nodegroups.values()].some((n) => n.clusterName === cluster
+      && (n.status === 'ACTIVE' || n.status === 'UPDATING') && n.scaling.desiredSize > 0);
     for (const [key, n] of this.nodegroups) {
       if ((n.status === 'CREATING' || n.status === 'UPDATING') && now >= n.readyAt) {
         finishUpdates(n.updates);
@@ -100,13 +125,12 @@ export class EksState {
     for (const [key, a] of this.addons) {
       if ((a.status === 'CREATING' || a.status === 'UPDATING' || a.status === 'DEGRADED') && now >= a.readyAt) {
         finishUpdates(a.updates);
-        // coredns needs schedulable nodes: without an active node group it stays DEGRADED.
-        if (a.name === 'coredns' && !anyNodes(a.clusterName)) {
-          a.status = 'DEGRADED';
-          a.health = [{ code: 'InsufficientNumberOfReplicas', message: 'The add-on is unhealthy because it doesn\'t have the desired number of replicas.' }];
-        } else {
+        if (!ADDONS_NEEDING_NODES.includes(a.name) || anyNodes(a.clusterName)) {
           a.status = 'ACTIVE';
           a.health = [];
+        } else if (a.status !== 'DEGRADED' && now >= a.degradesAt) {
+          a.status = 'DEGRADED';
+          a.health = [INSUFFICIENT_REPLICAS];
         }
       }
       if (a.status === 'DELETING' && a.deletedAt !== undefined && now >= a.deletedAt) this.addons.delete(key);
