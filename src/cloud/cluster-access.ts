@@ -1,19 +1,64 @@
-// How a run reaches the platform's cluster: the EKS cluster the spec names, through EKS token auth.
+// How a run reaches the platform's cluster: the EKS cluster the spec names, through EKS token
+// auth — or, once the spec no longer names one, the cluster tagged as the platform's, so that a
+// teardown can still prune its Kubernetes objects (an Ingress must go before its ALB can).
+import { DescribeClusterCommand, ListClustersCommand } from '@aws-sdk/client-eks';
 import type { AwsClients } from './aws.js';
 import { eksKubeAccess, noKube, type KubeAccess } from './kube.js';
 import type { PlatformSpec } from '../spec/types.js';
+import { TAG_ID, TAG_PLATFORM } from '../resources/ownership.js';
 
 const cache = new WeakMap<AwsClients, Map<string, KubeAccess>>();
 
-/** One access per cluster per process (tokens and clients are reused until they near expiry). */
-export function clusterAccessFor(spec: PlatformSpec, aws: AwsClients): KubeAccess {
-  if (!spec.cluster) return noKube;
+function accessByName(aws: AwsClients, name: string): KubeAccess {
   let perClients = cache.get(aws);
   if (!perClients) cache.set(aws, (perClients = new Map()));
-  let access = perClients.get(spec.cluster.name);
+  let access = perClients.get(name);
   if (!access) {
-    access = eksKubeAccess(aws, spec.cluster.name);
-    perClients.set(spec.cluster.name, access);
+    access = eksKubeAccess(aws, name);
+    perClients.set(name, access);
   }
   return access;
+}
+
+/** The name of the cluster tagged as this platform's `eks/cluster`, if one exists. */
+async function findOwnedCluster(aws: AwsClients, platform: string): Promise<string | undefined> {
+  let nextToken: string | undefined;
+  do {
+    const page = await aws.eks.send(new ListClustersCommand({ nextToken }));
+    for (const name of page.clusters ?? []) {
+      const tags = (await aws.eks.send(new DescribeClusterCommand({ name })).catch(() => undefined))?.cluster?.tags ?? {};
+      if (tags[TAG_PLATFORM] === platform && tags[TAG_ID] === 'eks/cluster') return name;
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return undefined;
+}
+
+/** Access to the platform's own cluster, looked up by its tags when first needed (a few seconds' cache). */
+function ownedClusterAccess(aws: AwsClients, platform: string): KubeAccess {
+  let lookup: { at: number; p: Promise<KubeAccess> } | undefined;
+  const resolve = () => {
+    if (!lookup || Date.now() - lookup.at > 5_000) {
+      const p = findOwnedCluster(aws, platform).then((name) => (name ? accessByName(aws, name) : noKube));
+      lookup = { at: Date.now(), p };
+      p.catch(() => { lookup = undefined; });
+    }
+    return lookup.p;
+  };
+  return {
+    async available() {
+      return (await resolve().catch(() => noKube)).available();
+    },
+    async objects() {
+      return (await resolve()).objects();
+    },
+    invalidate() {
+      void resolve().then((a) => a.invalidate?.(), () => {});
+    },
+  };
+}
+
+/** One access per cluster per process (tokens and clients are reused until they near expiry). */
+export function clusterAccessFor(spec: PlatformSpec, aws: AwsClients): KubeAccess {
+  return spec.cluster ? accessByName(aws, spec.cluster.name) : ownedClusterAccess(aws, spec.metadata.name);
 }

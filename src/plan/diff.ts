@@ -79,7 +79,8 @@ export function buildPlan(input: PlanInput): Plan {
   }
 
   // Owned objects the spec no longer names become deletions, ordered by kind in reverse.
-  const rank = (kindName: string) => input.kindOrder.indexOf(kindName);
+  const order = deletionOrder(input.kindOrder, (name) => input.kindOf(name).deleteAfter ?? []);
+  const rank = (kindName: string) => -order.indexOf(kindName);
   const deletions: Change[] = [];
   for (const live of observed.values()) {
     if (!live.owned || graph.nodes.has(live.id) || graph.external.has(live.id) || !input.kindsInScope.has(live.kind)) continue;
@@ -92,7 +93,7 @@ export function buildPlan(input: PlanInput): Plan {
       ...(duplicate ? { notes: [`a second live object carries the logical id ${live.duplicateOf} (the orphan of a lost answer or a race); ${live.duplicateOf} stays`] } : {}) });
   }
   for (const d of deletions) {
-    // A deletion waits for the deletions of every kind created after its own.
+    // A deletion waits for the deletions of every kind deleted before its own (deletionOrder).
     d.dependsOn = deletions.filter((o) => o !== d && rank(o.kind) > rank(d.kind) && o.action === '-').map((o) => o.id);
     changes.set(d.id, d);
   }
@@ -109,6 +110,23 @@ export function buildPlan(input: PlanInput): Plan {
     operatorActions: input.operatorActions ?? [],
     notes: input.notes ?? [],
   };
+}
+
+/**
+ * Pure: kind names in the order their deletions run. Reverse creation order, except that a kind
+ * declaring `deleteAfter` moves to just after the last of those kinds (kinds that move keep
+ * their relative order): one linear order, so deletions can never wait for each other in a cycle.
+ */
+export function deletionOrder(kindOrder: readonly string[], deleteAfter: (kind: string) => readonly string[]): string[] {
+  const order = [...kindOrder].reverse();
+  for (const kind of [...order].reverse()) {
+    const at = order.indexOf(kind);
+    const last = Math.max(-1, ...deleteAfter(kind).map((k) => order.indexOf(k)));
+    if (last < at) continue;
+    order.splice(at, 1);
+    order.splice(last, 0, kind);
+  }
+  return order;
 }
 
 /**

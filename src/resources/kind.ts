@@ -102,6 +102,12 @@ export interface ResourceKind<P = any, S = any> {
   readonly readyTimeoutMs?: number;
   /** How long a delete may take, riding out DependencyViolation (default 30 min). */
   readonly deleteTimeoutMs?: number;
+  /**
+   * Kinds whose deletions this kind's deletions wait for although they rank earlier: what uses
+   * objects of this kind without being created after it (a certificate is used by the ALB the
+   * controller makes of an Ingress). Deletions otherwise run in reverse kind order.
+   */
+  readonly deleteAfter?: string[];
   /** Kinds read in this order are observed after these kinds (e.g. add-ons need the cluster). */
   readonly observeAfter?: string[];
   /**

@@ -63,6 +63,8 @@ export async function nudgeController(ctx: KindContext, ingresses: AlbDesired['i
 
 export const albReadback: ResourceKind<AlbDesired, AlbState> = {
   kind: ALB_KIND,
+  // The controller deletes the ALB when the group's last Ingress goes: wait for that first.
+  deleteAfter: ['kube/Ingress'],
 
   async observeAll(ctx, desired) {
     if (desired.length === 0) return [];

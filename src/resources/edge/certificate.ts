@@ -58,6 +58,9 @@ async function observeCertificates(ctx: KindContext): Promise<Observed<CertState
 export const certificateKind: ResourceKind<CertificateProps, CertState> = {
   kind: 'acm/certificate',
   deletionCategory: 'certificate',
+  // ACM refuses to delete a certificate an ALB listener uses (ResourceInUseException): the
+  // controller deletes that ALB only once the Ingress is gone.
+  deleteAfter: ['kube/Ingress'],
   observeAll(ctx) {
     // The validation kind reads the same certificates: one read per run serves both.
     return ctx.memo('acm/certificate', () => observeCertificates(ctx));

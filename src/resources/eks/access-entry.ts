@@ -9,6 +9,7 @@ import { errorName, isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId, ownershipTagMap } from '../ownership.js';
 import type { Observed, ResourceKind } from '../kind.js';
 import { retryableEks } from './common.js';
+import { clustersToScan } from './clusters-read.js';
 
 export const CLUSTER_ADMIN_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
 
@@ -31,17 +32,19 @@ export const accessEntryKind: ResourceKind<AccessEntryProps, AccessEntryProps> =
   kind: 'eks/access-entry',
   observeAfter: ['eks/cluster'],
   async observeAll(ctx) {
-    const cluster = ctx.spec.cluster?.name;
-    if (!cluster) return [];
-    try {
-      // Entries are listed by principal only; their tags (ownership) need one describe each.
-      const principals = (await ctx.aws.eks.send(new ListAccessEntriesCommand({ clusterName: cluster }))).accessEntries ?? [];
-      const found = await Promise.all(principals.map((p) => describe(ctx.aws.eks, ctx.platform, cluster, p)));
-      return found.filter((x): x is Observed<AccessEntryProps> => x !== undefined);
-    } catch (err) {
-      if (isNotFound(err)) return [];
-      throw err;
-    }
+    // Inside every cluster of ours, named in the spec or not: a teardown must find them.
+    const perCluster = await Promise.all((await clustersToScan(ctx)).map(async (cluster) => {
+      try {
+        // Entries are listed by principal only; their tags (ownership) need one describe each.
+        const principals = (await ctx.aws.eks.send(new ListAccessEntriesCommand({ clusterName: cluster }))).accessEntries ?? [];
+        const found = await Promise.all(principals.map((p) => describe(ctx.aws.eks, ctx.platform, cluster, p)));
+        return found.filter((x): x is Observed<AccessEntryProps> => x !== undefined);
+      } catch (err) {
+        if (isNotFound(err)) return [];
+        throw err;
+      }
+    }));
+    return perCluster.flat();
   },
   diff(desired, observed) {
     const want = [...desired.policyArns].sort();

@@ -5,6 +5,7 @@ import { isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId, ownershipTagMap } from '../ownership.js';
 import type { Observed, ResourceKind } from '../kind.js';
 import { retryableEks } from './common.js';
+import { clustersToScan } from './clusters-read.js';
 
 export interface AddonProps {
   clusterName: string;
@@ -51,24 +52,26 @@ export const addonKind: ResourceKind<AddonProps, AddonState> = {
   readyTimeoutMs: 20 * 60_000,
   observeAfter: ['eks/cluster'],
   async observeAll(ctx, desired) {
-    const cluster = ctx.spec.cluster?.name;
-    if (!cluster) return [];
-    try {
-      // No batch describe: one DescribeAddon per installed add-on (four at most here).
-      const names = (await ctx.aws.eks.send(new ListAddonsCommand({ clusterName: cluster }))).addons ?? [];
-      const addons = await Promise.all(names.map(async (n) => (await ctx.aws.eks.send(new DescribeAddonCommand({ clusterName: cluster, addonName: n }))).addon!));
-      // Resolve defaults now (cached) so the pure diff can compare against them.
-      await Promise.all(desired.filter((d) => !d.properties.version).map((d) => defaultAddonVersion(ctx.aws.eks, d.properties.name, d.properties.kubernetesVersion).then((v) => {
-        d.properties.version = v;
-      })));
-      return addons.flatMap((a) => {
-        const id = ownedId(a.tags, ctx.platform);
-        return id ? [toObserved(a, id)] : [];
-      });
-    } catch (err) {
-      if (isNotFound(err)) return [];
-      throw err;
-    }
+    // Resolve defaults now (cached) so the pure diff can compare against them.
+    await Promise.all(desired.filter((d) => !d.properties.version).map((d) => defaultAddonVersion(ctx.aws.eks, d.properties.name, d.properties.kubernetesVersion).then((v) => {
+      d.properties.version = v;
+    })));
+    // Inside every cluster of ours, named in the spec or not: a teardown must find them.
+    const perCluster = await Promise.all((await clustersToScan(ctx)).map(async (cluster) => {
+      try {
+        // No batch describe: one DescribeAddon per installed add-on (four at most here).
+        const names = (await ctx.aws.eks.send(new ListAddonsCommand({ clusterName: cluster }))).addons ?? [];
+        const addons = await Promise.all(names.map(async (n) => (await ctx.aws.eks.send(new DescribeAddonCommand({ clusterName: cluster, addonName: n }))).addon!));
+        return addons.flatMap((a) => {
+          const id = ownedId(a.tags, ctx.platform);
+          return id ? [toObserved(a, id)] : [];
+        });
+      } catch (err) {
+        if (isNotFound(err)) return [];
+        throw err;
+      }
+    }));
+    return perCluster.flat();
   },
   diff(desired, observed) {
     const fields = [];

@@ -1,12 +1,13 @@
 // eks/cluster: the control plane in the private subnets, API_AND_CONFIG_MAP authentication with
 // the creator as bootstrap admin, endpoint access as the spec says. Version bumps and endpoint
 // changes are in-place updates; other changes (subnets, role) need a replacement.
-import { CreateClusterCommand, DeleteClusterCommand, DescribeClusterCommand, ListClustersCommand, UpdateClusterConfigCommand, UpdateClusterVersionCommand, type Cluster } from '@aws-sdk/client-eks';
+import { CreateClusterCommand, DeleteClusterCommand, DescribeClusterCommand, UpdateClusterConfigCommand, UpdateClusterVersionCommand, type Cluster } from '@aws-sdk/client-eks';
 import { isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId, ownershipTagMap } from '../ownership.js';
 import type { Observed, ResourceKind } from '../kind.js';
 import { diffProps } from '../network/ec2-common.js';
 import { retryableEks, waitClusterActive } from './common.js';
+import { accountClusters } from './clusters-read.js';
 
 export interface ClusterProps {
   name: string;
@@ -41,26 +42,12 @@ export const clusterKind: ResourceKind<ClusterProps, ClusterProps> = {
   readyTimeoutMs: 40 * 60_000,
   deleteTimeoutMs: 30 * 60_000,
   async observeAll(ctx, desired) {
-    // ListClusters returns names only; EKS has no batch describe, so one DescribeCluster per
-    // cluster in the account (typically a few). Ownership comes from the cluster's tags.
-    const names: string[] = [];
-    let nextToken: string | undefined;
-    do {
-      const res = await ctx.aws.eks.send(new ListClustersCommand({ nextToken }));
-      names.push(...(res.clusters ?? []));
-      nextToken = res.nextToken;
-    } while (nextToken);
     const wanted = new Set(desired.map((d) => d.properties.name));
     const out: Observed<ClusterProps>[] = [];
-    for (const name of names) {
-      try {
-        const c = (await ctx.aws.eks.send(new DescribeClusterCommand({ name }))).cluster!;
-        const id = ownedId(c.tags, ctx.platform);
-        if (id) out.push(toObserved(c, id));
-        else if (wanted.has(name)) ctx.progress(`cluster ${name} exists but is not tagged as this platform's: left alone`);
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-      }
+    for (const c of await accountClusters(ctx)) {
+      const id = ownedId(c.tags, ctx.platform);
+      if (id) out.push(toObserved(c, id));
+      else if (wanted.has(c.name!)) ctx.progress(`cluster ${c.name} exists but is not tagged as this platform's: left alone`);
     }
     return out;
   },

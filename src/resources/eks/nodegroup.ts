@@ -7,6 +7,7 @@ import { ownedId, ownershipTagMap } from '../ownership.js';
 import type { DiffResult, Observed, ResourceKind } from '../kind.js';
 import { diffProps } from '../network/ec2-common.js';
 import { retryableEks } from './common.js';
+import { clustersToScan } from './clusters-read.js';
 import { waitUntil } from '../../apply/wait.js';
 
 export interface NodegroupProps {
@@ -40,20 +41,22 @@ export const nodegroupKind: ResourceKind<NodegroupProps, NodegroupProps> = {
   deleteTimeoutMs: 30 * 60_000,
   observeAfter: ['eks/cluster'],
   async observeAll(ctx) {
-    const cluster = ctx.spec.cluster?.name;
-    if (!cluster) return [];
-    try {
-      // No batch describe: one DescribeNodegroup per node group of the cluster.
-      const names = (await ctx.aws.eks.send(new ListNodegroupsCommand({ clusterName: cluster }))).nodegroups ?? [];
-      const groups = await Promise.all(names.map(async (n) => (await ctx.aws.eks.send(new DescribeNodegroupCommand({ clusterName: cluster, nodegroupName: n }))).nodegroup!));
-      return groups.flatMap((g) => {
-        const id = ownedId(g.tags, ctx.platform);
-        return id ? [toObserved(g, id)] : [];
-      });
-    } catch (err) {
-      if (isNotFound(err)) return [];
-      throw err;
-    }
+    // Inside every cluster of ours, named in the spec or not: a teardown must find them.
+    const perCluster = await Promise.all((await clustersToScan(ctx)).map(async (cluster) => {
+      try {
+        // No batch describe: one DescribeNodegroup per node group of the cluster.
+        const names = (await ctx.aws.eks.send(new ListNodegroupsCommand({ clusterName: cluster }))).nodegroups ?? [];
+        const groups = await Promise.all(names.map(async (n) => (await ctx.aws.eks.send(new DescribeNodegroupCommand({ clusterName: cluster, nodegroupName: n }))).nodegroup!));
+        return groups.flatMap((g) => {
+          const id = ownedId(g.tags, ctx.platform);
+          return id ? [toObserved(g, id)] : [];
+        });
+      } catch (err) {
+        if (isNotFound(err)) return [];
+        throw err;
+      }
+    }));
+    return perCluster.flat();
   },
   diff(desired, observed): DiffResult {
     const want = { ...desired, subnets: [...desired.subnets].sort() };
