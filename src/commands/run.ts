@@ -46,6 +46,8 @@ Options:
   --dns-server HOST:PORT   resolve the probed domain through this DNS server (PLATFORMD_DNS_SERVER)
   --ca-file FILE           extra root CA the probes trust (PLATFORMD_CA_FILE)
   --probe-port N           port the probes dial on the domain (default 443)
+  --instance-id TEXT       shown as instanceId in /status, so whoever started this daemon can tell it
+                           from another one answering on the same address
   -h, --help               show this help
 
 Secrets come from the environment, never from flags:
@@ -62,6 +64,7 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
     mode: { type: 'string' }, 'poll-interval': { type: 'string' }, 'resync-interval': { type: 'string' }, layers: { type: 'string' },
     'retry-interval': { type: 'string' }, 'git-timeout': { type: 'string' }, 'max-retry-interval': { type: 'string' },
     'dns-server': { type: 'string' }, 'ca-file': { type: 'string' }, 'probe-port': { type: 'string' },
+    'instance-id': { type: 'string' },
   },
   async run({ values }) {
     if (!values.repo) {
@@ -92,17 +95,63 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
       process.title = redactUrls(process.argv.join(' '));
       log('the repository URL carries credentials: git gets the URL without them; pass them in PLATFORMD_GIT_PASSWORD or PLATFORMD_GIT_PASSWORD_FILE instead');
     }
-    const source = new GitSource({ repo: values.repo, branch, path: values.path ?? 'specs/platform.yaml', timeoutMs: gitTimeoutMs,
+    const shutdown = new AbortController();
+    const source = new GitSource({ repo: values.repo, branch, path: values.path ?? 'specs/platform.yaml', timeoutMs: gitTimeoutMs, signal: shutdown.signal,
       credentials: await credentialsFromEnv(), workdir: values.workdir ?? join(tmpdir(), `platformd-${process.pid}`) });
+
+    // Answer /healthz from the first second and exit 0 on SIGTERM at any time, the initial clone
+    // included: the server listens and the signals are caught before anything slow starts.
+    let stopRequested = false;
+    const stopped = new Promise<void>((resolve) => {
+      const stop = () => { stopRequested = true; shutdown.abort(new Error('platformd is shutting down')); resolve(); };
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+    const metrics = createMetrics(VERSION, values.mode ?? 'apply');
+    const probeStatus = new Map<string, ProbeStatus>();
+    // The daemon exists once the first clone has told its settings; the server answers before that.
+    const live: { daemon?: Daemon } = {};
+    let phase = 'fetching the repository for the first time';
+    let firstDone = false;
+    const engine = (spec: PlatformSpec, protosDir: string) => {
+      const aws = awsClients({ region: spec.region });
+      return { spec, aws, kube: clusterAccessFor(spec, aws), layers, protosDir };
+    };
+    const instanceId = values['instance-id'] as string | undefined;
+    const app = build({
+      status: () => ({ ...(live.daemon ? { ...live.daemon.status, probes: [...probeStatus.values()] } : ({ starting: phase } as never)), ...(instanceId !== undefined ? { instanceId } : {}) }),
+      ready: () => firstDone,
+      notReadyReason: () => phase,
+      registry: metrics.registry,
+      current: () => live.daemon?.current(),
+      plan: (spec, protosDir, signal) => planPlatform({ ...engine(spec, protosDir), signal }),
+      protosDir: () => live.daemon?.current()?.protosDir ?? defaultProtosDir(),
+      trigger: (kind) => live.daemon?.trigger(kind),
+      apiToken: process.env.PLATFORMD_API_TOKEN || undefined,
+      webhookSecret: process.env.PLATFORMD_WEBHOOK_SECRET || undefined,
+    });
+    const [host, port] = (values.listen ?? process.env.PLATFORMD_LISTEN ?? '127.0.0.1:8080').split(/:(?=\d+$)/);
+    const address = await app.listen({ host, port: Number(port) });
+    log(`platformd ${VERSION} listening on ${address}`);
 
     // Read the spec once up front so its reconcile settings can fill in what the flags leave out.
     let fromSpec: PlatformSpec['reconcile'] = {};
-    try {
-      const rev = await source.fetch();
-      const first = await loadCheckoutSpec({ ...rev, commit: rev.sha });
-      if (first.ok) fromSpec = first.spec.reconcile ?? {};
-    } catch (err) {
-      log(`initial fetch failed; will retry: ${(err as Error).message}`);
+    const initial = (async () => {
+      try {
+        const rev = await source.fetch();
+        const first = await loadCheckoutSpec({ ...rev, commit: rev.sha });
+        if (first.ok) fromSpec = first.spec.reconcile ?? {};
+      } catch (err) {
+        log(`initial fetch failed; will retry: ${(err as Error).message}`);
+      }
+    })();
+    await Promise.race([initial, stopped]);
+    if (stopRequested) {
+      log('stopped during startup');
+      await initial; // the clone was killed by the shutdown signal
+      await app.close();
+      metrics.close();
+      return 0;
     }
     let pollIntervalMs: number;
     let resyncIntervalMs: number;
@@ -115,11 +164,12 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
       maxBackoffMs = parseDuration(values['max-retry-interval'] ?? '5m');
     } catch (err) {
       console.error(`platformd run: ${(err as Error).message}`);
+      await app.close();
       return 2;
     }
     const mode = (values.mode ?? fromSpec.mode ?? 'apply') as 'apply' | 'detect';
-    const metrics = createMetrics(VERSION, mode);
-    const probeStatus = new Map<string, ProbeStatus>();
+    metrics.info.reset();
+    metrics.info.labels(VERSION, mode).set(1);
     const prober = new Prober({
       metrics, dnsServer: values['dns-server'] ?? process.env.PLATFORMD_DNS_SERVER, caFile: values['ca-file'] ?? process.env.PLATFORMD_CA_FILE,
       onResult: (r, t) => probeStatus.set(t.service, { service: t.service, target: t.address, method: `/${t.grpcService}/${t.method}`, success: r.success,
@@ -127,38 +177,19 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
       onForget: (service) => probeStatus.delete(service),
     });
     const probePort = values['probe-port'] ? Number(values['probe-port']) : 443;
-    const engine = (spec: PlatformSpec, protosDir: string) => {
-      const aws = awsClients({ region: spec.region });
-      return { spec, aws, kube: clusterAccessFor(spec, aws), layers, protosDir };
-    };
-    const daemon = new Daemon({
+    const running = new Daemon({
       source, metrics, mode, branch, pollIntervalMs, resyncIntervalMs, backoffMs, maxBackoffMs, log,
       plan: (spec, protosDir, signal) => planPlatform({ ...engine(spec, protosDir), signal }),
       apply: (spec, protosDir, plan, signal, onEvent) => applyPlatform({ ...engine(spec, protosDir), plan, signal, onEvent }),
       onSpec: (spec, protosDir) => prober.setTargets(probeTargets(spec, probePort), protosDir),
     });
-    let firstDone = false;
-    const app = build({
-      status: () => ({ ...daemon.status, probes: [...probeStatus.values()] }),
-      ready: () => firstDone,
-      registry: metrics.registry,
-      current: () => daemon.current(),
-      plan: (spec, protosDir, signal) => planPlatform({ ...engine(spec, protosDir), signal }),
-      protosDir: () => daemon.current()?.protosDir ?? defaultProtosDir(),
-      trigger: (kind) => daemon.trigger(kind),
-      apiToken: process.env.PLATFORMD_API_TOKEN || undefined,
-      webhookSecret: process.env.PLATFORMD_WEBHOOK_SECRET || undefined,
-    });
-    const [host, port] = (values.listen ?? process.env.PLATFORMD_LISTEN ?? '127.0.0.1:8080').split(/:(?=\d+$)/);
-    const address = await app.listen({ host, port: Number(port) });
-    log(`platformd ${VERSION} listening on ${address} (mode ${mode}, branch ${branch}, poll ${pollIntervalMs / 1000}s, resync ${resyncIntervalMs / 1000}s)`);
-    daemon.nextReconcile().then(() => { firstDone = true; });
-    const stopDaemon = daemon.start();
+    live.daemon = running;
+    phase = 'the first reconcile is running';
+    log(`reconciling branch ${branch} (mode ${mode}, poll ${pollIntervalMs / 1000}s, resync ${resyncIntervalMs / 1000}s)`);
+    running.nextReconcile().then(() => { firstDone = true; phase = 'ready'; });
+    const stopDaemon = running.start();
 
-    await new Promise<void>((resolve) => {
-      process.once('SIGTERM', resolve);
-      process.once('SIGINT', resolve);
-    });
+    await stopped;
     log('shutting down: no new triggers; abandoning the current action safely');
     prober.stop();
     await stopDaemon();

@@ -16,6 +16,8 @@ import { MAX_SPEC_BYTES } from '../spec/bounds.js';
 export interface ServerDeps {
   status(): DaemonStatus;
   ready(): boolean;
+  /** Why /readyz answers 503 (e.g. the first clone is running). */
+  notReadyReason?(): string;
   registry: Registry;
   /** The spec in force and its protos, for GET /plan. */
   current(): { spec: PlatformSpec; protosDir: string; commit: string } | undefined;

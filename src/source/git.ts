@@ -22,6 +22,8 @@ export interface GitSourceOptions {
   timeoutMs?: number;
   /** Credentials for an https repository (else taken from a URL's user-info, if any). */
   credentials?: GitCredentials;
+  /** Shutdown: kills a running git command (a hung clone must not keep the process alive). */
+  signal?: AbortSignal;
 }
 
 export interface Revision {
@@ -58,7 +60,7 @@ export class GitSource {
 
   private async git(args: string[], cwd = this.dir): Promise<string> {
     try {
-      const { stdout } = await run('git', args, { cwd, timeout: this.options.timeoutMs ?? 60_000, env: await this.gitEnv(), maxBuffer: 16 * 1024 * 1024 });
+      const { stdout } = await run('git', args, { cwd, timeout: this.options.timeoutMs ?? 60_000, env: await this.gitEnv(), maxBuffer: 16 * 1024 * 1024, signal: this.options.signal });
       return stdout.trim();
     } catch (err) {
       const e = err as { stderr?: string; message: string; killed?: boolean };
