@@ -40,12 +40,37 @@ export interface AwsClientOptions {
 }
 
 const cache = new Map<string, AwsClients>();
+/**
+ * Client sets kept at once. A platform uses one region; POST /plan may name any region, and each
+ * set costs ~250 KB, so the cache is bounded: the least recently used set is dropped, and
+ * destroyed a while later so calls already in flight on it finish.
+ */
+export const MAX_CACHED_REGIONS = 4;
+const RETIRE_AFTER_MS = 2 * 60_000;
+
+function destroyAll(c: AwsClients): void {
+  for (const client of [c.ec2, c.ec2SingleAttempt, c.iam, c.sts, c.eks, c.acm, c.route53, c.elbv2]) client.destroy();
+}
+
+/** How many client sets are cached now (for tests and the benchmark). */
+export function cachedClientSets(): number {
+  return cache.size;
+}
 
 /** The process-wide clients for a region; created on first use and reused afterwards. */
 export function awsClients(options: AwsClientOptions): AwsClients {
   const key = `${options.region}|${options.maxAttempts ?? ''}|${options.requestTimeoutMs ?? ''}`;
   const hit = cache.get(key);
-  if (hit) return hit;
+  if (hit) {
+    cache.delete(key); // most recently used last
+    cache.set(key, hit);
+    return hit;
+  }
+  while (cache.size >= MAX_CACHED_REGIONS) {
+    const [oldestKey, oldest] = cache.entries().next().value as [string, AwsClients];
+    cache.delete(oldestKey);
+    setTimeout(() => destroyAll(oldest), RETIRE_AFTER_MS).unref();
+  }
   const config = {
     region: options.region,
     maxAttempts: options.maxAttempts ?? 5,
@@ -73,9 +98,7 @@ export function awsClients(options: AwsClientOptions): AwsClients {
 
 /** Forget cached clients (tests that restart the sandbox on a new port). */
 export function resetAwsClients(): void {
-  for (const c of cache.values()) {
-    for (const client of [c.ec2, c.ec2SingleAttempt, c.iam, c.sts, c.eks, c.acm, c.route53, c.elbv2]) client.destroy();
-  }
+  for (const c of cache.values()) destroyAll(c);
   cache.clear();
 }
 
