@@ -1,5 +1,6 @@
 // `platformd run`: the daemon. Follows a branch of a git repository, reconciles on every commit
 // and on a resync interval, serves /plan /status /metrics, and probes the services.
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from './command.js';
@@ -37,6 +38,8 @@ Options:
   --workdir DIR            where the clone lives (default: a directory under the system temp dir, mode 0700)
   --git-timeout DUR        longest a git clone or fetch may take (default 60s)
   --listen HOST:PORT       HTTP address (default 127.0.0.1:8080; PLATFORMD_LISTEN)
+  --tls-cert FILE          serve HTTPS with this certificate (PEM, with --tls-key); without it the
+  --tls-key FILE           listener is plain HTTP: keep it on loopback or terminate TLS in front
   --mode apply|detect      apply changes, or only report drift (default: spec reconcile.mode, else apply)
   --poll-interval DUR      how often to fetch (default: spec reconcile.pollInterval, else 1m)
   --resync-interval DUR    how often to reconcile without a new commit (default: spec, else 10m)
@@ -64,7 +67,7 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
     mode: { type: 'string' }, 'poll-interval': { type: 'string' }, 'resync-interval': { type: 'string' }, layers: { type: 'string' },
     'retry-interval': { type: 'string' }, 'git-timeout': { type: 'string' }, 'max-retry-interval': { type: 'string' },
     'dns-server': { type: 'string' }, 'ca-file': { type: 'string' }, 'probe-port': { type: 'string' },
-    'instance-id': { type: 'string' },
+    'instance-id': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' },
   },
   async run({ values }) {
     if (!values.repo) {
@@ -94,6 +97,19 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
       // Our own argv shows in `ps` to every user: overwrite it with the redacted command line.
       process.title = redactUrls(process.argv.join(' '));
       log('the repository URL carries credentials: git gets the URL without them; pass them in PLATFORMD_GIT_PASSWORD or PLATFORMD_GIT_PASSWORD_FILE instead');
+    }
+    let tls: { cert: Buffer; key: Buffer } | undefined;
+    if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) {
+      console.error('platformd run: --tls-cert and --tls-key go together');
+      return 2;
+    }
+    if (values['tls-cert']) {
+      try {
+        tls = { cert: await readFile(values['tls-cert']), key: await readFile(values['tls-key']) };
+      } catch (err) {
+        console.error(`platformd run: cannot read the TLS certificate or key: ${(err as Error).message}`);
+        return 2;
+      }
     }
     const shutdown = new AbortController();
     const source = new GitSource({ repo: values.repo, branch, path: values.path ?? 'specs/platform.yaml', timeoutMs: gitTimeoutMs, signal: shutdown.signal,
@@ -129,6 +145,7 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
       trigger: (kind) => live.daemon?.trigger(kind),
       apiToken: process.env.PLATFORMD_API_TOKEN || undefined,
       webhookSecret: process.env.PLATFORMD_WEBHOOK_SECRET || undefined,
+      tls,
     });
     const [host, port] = (values.listen ?? process.env.PLATFORMD_LISTEN ?? '127.0.0.1:8080').split(/:(?=\d+$)/);
     const address = await app.listen({ host, port: Number(port) });

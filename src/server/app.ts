@@ -31,13 +31,17 @@ export interface ServerDeps {
   /** Shared secret for webhooks (unset: /hooks/git refuses everything). */
   webhookSecret?: string;
   bodyLimitBytes?: number;
+  /** Serve HTTPS with this key and certificate (PEM); unset: plain HTTP, to be fronted by TLS. */
+  tls?: { key: string | Buffer; cert: string | Buffer };
   logger?: boolean;
 }
 
 export function build(deps: ServerDeps): FastifyInstance {
   // A slow client may hold a connection only so long: the whole request (a trickled body
   // included) within 30 s, idle keep-alive 5 s. Node's own headersTimeout (60 s) bounds headers.
-  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: deps.bodyLimitBytes ?? MAX_SPEC_BYTES, requestTimeout: 30_000, connectionTimeout: 60_000, keepAliveTimeout: 5_000 });
+  const options = { logger: deps.logger ?? false, bodyLimit: deps.bodyLimitBytes ?? MAX_SPEC_BYTES, requestTimeout: 30_000, connectionTimeout: 60_000, keepAliveTimeout: 5_000 };
+  // NOTE(tls): the HTTPS instance has the same routes and plugins; only its server type differs.
+  const app = (deps.tls ? Fastify({ ...options, https: deps.tls }) : Fastify(options)) as unknown as FastifyInstance;
   app.register(healthRoutes(deps));
   app.register(metricsRoutes(deps));
   app.register(planRoutes(deps));
