@@ -133,7 +133,7 @@ export class KubeApiServer {
       case 'PATCH': {
         if (contentType.startsWith('application/apply-patch')) {
           if (sub === 'status') throw new KubeError(415, 'UnsupportedMediaType', 'apply to status is not supported by the sandbox');
-          const r = store.apply(res, ns, name, parse(), url.searchParams.get('fieldManager') ?? '', url.searchParams.get('force') === 'true');
+          const r = store.apply(res, ns, name, parse(), url.searchParams.get('fieldManager') ?? '', url.searchParams.get('force') === 'true', url.searchParams.get('dryRun') === 'All');
           return { code: r.created ? 201 : 200, body: r.object };
         }
         if (contentType.startsWith('application/merge-patch+json') || contentType.startsWith('application/strategic-merge-patch+json')) {

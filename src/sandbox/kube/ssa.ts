@@ -1,109 +1,195 @@
-// Server-side apply, reduced to what it means for a client: each field manager owns the leaf
-// fields it applied; applying again sets those fields, removes the ones it no longer sends (if no
-// one else owns them), and conflicts with other managers' differing values unless forced.
-// Lists are atomic leaves (as "atomic" list types are in Kubernetes).
+// Server-side apply as structured-merge-diff does it (sigs.k8s.io/structured-merge-diff/v4:
+// fieldpath/, merge/update.go; https://kubernetes.io/docs/reference/using-api/server-side-apply/):
+// each field manager owns a set of field paths (fieldsV1: `f:<field>`, `k:<list-map key>`,
+// `v:<set value>`); applying sets the applied fields, merges lists by their type (list-map by
+// keys, set, atomic: list-types.ts), removes the fields the manager applied before and no longer
+// sends unless another manager owns them, and conflicts with other managers' differing values
+// unless forced (then ownership of those fields moves to the applier).
+import { KEY_DEFAULTS, type ListType } from './list-types.js';
 
 export type Json = any;
-
-export function leafPaths(obj: Json, prefix = ''): Map<string, Json> {
-  const out = new Map<string, Json>();
-  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-    out.set(prefix, obj);
-    return out;
-  }
-  const keys = Object.keys(obj);
-  if (keys.length === 0 && prefix) out.set(prefix, {});
-  for (const k of keys) for (const [p, v] of leafPaths(obj[k], `${prefix}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`)) out.set(p, v);
-  return out;
-}
-
-function segs(path: string): string[] {
-  return path.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
-export function getPath(obj: Json, path: string): Json {
-  let v = obj;
-  for (const s of segs(path)) v = v?.[s];
-  return v;
-}
-
-export function setPath(obj: Json, path: string, value: Json): void {
-  const s = segs(path);
-  let v = obj;
-  for (const k of s.slice(0, -1)) {
-    if (v[k] === null || typeof v[k] !== 'object' || Array.isArray(v[k])) v[k] = {};
-    v = v[k];
-  }
-  v[s.at(-1)!] = structuredClone(value);
-}
-
-export function deletePath(obj: Json, path: string): void {
-  const s = segs(path);
-  const parents: Json[] = [];
-  let v = obj;
-  for (const k of s.slice(0, -1)) {
-    if (!v || typeof v !== 'object') return;
-    parents.push(v);
-    v = v[k];
-  }
-  if (v && typeof v === 'object') delete v[s.at(-1)!];
-  // Prune objects left empty by the removal.
-  for (let i = s.length - 2; i >= 0; i--) {
-    const parent = parents[i];
-    const child = parent?.[s[i]!];
-    if (child && typeof child === 'object' && !Array.isArray(child) && Object.keys(child).length === 0) delete parent[s[i]!];
-    else break;
-  }
-}
+/** The list type at a dotted field path (list elements add no segment). */
+export type ListTypeAt = (path: string) => ListType;
 
 export interface ManagedFields {
   manager: string;
   operation: 'Apply' | 'Update';
+  /** JSON-encoded field paths (arrays of fieldsV1 path elements). */
   paths: Set<string>;
   time: string;
 }
 
 export interface FieldConflict {
   manager: string;
+  /** As structured-merge-diff prints it: .spec.template.spec.containers[name="app"].image */
   field: string;
 }
 
-/** Paths the apply machinery never treats as applied content. */
-const IGNORED = [/^\/metadata\/(resourceVersion|uid|creationTimestamp|generation|managedFields|deletionTimestamp)/, /^\/status/, /^\/(apiVersion|kind)$/];
+interface FieldEntry { path: string[]; value: Json; leaf: boolean }
 
-/**
- * Pure: the object after `manager` applies `config` to `current` (undefined when creating), the
- * new managed fields, or the conflicts that block it.
- */
-export function serverSideApply(current: Json | undefined, managed: ManagedFields[], config: Json, manager: string, force: boolean):
-  { object: Json; managed: ManagedFields[] } | { conflicts: FieldConflict[] } {
-  const applied = new Map([...leafPaths(config)].filter(([p]) => !IGNORED.some((re) => re.test(p))));
-  const base = current ? structuredClone(current) : {};
-  const conflicts: FieldConflict[] = [];
-  const others = managed.filter((m) => m.manager !== manager);
-  for (const [path, value] of applied) {
-    for (const m of others) {
-      if (m.paths.has(path) && JSON.stringify(getPath(base, path)) !== JSON.stringify(value)) conflicts.push({ manager: m.manager, field: path });
-    }
-  }
-  if (conflicts.length > 0 && !force) return { conflicts };
-  const mine = managed.find((m) => m.manager === manager);
-  for (const path of mine?.paths ?? []) {
-    if (!applied.has(path) && !others.some((m) => m.paths.has(path))) deletePath(base, path);
-  }
-  for (const [path, value] of applied) setPath(base, path, value);
-  const nextOthers = others.map((m) => ({ ...m, paths: force ? new Set([...m.paths].filter((p) => !applied.has(p))) : m.paths })).filter((m) => m.paths.size > 0);
-  return { object: base, managed: [...nextOthers, { manager, operation: 'Apply', paths: new Set(applied.keys()), time: new Date().toISOString() }] };
+const isObj = (v: Json): v is Record<string, Json> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const canonical = (v: Json): string => JSON.stringify(v, (_k, x) => (isObj(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x)) ?? 'undefined';
+const join = (a: string, b: string): string => (a ? `${a}.${b}` : b);
+
+/** Fields the apply machinery never treats as applied content. */
+const SYSTEM_METADATA = ['resourceVersion', 'uid', 'creationTimestamp', 'generation', 'managedFields', 'deletionTimestamp', 'selfLink'];
+
+/** `config` without what no manager owns (apiVersion, kind, status, system metadata). */
+export function appliedContent(config: Json): Json {
+  const { apiVersion: _a, kind: _k, status: _s, ...rest } = config ?? {};
+  if (isObj(rest.metadata)) rest.metadata = Object.fromEntries(Object.entries(rest.metadata).filter(([k]) => !SYSTEM_METADATA.includes(k)));
+  return rest;
 }
 
-/** Kubernetes' wire form of managed fields (fieldsV1 as nested "f:" keys). */
+/** The key path element of a list-map element: k:{"name":"app"} (key fields sorted, defaults filled). */
+function keyElement(el: Json, keys: string[]): string {
+  const key = Object.fromEntries([...keys].sort().map((k) => [k, el?.[k] ?? KEY_DEFAULTS[k]]).filter(([, v]) => v !== undefined));
+  return `k:${JSON.stringify(key)}`;
+}
+
+function matchesKey(el: Json, key: Record<string, Json>): boolean {
+  return isObj(el) && Object.entries(key).every(([k, v]) => canonical(el[k] ?? KEY_DEFAULTS[k]) === canonical(v));
+}
+
+/** Every field path of `obj` with its value: leaves, list-map elements (non-leaf), set values. */
+export function fieldSet(obj: Json, listTypeAt: ListTypeAt): Map<string, FieldEntry> {
+  const out = new Map<string, FieldEntry>();
+  const add = (path: string[], value: Json, leaf: boolean) => out.set(JSON.stringify(path), { path, value, leaf });
+  const walk = (v: Json, path: string[], typePath: string): void => {
+    if (isObj(v)) {
+      const keys = Object.keys(v);
+      if (keys.length === 0 && path.length) add(path, {}, true);
+      for (const k of keys) walk(v[k], [...path, `f:${k}`], join(typePath, k));
+    } else if (Array.isArray(v)) {
+      const lt = listTypeAt(typePath);
+      if (lt === 'atomic' || v.length === 0) return void add(path, v, true);
+      if (lt === 'set') return void v.forEach((x) => add([...path, `v:${JSON.stringify(x)}`], x, true));
+      for (const el of v) {
+        const p = [...path, keyElement(el, lt.keys)];
+        add(p, el, false);
+        if (isObj(el)) for (const k of Object.keys(el)) walk(el[k], [...p, `f:${k}`], join(typePath, k));
+      }
+    } else {
+      add(path, v, true);
+    }
+  };
+  walk(appliedContent(obj), [], '');
+  return out;
+}
+
+/** The value at a field path ('undefined' when absent). */
+export function getAt(obj: Json, path: string[]): Json {
+  let v = obj;
+  for (const el of path) {
+    if (el.startsWith('f:')) v = isObj(v) ? v[el.slice(2)] : undefined;
+    else if (el.startsWith('k:')) v = Array.isArray(v) ? v.find((x) => matchesKey(x, JSON.parse(el.slice(2)))) : undefined;
+    else if (el.startsWith('v:')) v = Array.isArray(v) ? v.find((x) => canonical(x) === canonical(JSON.parse(el.slice(2)))) : undefined;
+    if (v === undefined) return undefined;
+  }
+  return v;
+}
+
+/** Removes the field at `path` and the maps and lists its removal leaves empty. */
+function removeAt(obj: Json, path: string[]): void {
+  const parents: Json[] = [];
+  let v = obj;
+  for (const el of path.slice(0, -1)) {
+    parents.push(v);
+    v = getAt(v, [el]);
+    if (v === undefined) return;
+  }
+  const last = path.at(-1)!;
+  if (last.startsWith('f:') && isObj(v)) delete v[last.slice(2)];
+  else if (Array.isArray(v)) {
+    const i = v.findIndex((x) => (last.startsWith('k:') ? matchesKey(x, JSON.parse(last.slice(2))) : canonical(x) === canonical(JSON.parse(last.slice(2)))));
+    if (i >= 0) v.splice(i, 1);
+  }
+  for (let i = path.length - 2; i >= 0; i--) {
+    const el = path[i]!;
+    const child = getAt(parents[i], [el]);
+    const empty = (isObj(child) && Object.keys(child).length === 0) || (Array.isArray(child) && child.length === 0);
+    if (!empty || !el.startsWith('f:')) break;
+    delete parents[i][el.slice(2)];
+  }
+}
+
+/** `config` merged into `live`: maps by key, list-maps by element key, sets by value, the rest replaced. */
+function merge(live: Json, config: Json, typePath: string, listTypeAt: ListTypeAt): Json {
+  if (isObj(config)) {
+    const out: Record<string, Json> = isObj(live) ? { ...live } : {};
+    for (const [k, v] of Object.entries(config)) out[k] = merge(out[k], v, join(typePath, k), listTypeAt);
+    return out;
+  }
+  if (!Array.isArray(config) || !Array.isArray(live)) return structuredClone(config);
+  const lt = listTypeAt(typePath);
+  if (lt === 'atomic') return structuredClone(config);
+  const out = [...live];
+  for (const el of config) {
+    const i = lt === 'set' ? out.findIndex((x) => canonical(x) === canonical(el)) : out.findIndex((x) => matchesKey(x, JSON.parse(keyElement(el, lt.keys).slice(2))));
+    if (i < 0) out.push(structuredClone(el));
+    else if (lt !== 'set') out[i] = merge(out[i], el, typePath, listTypeAt);
+  }
+  return out;
+}
+
+/** How structured-merge-diff prints a path: .spec.containers[name="app"].image */
+export function renderPath(path: string[]): string {
+  return path.map((el) => {
+    if (el.startsWith('f:')) return `.${el.slice(2)}`;
+    if (el.startsWith('v:')) return `[=${el.slice(2)}]`;
+    return `[${Object.entries(JSON.parse(el.slice(2)) as Record<string, Json>).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}]`;
+  }).join('');
+}
+
+const ownsAtOrBelow = (m: ManagedFields, key: string): boolean => {
+  const prefix = `${key.slice(0, -1)},`;
+  return [...m.paths].some((p) => p === key || p.startsWith(prefix));
+};
+
+/**
+ * Pure: the object after `manager` applies `config` to `current` (undefined when creating) and the
+ * new managed fields, or the conflicts that block it.
+ */
+export function serverSideApply(current: Json | undefined, managed: ManagedFields[], config: Json, manager: string, force: boolean, listTypeAt: ListTypeAt):
+  { object: Json; managed: ManagedFields[] } | { conflicts: FieldConflict[] } {
+  const applied = fieldSet(config, listTypeAt);
+  const base = current ? structuredClone(current) : {};
+  const others = managed.filter((m) => !(m.manager === manager && m.operation === 'Apply'));
+  const conflicts: (FieldConflict & { key: string })[] = [];
+  for (const [key, e] of applied) {
+    if (!e.leaf) continue;
+    for (const m of others) {
+      if (m.manager !== manager && m.paths.has(key) && canonical(getAt(base, e.path)) !== canonical(e.value)) conflicts.push({ manager: m.manager, field: renderPath(e.path), key });
+    }
+  }
+  if (conflicts.length > 0 && !force) return { conflicts: conflicts.map(({ manager: m, field }) => ({ manager: m, field })) };
+  const mine = managed.find((m) => m.manager === manager && m.operation === 'Apply');
+  const dropped = [...(mine?.paths ?? [])].filter((k) => !applied.has(k) && !others.some((m) => ownsAtOrBelow(m, k)));
+  // Shallowest first, skipping what an already removed element or map took with it (a list-map
+  // element goes whole: removing its key fields one by one would leave an unmatchable husk).
+  const removed: string[] = [];
+  for (const key of dropped.sort((a, b) => a.length - b.length)) {
+    if (removed.some((r) => key.startsWith(`${r.slice(0, -1)},`))) continue;
+    removeAt(base, JSON.parse(key));
+    removed.push(key);
+  }
+  const object = merge(base, appliedContent(config), '', listTypeAt);
+  const lost = new Set(conflicts.map((c) => c.key));
+  const nextOthers = others.map((m) => ({ ...m, paths: new Set([...m.paths].filter((p) => !lost.has(p))) })).filter((m) => m.paths.size > 0);
+  return { object, managed: [...nextOthers, { manager, operation: 'Apply', paths: new Set(applied.keys()), time: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }] };
+}
+
+/** Kubernetes' wire form of managed fields (fieldsV1: nested path elements, "." for a node owned itself). */
 export function managedFieldsWire(managed: ManagedFields[], apiVersion: string): Json[] {
   return managed.map((m) => {
     const fields: Json = {};
+    const nodes: Json[] = [];
     for (const p of m.paths) {
       let v = fields;
-      for (const s of segs(p)) v = v[`f:${s}`] ??= {};
+      for (const el of JSON.parse(p) as string[]) v = v[el] ??= {};
+      nodes.push(v);
     }
+    for (const n of nodes) if (Object.keys(n).some((k) => k !== '.')) n['.'] = {};
     return { manager: m.manager, operation: m.operation, apiVersion, time: m.time, fieldsType: 'FieldsV1', fieldsV1: fields };
   });
 }

@@ -3,9 +3,11 @@
 // change (the sandbox's controllers watch through this in-process API).
 import { randomUUID } from 'node:crypto';
 import { BUILTIN, groupVersion, type ApiResource } from './resources.js';
-import { managedFieldsWire, serverSideApply, type ManagedFields } from './ssa.js';
+import { fieldSet, managedFieldsWire, serverSideApply, type ListTypeAt, type ManagedFields } from './ssa.js';
+import { listTypeOf } from './list-types.js';
 import { parseSelector } from './selectors.js';
 import { applyDefaults } from './defaults.js';
+import { admitCustomResource, versionSchema } from './crd-schema.js';
 
 export type KubeObject = { apiVersion: string; kind: string; metadata: Record<string, any>; [k: string]: any };
 
@@ -48,16 +50,19 @@ export class KubeStore {
     return () => this.listeners.delete(listener);
   }
 
+  /** By group, not version: a CRD serves one stored object at every version (conversion None). */
   private key(res: ApiResource, ns: string | undefined, name: string): string {
-    return `${groupVersion(res)}|${res.plural}|${res.namespaced ? ns ?? 'default' : ''}|${name}`;
+    return `${res.group}|${res.plural}|${res.namespaced ? ns ?? 'default' : ''}|${name}`;
   }
 
   private emit(res: ApiResource, obj: KubeObject, type: 'ADDED' | 'MODIFIED' | 'DELETED'): void {
     for (const l of [...this.listeners]) l(res.kind, obj, type);
   }
 
-  private out(e: Entry): KubeObject {
+  /** The stored object as `res` (the requested version) serves it. */
+  private out(e: Entry, res?: ApiResource): KubeObject {
     const o = structuredClone(e.object);
+    if (res) o.apiVersion = groupVersion(res);
     o.metadata.managedFields = managedFieldsWire(e.managed, o.apiVersion);
     return o;
   }
@@ -73,12 +78,26 @@ export class KubeStore {
     }
   }
 
-  /** What the server does to every write before storing it: defaulting (defaults.ts). */
+  private crdOf(res: ApiResource): KubeObject | undefined {
+    if (BUILTIN.includes(res)) return undefined;
+    return this.objects.get(this.key(this.resource('apiextensions.k8s.io/v1', 'CustomResourceDefinition')!, undefined, `${res.plural}.${res.group}`))?.object;
+  }
+
+  /** How apply merges the lists of `res` (list-types.ts; custom resources: their CRD's schema). */
+  private listTypes(res: ApiResource): ListTypeAt {
+    const crd = this.crdOf(res);
+    const schema = crd ? versionSchema(crd, res.version) : undefined;
+    return (path) => listTypeOf(res.group, res.kind, path, schema);
+  }
+
+  /** What the server does to every write before storing it: defaulting (defaults.ts), CRD pruning and validation (crd-schema.ts). */
   private admit(res: ApiResource, obj: KubeObject, prev?: KubeObject): KubeObject {
     obj.apiVersion = groupVersion(res);
     obj.kind = res.kind;
     // Service cluster IPs from EKS's default service CIDR 10.100.0.0/16.
     applyDefaults(obj, prev, () => `10.100.${Math.floor(this.nextServiceIp / 250)}.${(this.nextServiceIp++ % 250) + 1}`);
+    const crd = this.crdOf(res);
+    if (crd) admitCustomResource(obj, crd, res.version);
     return obj;
   }
 
@@ -97,19 +116,19 @@ export class KubeStore {
   get(res: ApiResource, ns: string | undefined, name: string): KubeObject {
     const e = this.objects.get(this.key(res, ns, name));
     if (!e) throw this.notFound(res, name);
-    return this.out(e);
+    return this.out(e, res);
   }
 
   tryGet(res: ApiResource, ns: string | undefined, name: string): KubeObject | undefined {
     const e = this.objects.get(this.key(res, ns, name));
-    return e ? this.out(e) : undefined;
+    return e ? this.out(e, res) : undefined;
   }
 
   list(res: ApiResource, ns?: string, labelSelector?: string | null): KubeObject[] {
     const sel = parseSelector(labelSelector);
-    const prefix = `${groupVersion(res)}|${res.plural}|`;
+    const prefix = `${res.group}|${res.plural}|`;
     return [...this.objects.entries()].filter(([k, e]) => k.startsWith(prefix) && (!ns || !res.namespaced || e.object.metadata.namespace === ns) && sel(e.object.metadata.labels))
-      .sort(([a], [b]) => a.localeCompare(b)).map(([, e]) => this.out(e));
+      .sort(([a], [b]) => a.localeCompare(b)).map(([, e]) => this.out(e, res));
   }
 
   get resourceVersion(): string {
@@ -123,7 +142,8 @@ export class KubeStore {
     const k = this.key(res, obj.metadata.namespace, name);
     if (this.objects.has(k)) throw new KubeError(409, 'AlreadyExists', `${res.plural} "${name}" already exists`, { name, kind: res.plural });
     const o = this.stamp(res, structuredClone(obj));
-    this.objects.set(k, { object: o, managed: [{ manager, operation: 'Update', paths: new Set(), time: new Date().toISOString() }] });
+    const paths = new Set(fieldSet(obj, this.listTypes(res)).keys());
+    this.objects.set(k, { object: o, managed: [{ manager, operation: 'Update', paths, time: o.metadata.creationTimestamp }] });
     this.afterWrite(res, o, 'ADDED');
     return this.get(res, o.metadata.namespace, name);
   }
@@ -145,34 +165,46 @@ export class KubeStore {
     if (o.metadata.deletionTimestamp && (o.metadata.finalizers ?? []).length === 0) {
       this.objects.delete(this.key(res, o.metadata.namespace, o.metadata.name));
       this.afterWrite(res, o, 'DELETED');
-      return this.out(e);
+      return this.out(e, res);
     }
     this.afterWrite(res, o, 'MODIFIED');
-    return this.out(e);
+    return this.out(e, res);
   }
 
-  /** Server-side apply (application/apply-patch+yaml). */
-  apply(res: ApiResource, ns: string | undefined, name: string, config: KubeObject, manager: string, force: boolean): { object: KubeObject; created: boolean } {
+  /**
+   * Server-side apply (application/apply-patch+yaml), ssa.ts. With `dryRun` the answer is what
+   * the write would store (defaulted, pruned, validated, with its managedFields) and nothing changes.
+   */
+  apply(res: ApiResource, ns: string | undefined, name: string, config: KubeObject, manager: string, force: boolean, dryRun = false): { object: KubeObject; created: boolean } {
     if (!manager) throw new KubeError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
     if (config.metadata?.name && config.metadata.name !== name) throw new KubeError(400, 'BadRequest', 'the name of the object does not match the name on the URL');
     const k = this.key(res, ns, name);
     const e = this.objects.get(k);
-    const result = serverSideApply(e?.object, e?.managed ?? [], { ...config, metadata: { ...config.metadata, name, ...(res.namespaced ? { namespace: ns } : {}) } }, manager, force);
+    const result = serverSideApply(e?.object, e?.managed ?? [], { ...config, metadata: { ...config.metadata, name, ...(res.namespaced ? { namespace: ns } : {}) } }, manager, force, this.listTypes(res));
     if ('conflicts' in result) {
-      const causes = result.conflicts.map((c) => ({ type: 'FieldManagerConflict', message: `conflict with "${c.manager}"`, field: c.field.replace(/\//g, '.') }));
-      throw new KubeError(409, 'Conflict', `Apply failed with ${causes.length} conflict(s): ${causes.map((c) => `${c.message}: ${c.field}`).join('; ')}`, { name, kind: res.plural, causes });
+      // k8s.io/apiserver/pkg/endpoints/handlers/fieldmanager (internal.NewConflictError): one cause per field.
+      const gv = groupVersion(res);
+      const causes = result.conflicts.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with "${c.manager}" using ${gv}`, field: c.field }));
+      const message = causes.length === 1 ? `Apply failed with 1 conflict: ${causes[0]!.message}: ${causes[0]!.field}`
+        : `Apply failed with ${causes.length} conflicts: ${causes.map((c) => `${c.message}: ${c.field}`).join('\n')}`;
+      throw new KubeError(409, 'Conflict', message, { name, group: res.group, kind: res.plural, causes });
     }
     if (res.status && e) result.object.status = e.object.status;
+    if (!e) this.checkNamespace(res, ns);
+    if (dryRun) {
+      const o = this.admit(res, result.object, e?.object);
+      o.metadata = { ...o.metadata, ...(e ? { uid: e.object.metadata.uid, creationTimestamp: e.object.metadata.creationTimestamp, resourceVersion: e.object.metadata.resourceVersion, generation: e.object.metadata.generation } : {}) };
+      return { object: this.out({ object: o, managed: result.managed }, res), created: !e };
+    }
     if (!e) {
-      this.checkNamespace(res, ns);
       const o = this.stamp(res, result.object);
       this.objects.set(k, { object: o, managed: result.managed });
       this.afterWrite(res, o, 'ADDED');
       return { object: this.get(res, ns, name), created: true };
     }
-    e.managed = result.managed;
     this.admit(res, result.object, e.object);
-    if (JSON.stringify(result.object) === JSON.stringify(e.object)) return { object: this.out(e), created: false };
+    e.managed = result.managed;
+    if (JSON.stringify(result.object) === JSON.stringify(e.object)) return { object: this.out(e, res), created: false };
     return { object: this.write(res, e, result.object), created: false };
   }
 
