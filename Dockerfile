@@ -9,7 +9,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev
+# The sandbox (emulated AWS and Kubernetes, the demo) is for laptops and tests, not production:
+# the image leaves it out, and `platformd sandbox|demo` says so.
+RUN npm run build && rm -rf dist/sandbox dist/cli-sandbox.* dist/cli-demo.* && npm prune --omit=dev
 
 FROM ${NODE_IMAGE} AS runtime
 RUN apt-get update \

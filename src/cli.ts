@@ -15,11 +15,23 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   demo: () => import('./cli-demo.js'),
 };
 
+const NOT_IN_BUILD = '(not in this build: the production image ships without the sandbox)';
+
+/** The command's module, or undefined when this build leaves it out (the image drops the sandbox). */
+async function loadCommand(name: string): Promise<Command | undefined> {
+  try {
+    return (await commands[name]!()).command;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && /cli-(sandbox|demo)|\/sandbox\//.test((err as Error).message)) return undefined;
+    throw err;
+  }
+}
+
 async function usage(): Promise<string> {
   const lines = ['Usage: platformd <command> [options]', '', 'Commands:'];
-  for (const [name, load] of Object.entries(commands)) {
-    const { command } = await load();
-    lines.push(`  ${name.padEnd(10)} ${command.summary}`);
+  for (const name of Object.keys(commands)) {
+    const command = await loadCommand(name);
+    lines.push(`  ${name.padEnd(10)} ${command ? command.summary : NOT_IN_BUILD}`);
   }
   lines.push('', 'Run `platformd <command> --help` for a command\'s options.');
   lines.push('AWS region, credentials and endpoints come from the SDK\'s standard chain (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, ...).');
@@ -32,14 +44,17 @@ async function main(argv: string[]): Promise<number> {
     console.log(await usage());
     return name ? 0 : 2;
   }
-  const load = commands[name];
-  if (!load) {
+  if (!commands[name]) {
     console.error(`platformd: unknown command "${name}"\n\n${await usage()}`);
     return 2;
   }
   // grpc-js decides at load time whether `dns://<server>/…` targets use that server.
   if (rest.includes('--dns-server') || process.env.PLATFORMD_DNS_SERVER) process.env.GRPC_NODE_USE_ALTERNATIVE_RESOLVER ??= 'true';
-  const { command } = await load();
+  const command = await loadCommand(name);
+  if (!command) {
+    console.error(`platformd ${name}: ${NOT_IN_BUILD}`);
+    return 2;
+  }
   const options = { ...command.options, help: { type: 'boolean' as const, short: 'h' } };
   let parsed;
   try {

@@ -8,6 +8,7 @@ t.test('the Dockerfile builds a small non-root image with git and a healthcheck'
   const stages = text.split(/^FROM /m).slice(1);
   t.ok(stages.length >= 2, 'multi-stage');
   t.match(text, /ARG NODE_IMAGE=node:\d+\.\d+\.\d+-/, 'Node pinned to an exact version');
+  t.match(stages[0]!, /rm -rf dist\/sandbox dist\/cli-sandbox\.\* dist\/cli-demo\.\*/, 'the sandbox is left out of the image');
   const final = stages.at(-1)!;
   t.match(final, /apt-get install[^\n]*\bgit\b/, 'git in the final image (the daemon clones)');
   t.match(final, /^USER 10001/m, 'runs as non-root');
