@@ -11,6 +11,8 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   plan: () => import('./commands/plan.js'),
   apply: () => import('./commands/apply.js'),
   run: () => import('./commands/run.js'),
+  kubeconfig: () => import('./commands/kubeconfig.js'),
+  token: () => import('./commands/token.js'),
   sandbox: () => import('./cli-sandbox.js'),
   demo: () => import('./cli-demo.js'),
 };

@@ -39,6 +39,17 @@ export const BUILTIN: ApiResource[] = [
   r('policy', 'v1', 'PodDisruptionBudget', 'poddisruptionbudgets', true, true),
 ];
 
+/**
+ * Short names discovery lists for built-in resources (`kubectl get deploy`), as each resource's
+ * REST storage returns them from ShortNames() in kubernetes/kubernetes pkg/registry/<group>/<resource>/storage/storage.go.
+ * Keyed by `group/plural` (core group: empty).
+ */
+export const SHORT_NAMES: Record<string, string[]> = {
+  '/namespaces': ['ns'], '/nodes': ['no'], '/serviceaccounts': ['sa'], '/services': ['svc'], '/configmaps': ['cm'], '/pods': ['po'],
+  '/endpoints': ['ep'], '/events': ['ev'], 'apps/deployments': ['deploy'], 'apps/daemonsets': ['ds'], 'apps/replicasets': ['rs'],
+  'networking.k8s.io/ingresses': ['ing'], 'apiextensions.k8s.io/customresourcedefinitions': ['crd', 'crds'], 'policy/poddisruptionbudgets': ['pdb'],
+};
+
 export function groupVersion(res: Pick<ApiResource, 'group' | 'version'>): string {
   return res.group ? `${res.group}/${res.version}` : res.version;
 }

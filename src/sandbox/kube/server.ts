@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import YAML from 'yaml';
 import type { SandboxCa } from '../ca.js';
 import { verifyEksToken } from './auth.js';
-import { groupVersion, type ApiResource } from './resources.js';
+import { groupVersion, SHORT_NAMES, type ApiResource } from './resources.js';
 import { KubeError, KubeStore, type KubeObject } from './store.js';
 
 export interface ApiServerOptions {
@@ -89,7 +89,8 @@ export class KubeApiServer {
     if (list.length === 0) return undefined;
     return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version,
       resources: list.flatMap((r) => [
-        { name: r.plural, singularName: r.kind.toLowerCase(), namespaced: r.namespaced, kind: r.kind, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] },
+        { name: r.plural, singularName: r.kind.toLowerCase(), namespaced: r.namespaced, kind: r.kind, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+          ...(SHORT_NAMES[`${r.group}/${r.plural}`] ? { shortNames: SHORT_NAMES[`${r.group}/${r.plural}`] } : {}) },
         ...(r.status ? [{ name: `${r.plural}/status`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: ['get', 'patch', 'update'] }] : []),
       ]) };
   }
