@@ -41,6 +41,9 @@ t.test('hostile checkouts leak nothing and leave the last good spec in force', a
       change: (dir) => { unlinkSync(join(dir, 'specs/platform.yaml')); symlinkSync('loop.yaml', join(dir, 'specs/platform.yaml')); symlinkSync('platform.yaml', join(dir, 'specs/loop.yaml')); } },
     { reason: 'the spec is a dangling link', names: /specs\/platform\.yaml does not exist/,
       change: (dir) => { unlinkSync(join(dir, 'specs/loop.yaml')); unlinkSync(join(dir, 'specs/platform.yaml')); symlinkSync('gone.yaml', join(dir, 'specs/platform.yaml')); } },
+    { reason: 'the spec is an alias bomb', names: /YAML: Excessive alias count/,
+      change: (dir) => { unlinkSync(join(dir, 'specs/platform.yaml')); writeFileSync(join(dir, 'specs/platform.yaml'),
+        'a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n'); } },
     { reason: 'a proto the spec needs is a link out of the checkout, beside a loop and a dangling link', names: /protos\/routeguide\/route_guide\.proto is a symbolic link that leaves the repository/,
       change: (dir) => {
         unlinkSync(join(dir, 'specs/platform.yaml'));
@@ -60,6 +63,8 @@ t.test('hostile checkouts leak nothing and leave the last good spec in force', a
     t.equal(status.spec.valid, false, `${c.reason}: invalid`);
     t.equal(status.spec.lastGoodCommit, good, `${c.reason}: the last good spec stays in force`);
     t.match(status.spec.diagnostics.map((d) => `${d.file}: ${d.summary}`).join('\n'), c.names, `${c.reason}: named by its repository-relative path`);
+    const metrics = await (await w.get('/metrics')).text();
+    t.match(metrics, /platformd_spec_valid 0/, `${c.reason}: counted as an invalid spec`);
     const said = await everythingSaid();
     for (const secret of secrets) t.notOk(said.includes(secret), `${c.reason}: ${secret.slice(0, 12)}… appears nowhere`);
     t.notOk(said.includes(w.repo.dir) || /\/checkout\//.test(JSON.stringify(status.spec.diagnostics)), `${c.reason}: no host path in the diagnostics`);

@@ -75,6 +75,9 @@ t.test('1000 concurrent /plan requests: one plan at a time, the rest queued or r
   const p99 = health[Math.floor(health.length * 0.99)] ?? 0;
   t.comment(`/healthz during the storm: ${health.length} answers, p99 ${p99.toFixed(1)} ms`);
   t.ok(health.length > 0, '/healthz answered during the storm');
+  const rssMb = process.memoryUsage().rss / 1024 / 1024;
+  t.comment(`RSS after the storm: ${rssMb.toFixed(0)} MB (test process, tsx included)`);
+  t.ok(rssMb < 300, 'memory stays bounded (under 300 MB RSS)');
 });
 
 t.test('a queued plan whose client goes away is cancelled and never runs', async (t) => {
