@@ -1,6 +1,6 @@
 // `platformd sandbox`: the emulated world on a local port, for trying platformd without AWS.
 import type { Command } from './commands/command.js';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox } from './sandbox/world.js';
@@ -19,13 +19,17 @@ Options:
                     0 makes every lifecycle instantaneous)
   --ca-file FILE    where to write the sandbox CA (default: a file in the temp dir); trust it to
                     call the services over TLS (platformd run --ca-file FILE)
+  --principal-policy FILE
+                    enforce this IAM identity policy (JSON) for platformd's own identity: every
+                    call it signs is authorised against FILE and refused as AWS refuses it
+                    (e.g. ops/iam/platformd-policy.json); without it that identity may do anything
   -h, --help        show this help
 
 Example:
   platformd sandbox &
   (copy the export lines it prints into your shell)
   platformd apply specs/platform.yaml --auto-approve`,
-  options: { port: { type: 'string' }, 'time-scale': { type: 'string' }, 'ca-file': { type: 'string' } },
+  options: { port: { type: 'string' }, 'time-scale': { type: 'string' }, 'ca-file': { type: 'string' }, 'principal-policy': { type: 'string' } },
   async run({ values }) {
     const port = values.port !== undefined ? Number(values.port) : 4566;
     const timeScale = values['time-scale'] !== undefined ? Number(values['time-scale']) : 1 / 60;
@@ -37,11 +41,21 @@ Example:
       console.error('platformd sandbox: --time-scale must be a number ≥ 0');
       return 2;
     }
-    const sandbox = await startSandbox({ port, timeScale });
+    let principalPolicy: unknown;
+    if (values['principal-policy'] !== undefined) {
+      try {
+        principalPolicy = JSON.parse(readFileSync(values['principal-policy'], 'utf8'));
+      } catch (err) {
+        console.error(`platformd sandbox: --principal-policy ${values['principal-policy']}: ${(err as Error).message}`);
+        return 2;
+      }
+    }
+    const sandbox = await startSandbox({ port, timeScale, principalPolicy });
     const caFile = values['ca-file'] ?? join(tmpdir(), `platformd-sandbox-ca-${process.pid}.pem`);
     writeFileSync(caFile, sandbox.caPem);
     console.log(`platformd sandbox: emulated AWS listening on ${sandbox.endpoint}`);
     console.log(`platformd sandbox: DNS for the emulated zones on ${sandbox.dns}`);
+    if (principalPolicy !== undefined) console.log(`platformd sandbox: platformd's identity is authorised against ${values['principal-policy']}`);
     console.log(`platformd sandbox: CA certificate written to ${caFile}\n`);
     console.log('Point platformd (or any AWS SDK / CLI) at it:\n');
     for (const [k, v] of Object.entries(sandbox.env())) console.log(`  export ${k}=${v}`);

@@ -17,8 +17,17 @@ import { AlbDataplane } from './dataplane/alb.js';
 import { SandboxDns } from './dataplane/dns.js';
 import { grpcRuntime } from './dataplane/runtime.js';
 import { defaultProtosDir } from '../protos-dir.js';
+import { IamEnforcer } from './aws/iam-auth/enforcer.js';
+import { emulatorDirectory } from './aws/iam-auth/directory.js';
+import { callerIdentity } from './aws/services/sts/index.js';
 
 export interface SandboxOptions {
+  /**
+   * An identity policy document enforced for platformd's own identity (the SANDBOX_CREDENTIALS
+   * key): every call it signs is authorised against it, and refused as AWS refuses it. Without
+   * it that identity is allowed everything.
+   */
+  principalPolicy?: unknown;
   /** AWS endpoint port; 0 = ephemeral. */
   port?: number;
   /** Real ms per emulated ms (default 1/60: ten minutes take ten seconds); 0 = no waiting at all. */
@@ -36,6 +45,8 @@ export interface Sandbox {
   clock: ScaledClock;
   endpoint: string;
   ca: SandboxCa;
+  /** IAM enforcement: which access keys are authorised against which policies. */
+  iam: IamEnforcer;
   kube: KubeBackend;
   route53: Route53Service;
   acm: AcmService;
@@ -72,6 +83,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   aws.register(route53).register(acm);
   const elbv2 = connectElbv2(aws, (arn) => acm.status(arn));
+  const iam = new IamEnforcer(emulatorDirectory(aws));
+  aws.authorizer = iam;
+  if (options.principalPolicy !== undefined) {
+    const platformdArn = callerIdentity({ accountId: aws.accountId, accessKeyId: SANDBOX_CREDENTIALS.AWS_ACCESS_KEY_ID }).Arn;
+    iam.enforce(SANDBOX_CREDENTIALS.AWS_ACCESS_KEY_ID, { arn: platformdArn, policies: [{ name: 'principal-policy', document: options.principalPolicy }] });
+  }
   const kube = new KubeBackend(ca, sandboxSecretOf);
   kube.runtime = grpcRuntime(options.protosDir ?? defaultProtosDir());
   const albView = elbv2.view(options.region ?? 'ap-northeast-1');
@@ -104,6 +121,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     clock,
     endpoint,
     ca,
+    iam,
     kube,
     route53,
     acm,

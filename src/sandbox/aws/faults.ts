@@ -16,12 +16,31 @@ const ACTION_PREFIX: Record<string, string> = { elbv2: 'elasticloadbalancing' };
  * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html); query-protocol
  * IAM, STS, ELBv2 and REST-XML Route 53: AccessDenied, 403; JSON services (EKS, ACM):
  * AccessDeniedException (https://docs.aws.amazon.com/eks/latest/APIReference/CommonErrors.html).
- * Message as IAM words it (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).
+ * Message as IAM words it (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html):
+ * with a policy denial, "User: <arn> is not authorized to perform: <action> on resource: <arn>
+ * because no identity-based policy allows the <action> action" (or "with an explicit deny in an
+ * identity-based policy").
  */
-export function accessDenied(service: string, operation: string): { code: string; status: number; message: string } {
+export function accessDenied(service: string, operation: string, denial?: PolicyDenial): { code: string; status: number; message: string } {
   const code = service === 'ec2' ? 'UnauthorizedOperation' : service === 'eks' || service === 'acm' ? 'AccessDeniedException' : 'AccessDenied';
   const action = `${ACTION_PREFIX[service] ?? service}:${operation}`;
-  return { code, status: 403, message: `User: arn:aws:iam::000000000000:user/platformd is not authorized to perform: ${action} with an explicit deny in a service control policy` };
+  if (!denial) return { code, status: 403, message: `User: arn:aws:iam::000000000000:user/platformd is not authorized to perform: ${action} with an explicit deny in a service control policy` };
+  const why = denial.explicit ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${denial.action} action`;
+  const message = `User: ${denial.principalArn} is not authorized to perform: ${denial.action} on resource: ${denial.resource} ${why}`;
+  // EC2 words it "You are not authorized to perform this operation." and appends the encoded
+  // message that sts:DecodeAuthorizationMessage decodes.
+  if (service === 'ec2') return { code, status: 403, message: `You are not authorized to perform this operation. ${message}. Encoded authorization failure message: ${denial.encoded ?? ''}` };
+  return { code, status: 403, message };
+}
+
+/** A refusal by IAM policy evaluation: who, which action on which resource, and whether a Deny statement matched. */
+export interface PolicyDenial {
+  principalArn: string;
+  action: string;
+  resource: string;
+  explicit: boolean;
+  /** EC2 only: the encoded authorization failure message. */
+  encoded?: string;
 }
 
 export interface FaultRule {

@@ -10,6 +10,7 @@ import { accessDenied, Faults, type FaultRule } from './faults.js';
 import { ScaledClock } from '../clock.js';
 import { unknownAccessKey } from './credentials.js';
 import { ServiceError, type EmulatedService, type RawRequest, type RequestContext } from './service.js';
+import type { RequestAuthorizer } from './iam-auth/enforcer.js';
 
 export const SANDBOX_ACCOUNT_ID = '123456789012';
 
@@ -28,6 +29,8 @@ export class AwsEmulator {
   private readonly knowsAccessKey: (accessKeyId: string) => boolean;
   private readonly services = new Map<string, EmulatedService>();
   private server?: Server;
+  /** IAM authorisation of each call before its operation runs (unset: every call is allowed). */
+  authorizer?: RequestAuthorizer;
 
   constructor(options: AwsEmulatorOptions = {}) {
     this.clock = options.clock ?? new ScaledClock(1 / 60);
@@ -128,6 +131,7 @@ export class AwsEmulator {
       }
       const handler = service.operations[operation];
       if (!handler) throw new ServiceError('InvalidAction', `The action ${operation} is not valid for this web service.`, 400);
+      await this.authorizer?.authorize(service.name, operation, decoded.input, ctx);
       const output = await handler(decoded.input, ctx);
       response = service.codec.encodeResult(operation, output, ctx);
       this.callLog.add({ service: service.name, operation, status: response.status, requestId: ctx.requestId, input: decoded.input });

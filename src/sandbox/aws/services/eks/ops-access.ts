@@ -2,7 +2,7 @@
 import { ServiceError, type OperationHandler } from '../../service.js';
 import type { EksDeps } from './deps.js';
 import { clusterOf, idempotent } from './ops-clusters.js';
-import { hex } from './state.js';
+import { accessEntryArn } from './state.js';
 import { accessEntryWire } from './wire.js';
 
 export function accessOperations(deps: EksDeps): Record<string, OperationHandler> {
@@ -20,7 +20,7 @@ export function accessOperations(deps: EksDeps): Record<string, OperationHandler
         const principal = String(input.principalArn);
         if (/:assumed-role\//.test(principal)) throw new ServiceError('InvalidParameterException', 'The principalArn parameter format is not valid', 400);
         if (s.accessEntries.has(`${c.name}/${principal}`)) throw new ServiceError('ResourceInUseException', `The specified access entry resource is already in use on this cluster.`, 409, { clusterName: c.name });
-        const e = { clusterName: c.name, principalArn: principal, arn: `arn:aws:eks:${ctx.region}:${ctx.accountId}:access-entry/${c.name}/role/${hex(8)}`, type: String(input.type ?? 'STANDARD'),
+        const e = { clusterName: c.name, principalArn: principal, arn: accessEntryArn(ctx.region, ctx.accountId, c.name, principal), type: String(input.type ?? 'STANDARD'),
           username: input.username ?? principal, kubernetesGroups: input.kubernetesGroups ?? [], tags: input.tags ?? {}, createdAt: new Date(), policies: new Map() };
         s.accessEntries.set(`${c.name}/${principal}`, e);
         return { accessEntry: accessEntryWire(e) };

@@ -3,7 +3,7 @@ import { ServiceError, type OperationHandler, type RequestContext } from '../../
 import { callerIdentity } from '../sts/index.js';
 import { defaultVersion, offeredVersions, versionStatus } from './versions.js';
 import type { EksDeps } from './deps.js';
-import { hex, TIMINGS, type Cluster, type EksState, type Update } from './state.js';
+import { accessEntryArn, hex, TIMINGS, type Cluster, type EksState, type Update } from './state.js';
 import { clusterWire, updateWire } from './wire.js';
 
 export function idempotent(s: EksState, token: unknown, make: () => unknown): unknown {
@@ -76,7 +76,7 @@ export function clusterOperations(deps: EksDeps): Record<string, OperationHandle
         // The creator gets cluster-admin; in API modes that is a visible access entry.
         if ((input.accessConfig?.bootstrapClusterCreatorAdminPermissions ?? true) && c.authenticationMode !== 'CONFIG_MAP') {
           const principal = callerIdentity(ctx).Arn;
-          s.accessEntries.set(`${name}/${principal}`, { clusterName: name, principalArn: principal, arn: `arn:aws:eks:${ctx.region}:${ctx.accountId}:access-entry/${name}/user/${hex(8)}`,
+          s.accessEntries.set(`${name}/${principal}`, { clusterName: name, principalArn: principal, arn: accessEntryArn(ctx.region, ctx.accountId, name, principal),
             type: 'STANDARD', username: principal, kubernetesGroups: [], tags: {}, createdAt: new Date(),
             policies: new Map([['arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy', { scope: { type: 'cluster' }, associatedAt: new Date() }]]) });
         }

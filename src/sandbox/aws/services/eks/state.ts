@@ -1,6 +1,6 @@
 // EKS state per account and region: clusters, node groups, add-ons, access entries, with the
 // real statuses on the scaled clock (CREATING → ACTIVE, UPDATING, DELETING), advanced lazily.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { ScaledClock } from '../../../clock.js';
 
 export interface HealthIssue { code: string; message: string; resourceIds?: string[] }
@@ -139,3 +139,13 @@ export class EksState {
 }
 
 export const key2 = (a: string, b: string) => `${a}/${b}`;
+
+/**
+ * An access entry's ARN as EKS forms it: access-entry/<cluster>/<role|user>/<account>/<name>/<uuid>
+ * (the access-entry resource type, https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelastickubernetesservice.html).
+ */
+export function accessEntryArn(region: string, accountId: string, cluster: string, principalArn: string): string {
+  const m = /^arn:aws:iam::(\d{12}):(role|user)\/(?:.*\/)?([^/]+)$/.exec(principalArn);
+  const [type, account, name] = m ? [m[2], m[1], m[3]] : ['role', accountId, principalArn.split('/').pop() ?? 'unknown'];
+  return `arn:aws:eks:${region}:${accountId}:access-entry/${cluster}/${type}/${account}/${name}/${randomUUID()}`;
+}
