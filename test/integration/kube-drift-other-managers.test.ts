@@ -10,11 +10,11 @@ import { clusterAccessFor } from '../../src/cloud/cluster-access.js';
 import { eksKubeAccess } from '../../src/cloud/kube.js';
 import { toClientModel } from '../../src/resources/kube/wire-form.js';
 
-type Obj = KubernetesObject & Record<string, any>;
+type Obj = KubernetesObject & { metadata: { name: string; namespace?: string; [key: string]: any } } & Record<string, any>;
 const LAYERS: ('network' | 'iam' | 'eks' | 'kube')[] = ['network', 'iam', 'eks', 'kube'];
 const applyAs = (api: KubernetesObjectApi, manager: string, o: Obj, force = false, dryRun?: string) =>
   api.patch(toClientModel(o), undefined, dryRun, manager, force, PatchStrategy.ServerSideApply) as Promise<Obj>;
-const deployment = (spec: Obj): Obj => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'route-guide', namespace: 'default' }, spec });
+const deployment = (spec: Record<string, any>): Obj => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'route-guide', namespace: 'default' }, spec });
 const statusOf = (err: { body?: unknown }): Obj => (typeof err.body === 'string' ? JSON.parse(err.body) : err.body) as Obj;
 
 t.test('other managers\' fields are not drift; forced changes to platformd\'s fields are, and are repaired', async (t) => {
