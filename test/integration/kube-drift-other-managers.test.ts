@@ -36,9 +36,9 @@ t.test('other managers\' fields are not drift; forced changes to platformd\'s fi
   t.ok((await applyPlatform(opts)).ok, 'apply again');
   const live = await api.read(deployment({})) as Obj;
   t.same(live.spec.template.spec.containers.map((c: Obj) => c.name), ['route-guide', 'log-shipper'], 'the other manager\'s container survives the apply');
-  t.equal(live.metadata.annotations['ops.example.com/owner'], 'team-a', 'and its annotation');
+  t.equal(live.metadata.annotations?.['ops.example.com/owner'], 'team-a', 'and its annotation');
   const hooks = await api.read({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', metadata: { name: 'aws-load-balancer-webhook' } }) as Obj;
-  t.equal(hooks.metadata.labels['ops.example.com/audited'], 'yes', 'the webhook configuration keeps the other manager\'s label');
+  t.equal(hooks.metadata.labels?.['ops.example.com/audited'], 'yes', 'the webhook configuration keeps the other manager\'s label');
   t.equal(hooks.webhooks.find((w: Obj) => w.name === 'vtargetgroupbinding.elbv2.k8s.aws').matchPolicy, 'Exact', 'and its matchPolicy');
   t.equal(hooks.webhooks.length, 3, 'no webhook added or lost');
 
