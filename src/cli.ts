@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { describeError, isPlatformdError } from './errors.js';
 
-import type { Command } from './commands/command.js';
+import { EXIT_USAGE, type Command } from './commands/command.js';
 
 // Registry: command name → lazy module (keeps `platformd validate` from loading the AWS SDK).
 const commands: Record<string, () => Promise<{ command: Command }>> = {
@@ -13,6 +13,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   run: () => import('./commands/run.js'),
   kubeconfig: () => import('./commands/kubeconfig.js'),
   token: () => import('./commands/token.js'),
+  version: () => import('./commands/version.js'),
   sandbox: () => import('./cli-sandbox.js'),
   demo: () => import('./cli-demo.js'),
 };
@@ -42,20 +43,25 @@ async function usage(): Promise<string> {
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(await usage());
-    return name ? 0 : 2;
+  if (!name) {
+    console.error(await usage());
+    return EXIT_USAGE;
   }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    console.log(await usage());
+    return 0;
+  }
+  if (name === '--version') return (await loadCommand('version'))!.run({ positionals: [], values: {} });
   if (!commands[name]) {
     console.error(`platformd: unknown command "${name}"\n\n${await usage()}`);
-    return 2;
+    return EXIT_USAGE;
   }
   // grpc-js decides at load time whether `dns://<server>/…` targets use that server.
   if (rest.includes('--dns-server') || process.env.PLATFORMD_DNS_SERVER) process.env.GRPC_NODE_USE_ALTERNATIVE_RESOLVER ??= 'true';
   const command = await loadCommand(name);
   if (!command) {
     console.error(`platformd ${name}: ${NOT_IN_BUILD}`);
-    return 2;
+    return EXIT_USAGE;
   }
   const options = { ...command.options, help: { type: 'boolean' as const, short: 'h' } };
   let parsed;
@@ -63,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
     parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
   } catch (err) {
     console.error(`platformd ${name}: ${(err as Error).message}\n\n${command.usage}`);
-    return 2;
+    return EXIT_USAGE;
   }
   if (parsed.values.help) {
     console.log(command.usage);

@@ -1,6 +1,6 @@
 // `platformd apply FILE`: plan, confirm, then carry the plan out with visible progress.
 import { createInterface } from 'node:readline/promises';
-import type { Command } from './command.js';
+import { EXIT_USAGE, type Command } from './command.js';
 import { awsClients } from '../cloud/aws.js';
 import { applyPlatform, planPlatform } from '../engine.js';
 import { renderPlanText } from '../plan/render-text.js';
@@ -31,17 +31,17 @@ Exit status: 0 when every change succeeded or there was nothing to do, 1 otherwi
     const [file] = positionals;
     if (!file || positionals.length > 1) {
       console.error('platformd apply: expected exactly one FILE\n\n' + this.usage);
-      return 2;
+      return EXIT_USAGE;
     }
     const layers = parseLayers(values.layers);
     if (typeof layers === 'string') {
       console.error(`platformd apply: ${layers}`);
-      return 2;
+      return EXIT_USAGE;
     }
     const concurrency = values.concurrency ? Number(values.concurrency) : 8;
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       console.error('platformd apply: --concurrency must be a positive integer');
-      return 2;
+      return EXIT_USAGE;
     }
     const loaded = await loadSpecOrReport(file, values.protos);
     if (!loaded) return 1;

@@ -9,3 +9,9 @@ export interface Command {
   /** Resolves to the process exit code. */
   run(args: { positionals: string[]; values: Record<string, any> }): Promise<number>;
 }
+
+/**
+ * Exit status of a usage error (BSD sysexits EX_USAGE). Never 2: under `plan --detailed-exitcode`
+ * 2 means "changes present", and CI must not read a mistyped flag as that.
+ */
+export const EXIT_USAGE = 64;

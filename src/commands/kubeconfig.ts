@@ -2,7 +2,7 @@
 // `platformd token` as its exec credential plugin, the way `aws eks update-kubeconfig` writes one.
 import { writeFileSync } from 'node:fs';
 import { DescribeClusterCommand } from '@aws-sdk/client-eks';
-import type { Command } from './command.js';
+import { EXIT_USAGE, type Command } from './command.js';
 import { awsClients } from '../cloud/aws.js';
 import { isNotFound } from '../cloud/aws-errors.js';
 import { EXEC_API_VERSIONS, renderKubeconfig, type ExecApiVersion } from '../cloud/kubeconfig.js';
@@ -38,12 +38,12 @@ Example (against \`platformd sandbox\`, with its exports in the shell):
     const [file] = positionals;
     if (!file || positionals.length > 1) {
       console.error('platformd kubeconfig: expected exactly one FILE\n\n' + this.usage);
-      return 2;
+      return EXIT_USAGE;
     }
     const execApiVersion = EXEC_API_VERSIONS.find((v) => v === `client.authentication.k8s.io/${String(values['exec-api-version'] ?? 'v1')}`);
     if (!execApiVersion) {
       console.error('platformd kubeconfig: --exec-api-version must be v1 or v1beta1');
-      return 2;
+      return EXIT_USAGE;
     }
     const loaded = await loadSpecOrReport(file, values.protos as string | undefined);
     if (!loaded) return 1;

@@ -1,5 +1,5 @@
 // `platformd plan FILE`: what apply would change, read-only.
-import type { Command } from './command.js';
+import { EXIT_USAGE, type Command } from './command.js';
 import { awsClients } from '../cloud/aws.js';
 import { planPlatform } from '../engine.js';
 import { renderPlanText } from '../plan/render-text.js';
@@ -33,12 +33,12 @@ Example:
     const [file] = positionals;
     if (!file || positionals.length > 1) {
       console.error('platformd plan: expected exactly one FILE\n\n' + this.usage);
-      return 2;
+      return EXIT_USAGE;
     }
     const layers = parseLayers(values.layers);
     if (typeof layers === 'string') {
       console.error(`platformd plan: ${layers}`);
-      return 2;
+      return EXIT_USAGE;
     }
     const loaded = await loadSpecOrReport(file, values.protos);
     if (!loaded) return 1;

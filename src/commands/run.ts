@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Command } from './command.js';
+import { EXIT_USAGE, type Command } from './command.js';
 import { awsClients } from '../cloud/aws.js';
 import { clusterAccessFor } from '../cloud/cluster-access.js';
 import { applyPlatform, planPlatform } from '../engine.js';
@@ -20,8 +20,9 @@ import { parseLayers } from './spec-args.js';
 import { defaultProtosDir } from '../protos-dir.js';
 import type { PlatformSpec } from '../spec/types.js';
 import type { ProbeStatus } from '../daemon-status.js';
+import { PLATFORMD_VERSION } from '../version.js';
 
-const VERSION = '0.1.0';
+const VERSION = PLATFORMD_VERSION;
 
 export const command: Command = {
   summary: 'run the daemon: reconcile a git branch continuously, serve /plan /status /metrics, probe the services',
@@ -72,16 +73,16 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
   async run({ values }) {
     if (!values.repo) {
       console.error('platformd run: --repo is required\n\n' + this.usage);
-      return 2;
+      return EXIT_USAGE;
     }
     const layers = parseLayers(values.layers);
     if (typeof layers === 'string') {
       console.error(`platformd run: ${layers}`);
-      return 2;
+      return EXIT_USAGE;
     }
     if (values.mode && !['apply', 'detect'].includes(values.mode)) {
       console.error('platformd run: --mode must be apply or detect');
-      return 2;
+      return EXIT_USAGE;
     }
     const log = (message: string, fields?: Record<string, unknown>) =>
       console.error(`${new Date().toISOString()} ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`);
@@ -91,7 +92,7 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
       gitTimeoutMs = parseDuration(values['git-timeout'] ?? '60s');
     } catch (err) {
       console.error(`platformd run: --git-timeout: ${(err as Error).message}`);
-      return 2;
+      return EXIT_USAGE;
     }
     if (redactUrls(values.repo) !== values.repo) {
       // Our own argv shows in `ps` to every user: overwrite it with the redacted command line.
@@ -101,14 +102,14 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
     let tls: { cert: Buffer; key: Buffer } | undefined;
     if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) {
       console.error('platformd run: --tls-cert and --tls-key go together');
-      return 2;
+      return EXIT_USAGE;
     }
     if (values['tls-cert']) {
       try {
         tls = { cert: await readFile(values['tls-cert']), key: await readFile(values['tls-key']) };
       } catch (err) {
         console.error(`platformd run: cannot read the TLS certificate or key: ${(err as Error).message}`);
-        return 2;
+        return EXIT_USAGE;
       }
     }
     const shutdown = new AbortController();
@@ -182,7 +183,7 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
     } catch (err) {
       console.error(`platformd run: ${(err as Error).message}`);
       await app.close();
-      return 2;
+      return EXIT_USAGE;
     }
     const mode = (values.mode ?? fromSpec.mode ?? 'apply') as 'apply' | 'detect';
     metrics.info.reset();

@@ -1,6 +1,6 @@
 // `platformd token --cluster NAME`: the exec credential plugin a kubeconfig from `platformd
 // kubeconfig` runs (like `aws eks get-token`): prints an ExecCredential with a presigned EKS token.
-import type { Command } from './command.js';
+import { EXIT_USAGE, type Command } from './command.js';
 import { awsClients } from '../cloud/aws.js';
 import { eksToken } from '../cloud/eks-token.js';
 import { execCredential } from '../cloud/kubeconfig.js';
@@ -33,11 +33,11 @@ Example:
     const region = (values.region as string | undefined) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
     if (!cluster || positionals.length > 0) {
       console.error('platformd token: expected --cluster NAME and no other arguments\n\n' + this.usage);
-      return 2;
+      return EXIT_USAGE;
     }
     if (!region) {
       console.error('platformd token: no region; pass --region R or set AWS_REGION');
-      return 2;
+      return EXIT_USAGE;
     }
     const token = await eksToken(awsClients({ region }).sts, cluster);
     console.log(execCredential(token, process.env.KUBERNETES_EXEC_INFO));

@@ -1,5 +1,5 @@
 // `platformd validate FILE`: every problem in a platform.yaml, with file:line:column; no AWS call.
-import type { Command } from './command.js';
+import { EXIT_USAGE, type Command } from './command.js';
 import { loadSpecFile } from '../spec/load.js';
 import { formatDiagnostic } from '../spec/diagnostics.js';
 
@@ -27,7 +27,7 @@ Example:
     const [file, ...extra] = positionals;
     if (!file || extra.length > 0) {
       console.error('platformd validate: expected exactly one FILE\n\n' + this.usage);
-      return 2;
+      return EXIT_USAGE;
     }
     const result = await loadSpecFile(file, { protosDir: values.protos });
     if (values.json) {
