@@ -1,5 +1,6 @@
 // The plan as text for people (the only place with colour). Terraform-like: one block per change.
 import type { Change, Plan } from './types.js';
+import { diffLines, valueLines, type DiffLine } from './render-diff.js';
 
 export interface TextOptions {
   color?: boolean;
@@ -8,10 +9,11 @@ export interface TextOptions {
 const VERB: Record<Change['action'], string> = { '+': 'create', '~': 'update', '-': 'delete', '±': 'replace', '!': 'blocked' };
 const COLOR: Record<Change['action'], string> = { '+': '32', '~': '33', '-': '31', '±': '35', '!': '31;1' };
 
-function show(value: unknown): string {
-  if (value === undefined || value === null) return '(none)';
-  if (typeof value === 'string') return JSON.stringify(value);
-  return JSON.stringify(value);
+const MARK_COLOR: Record<DiffLine['marker'], string | undefined> = { '+': '32', '-': '31', '~': '33', ' ': '2' };
+
+/** The field lines of one change: a create's values, an update's structural diff per field. */
+function fieldLines(c: Change): DiffLine[] {
+  return c.fields.flatMap((f) => (c.action === '+' ? valueLines(f.path, f.new, '+', 0) : diffLines(f.path, f.old, f.new, 0)));
 }
 
 /** Render a plan as human-readable text. Pure. */
@@ -21,8 +23,9 @@ export function renderPlanText(plan: Plan, options: TextOptions = {}): string {
   for (const c of plan.changes) {
     const head = `${c.action} ${c.id}`;
     lines.push(`${paint(COLOR[c.action], head)}  (${c.kind}; ${VERB[c.action]}: ${c.reason}${c.physicalId ? `; ${c.physicalId}` : ''})`);
-    for (const f of c.fields) {
-      lines.push(c.action === '+' ? `    ${f.path} = ${show(f.new)}` : `    ${f.path}: ${show(f.old)} → ${show(f.new)}`);
+    for (const l of fieldLines(c)) {
+      const marker = l.marker === ' ' ? ' ' : paint(MARK_COLOR[l.marker]!, l.marker);
+      lines.push(`    ${'  '.repeat(l.depth)}${marker} ${l.text}`);
     }
     if (c.blockedBy) lines.push(`    ${paint('31', 'blocked:')} ${c.blockedBy}`);
     for (const n of c.notes ?? []) lines.push(`    note: ${n}`);
