@@ -87,7 +87,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   aws.authorizer = iam;
   if (options.principalPolicy !== undefined) {
     const platformdArn = callerIdentity({ accountId: aws.accountId, accessKeyId: SANDBOX_CREDENTIALS.AWS_ACCESS_KEY_ID }).Arn;
-    iam.enforce(SANDBOX_CREDENTIALS.AWS_ACCESS_KEY_ID, { arn: platformdArn, policies: [{ name: 'principal-policy', document: options.principalPolicy }] });
+    await iam.enforce(SANDBOX_CREDENTIALS.AWS_ACCESS_KEY_ID, { arn: platformdArn, policies: [{ name: 'principal-policy', document: options.principalPolicy }] });
   }
   const kube = new KubeBackend(ca, sandboxSecretOf);
   kube.runtime = grpcRuntime(options.protosDir ?? defaultProtosDir());

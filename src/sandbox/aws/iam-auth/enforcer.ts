@@ -5,8 +5,12 @@
 // before allow: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
 // Enforcement is per principal and opt-in: a key no one put under enforcement is allowed
 // everything, as the sandbox has always done.
-import { isWildcardOnlyAction, runSimulation } from '@cloud-copilot/iam-simulate';
-import { validateIdentityPolicy } from '@cloud-copilot/iam-policy';
+// NOTE(licence): the @cloud-copilot packages are AGPL-3.0; platformd is Apache-2.0. They are
+// devDependencies loaded only here, lazily, when a principal is put under enforcement: nothing
+// platformd ships or runs in production loads them (the image leaves the sandbox out, and the
+// sandbox without --principal-policy never imports them).
+const simulator = () => import('@cloud-copilot/iam-simulate');
+const policyChecker = () => import('@cloud-copilot/iam-policy');
 import { accessDenied } from '../faults.js';
 import { ServiceError, type RequestContext } from '../service.js';
 import { checksFor, type AuthorizationCheck, type ResourceDirectory } from './checks.js';
@@ -30,13 +34,15 @@ export interface RequestAuthorizer {
 export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
 
 /** Refuses a policy document IAM would refuse (PutRolePolicy/CreatePolicy answer MalformedPolicyDocument). */
-export function assertValidIdentityPolicy(policy: IdentityPolicy): void {
+export async function assertValidIdentityPolicy(policy: IdentityPolicy): Promise<void> {
+  const { validateIdentityPolicy } = await policyChecker();
   const errors = validateIdentityPolicy(policy.document);
   if (errors.length > 0) throw new Error(`policy ${policy.name} is not a valid identity policy: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
 }
 
 /** One check against a set of identity policies (same account: identity policies alone decide). */
 export async function evaluateCheck(principalArn: string, policies: readonly IdentityPolicy[], check: AuthorizationCheck, accountId: string): Promise<Decision> {
+  const { isWildcardOnlyAction, runSimulation } = await simulator();
   const [service = '', action = ''] = check.action.split(':');
   // Wildcard-only actions (Describe*, List*) take no resource ARN: the library refuses one.
   const wildcardOnly = await isWildcardOnlyAction(service, action).catch(() => false);
@@ -71,8 +77,8 @@ export class IamEnforcer implements RequestAuthorizer {
   constructor(private readonly directory: ResourceDirectory) {}
 
   /** Put the calls signed with `accessKeyId` under `principal`'s policies (each validated first). */
-  enforce(accessKeyId: string, principal: EnforcedPrincipal): void {
-    for (const p of principal.policies) assertValidIdentityPolicy(p);
+  async enforce(accessKeyId: string, principal: EnforcedPrincipal): Promise<void> {
+    for (const p of principal.policies) await assertValidIdentityPolicy(p);
     this.principals.set(accessKeyId, principal);
   }
 
