@@ -6,8 +6,13 @@
 // It reconciles a group when its inputs change (an Ingress's spec, annotations or finalizers, a
 // Service, the endpoints) — not on a timer, so ALB-side drift stays until something nudges the Ingress, as
 // with the real controller's 10-hour resync. Finalizers make Ingress deletion clean up the ALB.
+// With `networking` (the sandbox world) it also manages the load balancer's security groups in
+// EC2 and one TargetGroupBinding per target group through the API server, and opens the nodes'
+// security group to the ALB from what the bindings' spec.networking reads back
+// (lbc/security-groups.ts, lbc/target-group-bindings.ts).
 import { ServiceError } from '../aws/service.js';
 import type { Elbv2Service } from '../aws/services/elbv2/index.js';
+import type { Ec2Service } from '../aws/services/ec2/index.js';
 import { BuildError, groupName } from './lbc/annotations.js';
 import type { LbcClusterStore, SubnetSource } from './lbc/cluster-view.js';
 import { DeployError, deleteStack, deployStack } from './lbc/deploy.js';
@@ -15,6 +20,8 @@ import { serviceEndpoints } from './lbc/endpoints.js';
 import { buildStack, type StackModel } from './lbc/model.js';
 import { keyOf, type IngressObject, type KubeObject, type ServiceObject } from './lbc/objects.js';
 import { discoverSubnets } from './lbc/subnets.js';
+import { deleteManagedSecurityGroup, ensureBackendSecurityGroup, ensureManagedSecurityGroup, releaseBackendSecurityGroup } from './lbc/security-groups.js';
+import { desiredBindings, reconcileNetworking, syncBindings, type TargetGroupBindingStore } from './lbc/target-group-bindings.js';
 
 export const LBC_NAMESPACE = 'kube-system';
 export const LBC_DEPLOYMENT = 'aws-load-balancer-controller';
@@ -28,6 +35,8 @@ export interface LoadBalancerControllerOptions {
   clusterName: string;
   vpcId: () => string | undefined;
   subnets: SubnetSource;
+  /** EC2 (security groups) and the cluster's TargetGroupBindings; without it neither is managed. */
+  networking?: { ec2: Pick<Ec2Service, 'invoke'>; bindings: TargetGroupBindingStore };
 }
 
 export interface RunningController {
@@ -80,6 +89,8 @@ function flag(d: KubeObject, name: string): string | undefined {
 /** Start watching; returns handles to wait for quiescence and to stop. */
 export function startLoadBalancerController(o: LoadBalancerControllerOptions): RunningController {
   const call = (op: string, input: Record<string, unknown>) => o.elbv2.invoke(op, input, o.region);
+  const net = o.networking;
+  const ec2 = (op: string, input: Record<string, unknown>) => net!.ec2.invoke(op, input, o.region);
   /** Fingerprint of each group's last handled inputs; a group is reconciled when it changes. */
   const handled = new Map<string, string>();
   let running: Promise<void> | undefined;
@@ -202,9 +213,9 @@ export function startLoadBalancerController(o: LoadBalancerControllerOptions): R
       let hostname: string | undefined;
       if (stack) {
         if (!vpcId) throw new DeployError('InvalidConfigurationRequest', 'the cluster VPC is unknown');
-        hostname = (await deployStack(call, { clusterName, vpcId }, stack)).dnsName;
+        hostname = (await deployWithNetworking(g, stack, clusterName, vpcId)).dnsName;
       } else {
-        await deleteStack(call, clusterName, g.stackId);
+        await deleteWithNetworking(g, clusterName, vpcId);
       }
       for (const ing of g.leaving) {
         await o.store.setIngressFinalizers(ing.metadata.namespace ?? 'default', ing.metadata.name, (ing.metadata.finalizers ?? []).filter((f) => f !== finalizer));
@@ -229,6 +240,32 @@ export function startLoadBalancerController(o: LoadBalancerControllerOptions): R
     }
   }
 
+  /** Security groups first (the load balancer is created with them), then the stack, then its bindings and their rules. */
+  async function deployWithNetworking(g: Group, stack: StackModel, clusterName: string, vpcId: string): Promise<{ dnsName: string }> {
+    if (!net) return deployStack(call, { clusterName, vpcId }, stack);
+    const frontend = await ensureManagedSecurityGroup(ec2, vpcId, clusterName, g.explicit, stack);
+    const backend = await ensureBackendSecurityGroup(ec2, vpcId, clusterName);
+    const deployed = await deployStack(call, { clusterName, vpcId, securityGroups: [frontend, backend] }, stack);
+    await syncBindings(net.bindings, g.stackId, g.explicit, desiredBindings(stack, g.explicit, deployed.targetGroupArns, backend, vpcId));
+    await reconcileNetworking(ec2, net.bindings, vpcId, clusterName, namedPortResolver(stack, deployed.targetGroupArns));
+    return deployed;
+  }
+
+  /** Bindings and their rules first, then the load balancer, then its groups (each refused while still in use). */
+  async function deleteWithNetworking(g: Group, clusterName: string, vpcId: string | undefined): Promise<void> {
+    if (!net || !vpcId) return deleteStack(call, clusterName, g.stackId);
+    await syncBindings(net.bindings, g.stackId, g.explicit, []);
+    await reconcileNetworking(ec2, net.bindings, vpcId, clusterName, () => []);
+    await deleteStack(call, clusterName, g.stackId);
+    await deleteManagedSecurityGroup(ec2, vpcId, clusterName, g.stackId);
+    // The shared backend group goes once no Ingress outside this group carries a controller
+    // finalizer (backend_sg_provider.go Release → isBackendSGRequired).
+    const leaving = new Set(g.leaving.map(keyOf));
+    const stillNeeded = (o.store.list('Ingress') as IngressObject[]).some((i) => !leaving.has(keyOf(i))
+      && (i.metadata.finalizers ?? []).some((f) => f === IMPLICIT_FINALIZER || f.startsWith('group.ingress.k8s.aws/')));
+    if (!stillNeeded) await releaseBackendSecurityGroup(ec2, vpcId, clusterName);
+  }
+
   return {
     async idle() {
       for (let i = 0; i < 1000 && (busy || dirty); i++) await (running ?? new Promise((r) => setImmediate(r)));
@@ -239,5 +276,16 @@ export function startLoadBalancerController(o: LoadBalancerControllerOptions): R
       clearTimeout(retryTimer);
       await running;
     },
+  };
+}
+
+/**
+ * Named target ports resolve to the ports of the pods behind the binding
+ * (networking_manager.go computeNumericalPorts); here, the ports its targets are registered on.
+ */
+function namedPortResolver(stack: StackModel, tgArns: Map<string, string>): (tgb: KubeObject) => number[] {
+  return (tgb) => {
+    const tg = stack.targetGroups.find((t) => tgArns.get(t.resourceId) === tgb.spec?.targetGroupARN);
+    return [...new Set((tg?.targets ?? []).map((e) => e.port))];
   };
 }

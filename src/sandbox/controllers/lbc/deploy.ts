@@ -17,11 +17,11 @@ export class DeployError extends Error {
 }
 
 /** Sync ELBv2 with the model; returns the load balancer's DNS name. Idempotent. */
-export async function deployStack(call: ElbCall, target: { clusterName: string; vpcId: string }, stack: StackModel): Promise<{ dnsName: string; arn: string }> {
+export async function deployStack(call: ElbCall, target: { clusterName: string; vpcId: string; securityGroups?: string[] }, stack: StackModel): Promise<{ dnsName: string; arn: string; targetGroupArns: Map<string, string> }> {
   preflight(stack);
   const found = await findStack(call, target.clusterName, stack.stackId);
   const tgArns = await syncTargetGroups(call, stack, found, target.vpcId);
-  const lb = await syncLoadBalancer(call, stack, found);
+  const lb = await syncLoadBalancer(call, stack, found, target.securityGroups);
   const listeners = (await call('DescribeListeners', { LoadBalancerArn: lb.arn })).Listeners as any[];
   for (const lm of stack.listeners) {
     const existing = listeners.find((l) => l.Port === lm.port);
@@ -35,7 +35,7 @@ export async function deployStack(call: ElbCall, target: { clusterName: string; 
   for (const old of found.targetGroups) {
     if (![...tgArns.values()].includes(old.arn)) await call('DeleteTargetGroup', { TargetGroupArn: old.arn });
   }
-  return { dnsName: lb.dnsName, arn: lb.arn };
+  return { dnsName: lb.dnsName, arn: lb.arn, targetGroupArns: tgArns };
 }
 
 /** Delete everything a stack owns (load balancer first, so its target groups are free). */
@@ -107,7 +107,7 @@ function stackTagsOf(stack: StackModel): Record<string, string> {
   return { ...stack.tags, [TAG_STACK]: stack.stackId };
 }
 
-async function syncLoadBalancer(call: ElbCall, stack: StackModel, found: FoundStack): Promise<{ arn: string; dnsName: string }> {
+async function syncLoadBalancer(call: ElbCall, stack: StackModel, found: FoundStack, securityGroups: string[] | undefined): Promise<{ arn: string; dnsName: string }> {
   const m = stack.loadBalancer;
   for (const lb of found.loadBalancers) {
     // Scheme and name cannot change in place: the controller replaces the load balancer.
@@ -120,6 +120,8 @@ async function syncLoadBalancer(call: ElbCall, stack: StackModel, found: FoundSt
   for (const lb of found.loadBalancers) await call('DeleteLoadBalancer', { LoadBalancerArn: lb.arn });
   const out = await call('CreateLoadBalancer', {
     Name: m.name, Type: 'application', Scheme: m.scheme, IpAddressType: m.ipAddressType, Subnets: m.subnets, Tags: tagList(m.tags),
+    // The managed frontend group and the shared backend group (security-groups.ts).
+    ...(securityGroups ? { SecurityGroups: securityGroups } : {}),
   });
   const lb = out.LoadBalancers[0];
   return { arn: lb.LoadBalancerArn, dnsName: lb.DNSName };

@@ -16,6 +16,8 @@ export interface TargetGroupModel extends TargetGroupSettings {
   name: string;
   port: number;
   targets: Endpoint[];
+  /** The backend Service: where its TargetGroupBinding lives and what it refers to (built stacks always set it). */
+  service?: { namespace: string; name: string; port: number; targetPort: number | string };
 }
 
 export interface RuleModel {
@@ -165,5 +167,6 @@ function targetGroupFor(input: BuildInput, ing: IngressObject, backend: IngressP
     name: targetGroupName(input.clusterName, stackId, resourceId, ns, ref.name, settings, port),
     port,
     targets: settings.targetType === 'ip' ? input.endpoints(ns, svc, sp.port) : [],
+    service: { namespace: ns, name: ref.name, port: sp.port, targetPort: settings.targetType === 'instance' ? (sp.nodePort ?? sp.port) : (sp.targetPort ?? sp.port) },
   };
 }

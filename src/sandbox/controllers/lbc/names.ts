@@ -27,3 +27,21 @@ export function targetGroupName(clusterName: string, stackId: string, resourceId
   const hash = hash10(clusterName, stackId, resourceId, s.targetType, s.backendProtocol, s.protocolVersion, port);
   return `k8s-${sanitize(namespace).slice(0, 8)}-${sanitize(service).slice(0, 8)}-${hash}`;
 }
+
+/**
+ * The managed (frontend) security group of an ingress group: sha256(cluster + group id), the
+ * same layout as the load balancer (pkg/ingress/model_build_managed_sg.go,
+ * buildManagedSecurityGroupName, v3.5.0).
+ */
+export function managedSecurityGroupName(clusterName: string, stackId: string, explicit: boolean): string {
+  const hash = createHash('sha256').update(clusterName).update(stackId).digest('hex').slice(0, 10);
+  if (explicit) return `k8s-${sanitize(stackId).slice(0, 17)}-${hash}`;
+  const [ns = '', name = ''] = stackId.split('/');
+  return `k8s-${sanitize(ns).slice(0, 8)}-${sanitize(name).slice(0, 8)}-${hash}`;
+}
+
+/** The cluster's shared backend security group (pkg/networking/backend_sg_provider.go, getBackendSGName). */
+export function backendSecurityGroupName(clusterName: string): string {
+  const hash = createHash('sha256').update(clusterName).digest('hex').slice(0, 10);
+  return `k8s-traffic-${sanitize(clusterName).slice(0, 232)}-${hash}`;
+}

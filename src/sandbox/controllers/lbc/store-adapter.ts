@@ -5,6 +5,7 @@
 import type { KubeStore, KubeObject as StoreObject } from '../../kube/store.js';
 import type { LbcClusterStore, WatchedKind } from './cluster-view.js';
 import type { KubeObject } from './objects.js';
+import { TGB_API_VERSION, type TargetGroupBindingStore } from './target-group-bindings.js';
 
 const API_VERSION: Record<WatchedKind, string> = {
   Ingress: 'networking.k8s.io/v1',
@@ -34,6 +35,37 @@ export function lbcStoreOf(store: KubeStore): LbcClusterStore {
     },
     async recordEvent(involved, type, reason, message) {
       store.recordEvent(involved as unknown as StoreObject, type, reason, message);
+    },
+  };
+}
+
+/**
+ * TargetGroupBindings through the same store, so the CRD's schema prunes and validates what the
+ * controller writes. Without the CRD the kind is not served, and the write fails as client-go's
+ * does (no matches for kind), which the controller reports as a failed deploy.
+ */
+export function tgbStoreOf(store: KubeStore): TargetGroupBindingStore {
+  const res = () => {
+    const r = store.resource(TGB_API_VERSION, 'TargetGroupBinding');
+    if (!r) throw new Error(`no matches for kind "TargetGroupBinding" in version "${TGB_API_VERSION}"`);
+    return r;
+  };
+  const served = () => store.resource(TGB_API_VERSION, 'TargetGroupBinding');
+  return {
+    list: () => {
+      const r = served();
+      return r ? (store.list(r) as unknown as KubeObject[]) : [];
+    },
+    async create(tgb) {
+      store.create(res(), tgb as unknown as StoreObject, 'aws-load-balancer-controller');
+    },
+    async replaceSpec(namespace, name, labels, spec) {
+      const live = store.get(res(), namespace, name);
+      store.replace(res(), { ...live, metadata: { ...live.metadata, labels: { ...live.metadata.labels, ...labels } }, spec } as StoreObject);
+    },
+    async delete(namespace, name) {
+      const r = served();
+      if (r && store.tryGet(r, namespace, name)) store.delete(r, namespace, name);
     },
   };
 }

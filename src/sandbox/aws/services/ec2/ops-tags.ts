@@ -5,10 +5,10 @@ import { paginate } from './query.js';
 import type { Ec2State, Tags } from './state.js';
 
 function tagsOf(s: Ec2State, id: string): { tags: Tags; type: string } | undefined {
-  const found = s.vpcs.get(id) ?? s.subnets.get(id) ?? s.internetGateways.get(id) ?? s.addresses.get(id) ?? s.natGateways.get(id) ?? s.routeTables.get(id);
+  const found = s.vpcs.get(id) ?? s.subnets.get(id) ?? s.internetGateways.get(id) ?? s.addresses.get(id) ?? s.natGateways.get(id) ?? s.routeTables.get(id) ?? s.securityGroups.get(id);
   if (!found) return undefined;
   const type = id.startsWith('vpc-') ? 'vpc' : id.startsWith('subnet-') ? 'subnet' : id.startsWith('igw-') ? 'internet-gateway'
-    : id.startsWith('eipalloc-') ? 'elastic-ip' : id.startsWith('nat-') ? 'natgateway' : 'route-table';
+    : id.startsWith('eipalloc-') ? 'elastic-ip' : id.startsWith('nat-') ? 'natgateway' : id.startsWith('sg-') ? 'security-group' : 'route-table';
   return { tags: found.tags, type };
 }
 
@@ -18,7 +18,7 @@ export function tagOperations(deps: Ec2Deps): Record<string, OperationHandler> {
     if (!t) {
       const prefix = id.split('-')[0];
       const code = prefix === 'vpc' ? 'InvalidVpcID.NotFound' : prefix === 'subnet' ? 'InvalidSubnetID.NotFound' : prefix === 'igw' ? 'InvalidInternetGatewayID.NotFound'
-        : prefix === 'rtb' ? 'InvalidRouteTableID.NotFound' : prefix === 'eipalloc' ? 'InvalidAllocationID.NotFound' : 'InvalidID';
+        : prefix === 'rtb' ? 'InvalidRouteTableID.NotFound' : prefix === 'eipalloc' ? 'InvalidAllocationID.NotFound' : prefix === 'sg' ? 'InvalidGroup.NotFound' : 'InvalidID';
       throw new ServiceError(code, `The ID '${id}' does not exist`, 400);
     }
     return t;

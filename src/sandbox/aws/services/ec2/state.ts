@@ -18,6 +18,16 @@ export interface NatGateway {
 export interface Route { destination: string; gatewayId?: string; natGatewayId?: string; origin: 'CreateRouteTable' | 'CreateRoute' }
 export interface RouteTableAssociation { associationId: string; subnetId?: string; main: boolean }
 export interface RouteTable { routeTableId: string; vpcId: string; routes: Route[]; associations: RouteTableAssociation[]; tags: Tags; clientToken?: string }
+/** One security group rule with one source, as the SecurityGroupRule API lists it (ops-security-groups.ts). */
+export interface SgRule {
+  ruleId: string; protocol: string; fromPort: number; toPort: number; description?: string;
+  source: { groupId: string } | { cidrIpv4: string } | { cidrIpv6: string };
+}
+export interface SecurityGroup {
+  groupId: string; groupName: string; description: string; vpcId: string; ownerId: string; ingress: SgRule[]; egress: SgRule[]; tags: Tags;
+  /** Set for a group a service created on its own (the EKS cluster security group): that service deletes it. */
+  managedBy?: string;
+}
 
 /** Real-AWS durations (scaled by the clock). */
 export const TIMINGS = {
@@ -42,6 +52,7 @@ export class Ec2State {
   readonly addresses = new Map<string, Address>();
   readonly natGateways = new Map<string, NatGateway>();
   readonly routeTables = new Map<string, RouteTable>();
+  readonly securityGroups = new Map<string, SecurityGroup>();
   private ipCounter = 10;
 
   constructor(readonly accountId: string, readonly region: string, readonly clock: ScaledClock) {}

@@ -3,12 +3,17 @@ import type { AccessEntry, Addon, Cluster, Nodegroup, Update } from './state.js'
 
 const secs = (d: Date) => d.getTime() / 1000;
 
+/** The security group EKS creates for a cluster (resourcesVpcConfig.clusterSecurityGroupId); EC2 keeps it (eks/connect.ts). */
+export function clusterSecurityGroupId(c: Pick<Cluster, 'oidcId'>): string {
+  return `sg-${c.oidcId.slice(0, 17).toLowerCase()}`;
+}
+
 export function clusterWire(c: Cluster) {
   return {
     name: c.name, arn: c.arn, createdAt: secs(c.createdAt), version: c.version, roleArn: c.roleArn, status: c.status, platformVersion: c.platformVersion,
     endpoint: c.status === 'ACTIVE' || c.status === 'UPDATING' ? c.endpoint : undefined,
     certificateAuthority: c.caData && (c.status === 'ACTIVE' || c.status === 'UPDATING') ? { data: c.caData } : {},
-    resourcesVpcConfig: { ...c.vpcConfig, clusterSecurityGroupId: `sg-${c.oidcId.slice(0, 17).toLowerCase()}` },
+    resourcesVpcConfig: { ...c.vpcConfig, clusterSecurityGroupId: clusterSecurityGroupId(c) },
     kubernetesNetworkConfig: { serviceIpv4Cidr: '172.20.0.0/16', ipFamily: 'ipv4' },
     identity: { oidc: { issuer: `https://oidc.eks.${c.arn.split(':')[3]}.amazonaws.com/id/${c.oidcId}` } },
     accessConfig: { authenticationMode: c.authenticationMode },

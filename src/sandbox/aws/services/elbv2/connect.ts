@@ -6,6 +6,7 @@ import type { AwsEmulator } from '../../server.js';
 import type { Ec2Service } from '../ec2/index.js';
 import type { Ec2Subnet, SubnetSource } from '../../../controllers/lbc/cluster-view.js';
 import type { Elbv2Service } from './index.js';
+import { groupsOfAddressIn, inboundBlocked } from '../ec2/reachability.js';
 
 function optional<T>(aws: AwsEmulator, name: string): T | undefined {
   try {
@@ -33,6 +34,23 @@ export function connectElbv2(aws: AwsEmulator, certificateStatus?: (arn: string)
     elbv2.hooks.subnet = (region, subnetId) => {
       const s = aws.service<Ec2Service>('ec2').state(region).subnets.get(subnetId);
       return s && { subnetId: s.subnetId, vpcId: s.vpcId, availabilityZone: s.az };
+    };
+    const ec2 = aws.service<Ec2Service>('ec2');
+    // A security group attached to a load balancer cannot be deleted (DependencyViolation).
+    ec2.hooks.securityGroupUser = (region, groupId) => [...elbv2.state(region).loadBalancers.values()].find((lb) => lb.securityGroups.includes(groupId))?.arn;
+    // ALB → target traffic (health checks and requests) passes only what the target's security
+    // groups let in from the load balancer's groups (or from a CIDR covering the VPC, where the
+    // load balancer's nodes have their addresses).
+    const reported = new Map<string, string | undefined>();
+    elbv2.hooks.targetBlocked = (region, q) => {
+      const s = ec2.state(region);
+      ec2.syncServiceGroups(s);
+      const targetGroups = groupsOfAddressIn(s, q.vpcId);
+      const why = targetGroups.length === 0 ? undefined : inboundBlocked(targetGroups, q.ports, q.sourceGroups, s.vpcs.get(q.vpcId)?.cidr);
+      const key = `${region}|${q.vpcId}|${q.ip}|${q.ports.join(',')}|${q.sourceGroups.join(',')}`;
+      if (why && reported.get(key) !== why) console.error(`sandbox: ALB health checks and traffic to ${q.ip}:${q.ports[0]} time out: ${why}`);
+      reported.set(key, why);
+      return why;
     };
   }
   if (certificateStatus) elbv2.hooks.certificateStatus = certificateStatus;

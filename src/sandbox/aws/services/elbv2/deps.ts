@@ -17,6 +17,11 @@ export interface Elbv2Hooks {
   subnet?: (region: string, subnetId: string) => SubnetInfo | undefined;
   /** An ACM certificate's status (ISSUED, PENDING_VALIDATION…), or undefined when it does not exist. */
   certificateStatus?: (arn: string) => string | undefined;
+  /**
+   * Why traffic from load balancers with `sourceGroups` cannot reach `ip`:`port` in `vpcId` (the
+   * target's security groups allow none), or undefined when it can or the target's groups are unknown.
+   */
+  targetBlocked?: (region: string, q: { vpcId: string; ip: string; ports: number[]; sourceGroups: string[] }) => string | undefined;
 }
 
 export interface Elbv2Deps {

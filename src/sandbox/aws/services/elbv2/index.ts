@@ -55,6 +55,11 @@ export class Elbv2Service implements EmulatedService {
     let s = this.states.get(key);
     if (!s) {
       s = new Elbv2State(accountId, region, this.options.clock);
+      s.unreachable = (tg, t, lbs) => {
+        const hcPort = Number(tg.healthCheck.port);
+        const ports = [t.port, ...(Number.isInteger(hcPort) && hcPort !== t.port ? [hcPort] : [])];
+        return this.hooks.targetBlocked?.(region, { vpcId: tg.vpcId, ip: t.id, ports, sourceGroups: [...new Set(lbs.flatMap((lb) => lb.securityGroups))] });
+      };
       this.states.set(key, s);
     }
     return s;

@@ -103,6 +103,11 @@ export class Elbv2State {
   readonly tags = new Map<string, Map<string, string>>();
   private readonly subscribers = new Set<() => void>();
   version = 0;
+  /**
+   * Why the load balancers using a target group cannot reach a target (its security groups allow
+   * no such traffic), or undefined when they can. Elbv2Service fills it from its hooks.
+   */
+  unreachable?: (tg: TargetGroup, target: Target, lbs: LoadBalancer[]) => string | undefined;
 
   constructor(
     readonly accountId: string,
@@ -190,6 +195,11 @@ export class Elbv2State {
     if (!this.clock.passed(target.healthyAt)) {
       return { State: 'initial', Reason: 'Elb.InitialHealthChecking', Description: 'Initial health checks in progress' };
     }
+    // Health checks the target's security groups drop never get an answer: Target.Timeout
+    // (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html#target-health-reason-codes).
+    const lbs = this.lbsOfTargetGroup(tg.arn).flatMap((arn) => this.loadBalancers.get(arn) ?? []);
+    const why = this.unreachable?.(tg, target, lbs);
+    if (why) return { State: 'unhealthy', Reason: 'Target.Timeout', Description: `Request timed out (sandbox: ${why})` };
     return { State: 'healthy' };
   }
 
