@@ -9,7 +9,8 @@ import type { EksService } from './aws/services/eks/index.js';
 import { SandboxCa } from './ca.js';
 import { KubeBackend } from './kube-backend.js';
 import { startLoadBalancerController, type RunningController } from './controllers/load-balancer-controller.js';
-import { lbcStoreOf } from './controllers/lbc/store-adapter.js';
+import { lbcStoreOf, tgbStoreOf } from './controllers/lbc/store-adapter.js';
+import type { Ec2Service } from './aws/services/ec2/index.js';
 import { Route53Service } from './aws/services/route53/index.js';
 import { AcmService } from './aws/services/acm/index.js';
 import { canonicalName } from './aws/services/route53/state.js';
@@ -113,6 +114,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     controllers.push(startLoadBalancerController({
       store: lbcStoreOf(cluster.store), elbv2, region: meta.region, clusterName: cluster.name,
       vpcId: () => eksState.clusters.get(cluster.name)?.vpcConfig.vpcId, subnets: ec2SubnetSource(aws),
+      networking: { ec2: aws.service<Ec2Service>('ec2'), bindings: tgbStoreOf(cluster.store) },
     }));
   };
   const endpoint = await aws.listen(options.port ?? 0);
