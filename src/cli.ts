@@ -64,9 +64,11 @@ async function main(argv: string[]): Promise<number> {
     return EXIT_USAGE;
   }
   const options = { ...command.options, help: { type: 'boolean' as const, short: 'h' } };
+  // Terraform's single-dash `-out FILE` is what plan users type; parseArgs would read it as -o -u -t.
+  const args = rest.map((a) => (a === '-out' ? '--out' : a.startsWith('-out=') ? `-${a}` : a));
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
     console.error(`platformd ${name}: ${(err as Error).message}\n\n${command.usage}`);
     return EXIT_USAGE;

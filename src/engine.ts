@@ -49,6 +49,8 @@ export interface ApplyResult {
   failed: { id: string; error: string }[];
   skipped: { id: string; because: string }[];
   durationMs: number;
+  /** Every resource that exists after the apply with its outputs (the ALB's DNS name, ...), by logical id. */
+  resources?: { id: string; kind: string; outputs: Record<string, unknown> }[];
 }
 
 const DEFAULT_READY_TIMEOUT_MS = 30 * 60_000;
@@ -119,6 +121,7 @@ async function observe(opts: EngineOptions, graph: DesiredGraph, layers: LayerNa
     done.set(kind.kind, p);
     return p;
   };
+  emit({ type: 'observe-begin', kinds: kinds.size });
   await Promise.all([...kinds.values()].map(run));
   return keyObserved(all);
 }
@@ -253,6 +256,7 @@ export async function applyPlatform(opts: EngineOptions & { plan?: PlanResult })
     failed: result.failed.map((f) => ({ id: f.id, error: f.error })),
     skipped,
     durationMs: Date.now() - started,
+    resources: [...outputs].map(([id, o]) => ({ id, kind: graph.nodes.get(id)?.kind ?? observed.get(id)?.kind ?? '', outputs: o })),
   };
 }
 

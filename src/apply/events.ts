@@ -2,6 +2,7 @@
 // subscribe. Engine code never writes to stdout itself.
 
 export type ApplyEvent =
+  | { type: 'observe-begin'; kinds: number }
   | { type: 'observe-start'; kind: string }
   | { type: 'observe-done'; kind: string; count: number; durationMs: number }
   | { type: 'change-start'; id: string; action: string }

@@ -7,16 +7,25 @@ import { renderPlanText } from '../plan/render-text.js';
 import { progressLine } from '../apply/progress-text.js';
 import { loadSpecOrReport, parseLayers } from './spec-args.js';
 import { clusterAccessFor } from '../cloud/cluster-access.js';
+import { readPlanFile, staleness } from './saved-plan-io.js';
+import { applySummaryLines } from '../apply/summary-text.js';
+import { outputLines, platformOutputs } from '../plan/outputs.js';
+import { readingProgress } from '../apply/reading-progress.js';
 
 export const command: Command = {
   summary: 'plan, confirm, and apply the changes in dependency order',
   usage: `Usage: platformd apply FILE [--auto-approve] [--layers L1,L2] [--concurrency N] [--protos DIR]
+       platformd apply PLANFILE [--concurrency N]
 
 Plans like \`platformd plan\`, shows the plan, asks for confirmation on a terminal, then applies it:
 network → IAM → EKS → cluster add-ons and controller → services and Ingress → ALB → certificate
 and DNS, independent resources in parallel, waiting for each to be ready with progress lines,
 retrying throttling and transient errors. Re-running after an interruption converges without
 duplicates. Failures stop only what depends on them; every failure is listed at the end.
+
+Given a plan saved by \`platformd plan --out PLANFILE\`, applies exactly that plan without asking:
+it reads live state again and refuses, naming what moved, when the spec file or any resource the
+plan touches changed since, or when planning now would give different changes.
 
 Options:
   --auto-approve     do not ask for confirmation (required when stdin is not a terminal)
@@ -43,7 +52,20 @@ Exit status: 0 when every change succeeded or there was nothing to do, 1 otherwi
       console.error('platformd apply: --concurrency must be a positive integer');
       return EXIT_USAGE;
     }
-    const loaded = await loadSpecOrReport(file, values.protos);
+    const saved = await readPlanFile(file);
+    if (saved && (values.layers || values.protos)) {
+      console.error('platformd apply: a saved plan carries its own layers and protos; --layers and --protos do not apply to it');
+      return EXIT_USAGE;
+    }
+    const refuse = (moved: string[]) => {
+      console.error(`platformd apply: refusing the saved plan ${file}: what it was made from moved since ${saved!.createdAt}:\n${moved.map((m) => `  - ${m}`).join('\n')}\nNothing was changed. Make a new plan (platformd plan --out ${file} ${saved!.spec.file}) and review it.`);
+      return 1;
+    };
+    if (saved) {
+      const moved = await staleness(saved, undefined);
+      if (moved.length > 0) return refuse(moved);
+    }
+    const loaded = await loadSpecOrReport(saved ? saved.spec.file : file, saved ? saved.spec.protosDir : values.protos);
     if (!loaded) return 1;
     const aws = awsClients({ region: loaded.spec.region });
     const ac = new AbortController();
@@ -53,15 +75,23 @@ Exit status: 0 when every change succeeded or there was nothing to do, 1 otherwi
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    const reading = readingProgress();
     const onEvent = (e: Parameters<NonNullable<Parameters<typeof applyPlatform>[0]['onEvent']>>[0]) => {
-      const line = progressLine(e);
-      if (line) console.error(line);
+      // An interrupt leaves many changes unstarted: the summary names them in one line.
+      if (e.type === 'change-skipped' && ac.signal.aborted) return;
+      const line = reading(e) ?? progressLine(e);
+      if (line) process.stderr.write(`${line}\n`);
     };
-    const options = { spec: loaded.spec, aws, kube: clusterAccessFor(loaded.spec, aws), layers, protosDir: loaded.protosDir, concurrency, signal: ac.signal, onEvent };
+    const options = { spec: loaded.spec, aws, kube: clusterAccessFor(loaded.spec, aws), layers: saved ? saved.spec.layers : layers, protosDir: loaded.protosDir, concurrency, signal: ac.signal, onEvent };
     const planned = await planPlatform(options);
+    if (saved) {
+      const moved = await staleness(saved, planned);
+      if (moved.length > 0) return refuse(moved);
+      console.error(`Applying the saved plan ${file} (made ${saved.createdAt}): the spec and the live state it touches are as they were.`);
+    }
     console.log(renderPlanText(planned.plan, { color: process.stdout.isTTY }));
     if (planned.plan.changes.length === 0) return 0;
-    if (!values['auto-approve']) {
+    if (!saved && !values['auto-approve']) {
       if (!process.stdin.isTTY) {
         console.error('platformd apply: stdin is not a terminal; pass --auto-approve to apply without confirmation.');
         return 1;
@@ -76,9 +106,8 @@ Exit status: 0 when every change succeeded or there was nothing to do, 1 otherwi
     }
     const result = await applyPlatform({ ...options, plan: planned });
     console.log('');
-    console.log(`Apply ${result.ok ? 'complete' : 'finished with problems'} in ${Math.round(result.durationMs / 1000)}s: ${result.applied.length} applied, ${result.failed.length} failed, ${result.skipped.length} skipped.`);
-    for (const f of result.failed) console.log(`  failed:  ${f.id}: ${f.error}`);
-    for (const s of result.skipped) console.log(`  skipped: ${s.id}: ${s.because}`);
+    for (const line of applySummaryLines(result)) console.log(line);
+    for (const line of outputLines(platformOutputs(result.resources ?? []))) console.log(line);
     return result.ok ? 0 : 1;
   },
 };

@@ -21,6 +21,7 @@ import { defaultProtosDir } from '../protos-dir.js';
 import type { PlatformSpec } from '../spec/types.js';
 import type { ProbeStatus } from '../daemon-status.js';
 import { PLATFORMD_VERSION } from '../version.js';
+import { platformOutputs, type PlatformOutputs } from '../plan/outputs.js';
 
 const VERSION = PLATFORMD_VERSION;
 
@@ -135,8 +136,10 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
       return { spec, aws, kube: clusterAccessFor(spec, aws), layers, protosDir };
     };
     const instanceId = values['instance-id'] as string | undefined;
+    // The outputs of the last plan the daemon made (after every apply it plans again), for /status.
+    let outputs: PlatformOutputs | null = null;
     const app = build({
-      status: () => ({ ...(live.daemon ? { ...live.daemon.status, probes: [...probeStatus.values()] } : ({ starting: phase } as never)), ...(instanceId !== undefined ? { instanceId } : {}) }),
+      status: () => ({ ...(live.daemon ? { ...live.daemon.status, probes: [...probeStatus.values()] } : ({ starting: phase } as never)), ...(instanceId !== undefined ? { instanceId } : {}), outputs }),
       ready: () => firstDone,
       notReadyReason: () => phase,
       registry: metrics.registry,
@@ -197,7 +200,11 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
     const probePort = values['probe-port'] ? Number(values['probe-port']) : 443;
     const running = new Daemon({
       source, metrics, mode, branch, pollIntervalMs, resyncIntervalMs, backoffMs, maxBackoffMs, log,
-      plan: (spec, protosDir, signal) => planPlatform({ ...engine(spec, protosDir), signal }),
+      plan: async (spec, protosDir, signal) => {
+        const planned = await planPlatform({ ...engine(spec, protosDir), signal });
+        outputs = platformOutputs(planned.observed.values());
+        return planned;
+      },
       apply: (spec, protosDir, plan, signal, onEvent) => applyPlatform({ ...engine(spec, protosDir), plan, signal, onEvent }),
       onSpec: (spec, protosDir) => prober.setTargets(probeTargets(spec, probePort), protosDir),
     });

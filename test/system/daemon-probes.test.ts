@@ -23,6 +23,9 @@ t.test('probes follow the platform', async (t) => {
     throw err;
   });
   t.pass('converged; every probe passes');
+  const { outputs } = await status();
+  t.match(outputs, { loadBalancers: [{ id: 'edge/alb/grpc-demo', dnsName: /\.elb\.amazonaws\.com$/ }], nameServers: [{ zone: 'example.com', nameServers: Array }], clusterEndpoint: /^https:\/\// },
+    '/status carries the outputs: ALB DNS name, name servers to delegate, cluster endpoint');
 
   await t.test('a commit changing a service\'s replicas is reconciled within one poll interval', async (t) => {
     w.repo.commitSpec((s) => s.replace(/replicas: 2/, 'replicas: 3'), 'route-guide: 3 replicas');
