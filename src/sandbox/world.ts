@@ -17,6 +17,7 @@ import { canonicalName } from './aws/services/route53/state.js';
 import { AlbDataplane } from './dataplane/alb.js';
 import { SandboxDns } from './dataplane/dns.js';
 import { grpcRuntime } from './dataplane/runtime.js';
+import { LoopbackAddresses } from './dataplane/loopback.js';
 import { defaultProtosDir } from '../protos-dir.js';
 import { IamEnforcer } from './aws/iam-auth/enforcer.js';
 import { emulatorDirectory } from './aws/iam-auth/directory.js';
@@ -39,6 +40,8 @@ export interface SandboxOptions {
   region?: string;
   /** The .proto files the emulated pods serve (default: protos/). */
   protosDir?: string;
+  /** Port the ALBs listen on (default 443 where this process may bind it, else a free port; 0 = a free port). */
+  albPort?: number;
 }
 
 export interface Sandbox {
@@ -52,6 +55,8 @@ export interface Sandbox {
   route53: Route53Service;
   acm: AcmService;
   dataplane: AlbDataplane;
+  /** The port every ALB of this sandbox serves HTTPS on: what clients and probes must dial (--probe-port). */
+  albPort: number;
   /** host:port of the DNS server answering for the emulated zones. */
   dns: string;
   /** PEM of the CA that signs every sandbox certificate (trust it to call the services). */
@@ -91,13 +96,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await iam.enforce(SANDBOX_CREDENTIALS.AWS_ACCESS_KEY_ID, { arn: platformdArn, policies: [{ name: 'principal-policy', document: options.principalPolicy }] });
   }
   const kube = new KubeBackend(ca, sandboxSecretOf);
-  kube.runtime = grpcRuntime(options.protosDir ?? defaultProtosDir());
+  // One set of loopback addresses for this process's pods and ALBs, each claimed by binding.
+  const loopback = new LoopbackAddresses();
+  kube.runtime = grpcRuntime(options.protosDir ?? defaultProtosDir(), loopback);
   const albView = elbv2.view(options.region ?? 'ap-northeast-1');
   acm.hooks.inUseBy = (arn) => albView.loadBalancers().filter((lb) => lb.listeners.some((l) => l.certificateArns.includes(arn))).map((lb) => lb.arn);
-  const dataplane = new AlbDataplane(albView, (arn) => acm.material(arn));
+  const dataplane = new AlbDataplane(albView, (arn) => acm.material(arn), loopback, options.albPort ?? 443);
+  const albPort = await dataplane.claimPort();
   dataplane.start();
   const dnsServer = new SandboxDns({ route53: route53.state, albAddress: (name) => dataplane.addressOf(name)?.ip });
-  const dns = await dnsServer.listen(options.dnsPort ?? 0);
+  // Whatever fails to start (a taken port) closes what did start: nothing is left holding the
+  // process open behind an error (`platformd sandbox` on a taken port exits instead of hanging).
+  const closeStarted = async () => {
+    await dataplane.close();
+    await dnsServer.close();
+    await kube.close();
+  };
+  const dns = await dnsServer.listen(options.dnsPort ?? 0).catch(async (err: unknown) => {
+    await closeStarted();
+    throw err;
+  });
   const controllers: RunningController[] = [];
   const eks = aws.service<EksService>('eks');
   eks.onClusterActive = (c, state) => {
@@ -117,7 +135,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       networking: { ec2: aws.service<Ec2Service>('ec2'), bindings: tgbStoreOf(cluster.store) },
     }));
   };
-  const endpoint = await aws.listen(options.port ?? 0);
+  const endpoint = await aws.listen(options.port ?? 0).catch(async (err: unknown) => {
+    await closeStarted();
+    throw err;
+  });
   return {
     aws,
     clock,
@@ -128,6 +149,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     route53,
     acm,
     dataplane,
+    albPort,
     dns,
     caPem: ca.certPem,
     env: () => ({

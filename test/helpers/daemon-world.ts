@@ -39,8 +39,9 @@ export async function startDaemonWorld(daemonArgs: string[], env: Record<string,
   const endpoint = (await sandbox.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
   const dns = (await sandbox.waitFor(/DNS for the emulated zones on (\S+)/))[1]!;
   const caFile = (await sandbox.waitFor(/CA certificate written to (\S+)/))[1]!;
+  const albPort = (await sandbox.waitFor(/ALBs serve HTTPS on port (\d+)/))[1]!;
   const awsEnv = { AWS_ENDPOINT_URL: endpoint, AWS_REGION: 'ap-northeast-1', ...SANDBOX_CREDENTIALS };
-  const scope = options.full ? ['--dns-server', dns, '--ca-file', caFile] : ['--layers', 'network,iam,eks'];
+  const scope = options.full ? ['--dns-server', dns, '--ca-file', caFile, '--probe-port', albPort] : ['--layers', 'network,iam,eks'];
   const workdir = mkdtempSync(join(tmpdir(), 'platformd-work-'));
   const repoArg = options.repoArg ? await options.repoArg(repo) : repo.dir;
   const daemon = startCli(['run', '--repo', repoArg, '--listen', '127.0.0.1:0', ...scope, '--workdir', workdir, ...daemonArgs], { ...awsEnv, ...env });

@@ -1,13 +1,15 @@
-// The ALB data path: for every emulated load balancer a TLS + HTTP/2 listener on its own loopback
-// address (port 443 when the process may bind it), serving the certificate of its HTTPS listener
+// The ALB data path: for every emulated load balancer a TLS + HTTP/2 listener on a loopback
+// address this process claimed (see loopback.ts), on the one port the whole process serves ALBs
+// on (see claimPort), serving the certificate of its HTTPS listener
 // and routing each request by the load balancer's CURRENT rules to a healthy target, gRPC end to
 // end (HTTP/2 to the target, streaming both ways, trailers kept). No matching rule → the
 // listener's default action (404, no grpc-status); no healthy target → 503.
 import http2 from 'node:http2';
 import tls from 'node:tls';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import type { AlbView, AlbViewSource } from '../alb-view.js';
 import type { IssuedCertificate } from '../ca.js';
+import { LoopbackAddresses } from './loopback.js';
 
 export interface AlbFrontend {
   arn: string;
@@ -26,13 +28,55 @@ const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade',
 export class AlbDataplane {
   private readonly frontends = new Map<string, { server: http2.Http2SecureServer; info: AlbFrontend }>();
   private readonly upstreams = new Map<string, http2.ClientHttp2Session>();
-  private next = 1;
+  private servedPort?: number;
   private unsubscribe?: () => void;
   private syncing: Promise<void> = Promise.resolve();
   private rr = 0;
   private readonly sessions = new Set<http2.ServerHttp2Session>();
 
-  constructor(private readonly view: AlbViewSource, private readonly material: (arn: string) => IssuedCertificate | undefined, private readonly preferPort = 443) {}
+  constructor(
+    private readonly view: AlbViewSource,
+    private readonly material: (arn: string) => IssuedCertificate | undefined,
+    private readonly loopback = new LoopbackAddresses(),
+    private readonly preferPort = 443,
+  ) {}
+
+  /**
+   * Decides, once, the port every ALB of this process listens on: 443 where the process may bind
+   * it, else a free unprivileged port. Call before start().
+   * NOTE(alb-port): one port for all ALBs, reported (port, `platformd sandbox` output) so the
+   * probes dial it (`platformd run --probe-port`). DNS SRV would be the DNS way to carry a port,
+   * but gRPC clients never read it (grpc-js's DNS resolver asks only A/AAAA and TXT), so an SRV
+   * answer would tell nobody; a wrong :443 would fail every probe with no reason shown.
+   */
+  async claimPort(): Promise<number> {
+    const probe = (port: number) => async (ip: string) => {
+      const server = net.createServer();
+      const bound = await new Promise<number>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, ip, () => resolve((server.address() as AddressInfo).port));
+      });
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      return bound;
+    };
+    let claimed: { ip: string; bound: number };
+    try {
+      // EACCES: an unprivileged process (ports below net.ipv4.ip_unprivileged_port_start);
+      // EADDRINUSE on every try: something holds *:443.
+      claimed = await this.loopback.claim(probe(this.preferPort));
+    } catch {
+      claimed = await this.loopback.claim(probe(0));
+    }
+    this.loopback.release(claimed.ip);
+    this.servedPort = claimed.bound;
+    return claimed.bound;
+  }
+
+  /** The port every ALB of this process listens on (claimPort() decides it). */
+  get port(): number {
+    if (this.servedPort === undefined) throw new Error('AlbDataplane.claimPort() was not called');
+    return this.servedPort;
+  }
 
   start(): void {
     this.unsubscribe = this.view.onChange(() => this.sync());
@@ -59,11 +103,16 @@ export class AlbDataplane {
 
   private async reconcile(): Promise<void> {
     const lbs = this.view.loadBalancers();
-    for (const lb of lbs) if (!this.frontends.has(lb.arn) && lb.listeners.some((l) => l.protocol === 'HTTPS')) await this.open(lb);
+    for (const lb of lbs) {
+      if (this.frontends.has(lb.arn) || !lb.listeners.some((l) => l.protocol === 'HTTPS')) continue;
+      // A load balancer without a data path would fail every probe silently: say why, once.
+      await this.open(lb).catch((err: Error) => console.error(`sandbox: ALB ${lb.dnsName} has no data path: ${err.message}`));
+    }
     for (const [arn, f] of this.frontends) {
       if (lbs.some((lb) => lb.arn === arn)) continue;
       this.frontends.delete(arn);
       f.server.close();
+      this.loopback.release(f.info.ip);
       for (const s of this.sessions) if ((s.socket as { localAddress?: string } | undefined)?.localAddress === f.info.ip) s.destroy();
     }
   }
@@ -73,8 +122,6 @@ export class AlbDataplane {
   }
 
   private async open(lb: AlbView): Promise<void> {
-    const n = this.next++;
-    const ip = `127.30.${Math.floor(n / 250) % 250}.${(n % 250) + 1}`;
     const context = () => {
       const listener = this.current(lb.arn)?.listeners.find((l) => l.protocol === 'HTTPS');
       const m = listener?.certificateArns.map((a) => this.material(a)).find(Boolean);
@@ -94,19 +141,15 @@ export class AlbDataplane {
       this.sessions.add(session);
       session.on('close', () => this.sessions.delete(session));
     });
-    const listen = (port: number) => new Promise<number>((resolve, reject) => {
+    const port = this.port;
+    // A server whose listen() failed may listen again (Node's net.Server contract).
+    const { ip } = await this.loopback.claim((address) => new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, ip, () => {
+      server.listen(port, address, () => {
         server.off('error', reject);
-        resolve((server.address() as AddressInfo).port);
+        resolve();
       });
-    });
-    let port: number;
-    try {
-      port = await listen(this.preferPort);
-    } catch {
-      port = await listen(0); // not allowed to bind 443: an ephemeral port, reported by addresses()
-    }
+    }));
     this.frontends.set(lb.arn, { server, info: { arn: lb.arn, dnsName: lb.dnsName, ip, port } });
   }
 

@@ -57,7 +57,18 @@ export class SandboxDns {
         // malformed query: drop it, as servers do
       }
     });
-    await new Promise<void>((resolve) => socket.bind(port, host, resolve));
+    // A taken port is an 'error' event, not an exception: without a listener it would never settle.
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(port, host, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    }).catch((err: unknown) => {
+      this.socket = undefined;
+      socket.close();
+      throw err;
+    });
     return `${host}:${(socket.address() as AddressInfo).port}`;
   }
 

@@ -4,6 +4,7 @@
 // balancer controller itself) run as nothing with no address.
 import type { ContainerRuntime } from '../container-runtime.js';
 import { startGrpcServer, type ServiceName } from './grpc-services.js';
+import { LoopbackAddresses } from './loopback.js';
 
 export function serviceForImage(image: string): ServiceName | undefined {
   const repo = image.split('@')[0]!.split(':')[0]!.split('/').pop() ?? '';
@@ -13,17 +14,20 @@ export function serviceForImage(image: string): ServiceName | undefined {
   return undefined;
 }
 
-/** Each pod gets its own loopback address (127.20.x.y), so every pod listens on its container port as in a cluster. */
-export function grpcRuntime(protosDir: string): ContainerRuntime {
-  let next = 1;
+/**
+ * Each pod gets a loopback address of its own, claimed by binding (loopback.ts), so every pod
+ * listens on its container port as in a cluster, and no other sandbox process can hold it.
+ */
+export function grpcRuntime(protosDir: string, loopback = new LoopbackAddresses()): ContainerRuntime {
   return {
     async start({ image, containerPort }) {
       const which = serviceForImage(image);
-      const n = next++;
-      const ip = `127.20.${Math.floor(n / 250) % 250}.${(n % 250) + 1}`;
-      if (!which) return { ip, port: containerPort, stop: async () => {} };
-      const s = await startGrpcServer(protosDir, which, `${ip}:${containerPort}`);
-      return { ip, port: s.port, stop: s.stop };
+      if (!which) {
+        const { ip } = await loopback.claim(async () => undefined);
+        return { ip, port: containerPort, stop: async () => loopback.release(ip) };
+      }
+      const { ip, bound } = await loopback.claim((address) => startGrpcServer(protosDir, which, `${address}:${containerPort}`));
+      return { ip, port: bound.port, stop: async () => { await bound.stop(); loopback.release(ip); } };
     },
   };
 }
