@@ -55,6 +55,8 @@ export interface Condition {
 }
 
 export interface DaemonStatus {
+  /** `run --instance-id`, echoed so whoever started this daemon can tell it is the one answering. */
+  instanceId?: string;
   mode: 'apply' | 'detect';
   branch: string;
   commit: string | null;
