@@ -4,20 +4,23 @@ import { awsClients } from '../cloud/aws.js';
 import { planPlatform } from '../engine.js';
 import { renderPlanText } from '../plan/render-text.js';
 import { renderPlanJson } from '../plan/render-json.js';
+import { renderPlanMarkdown } from '../plan/render-markdown.js';
 import { loadSpecOrReport, parseLayers } from './spec-args.js';
 import { clusterAccessFor } from '../cloud/cluster-access.js';
 import { progressLine } from '../apply/progress-text.js';
 
 export const command: Command = {
   summary: 'show what apply would change (reads live state, changes nothing)',
-  usage: `Usage: platformd plan FILE [--json] [--layers L1,L2] [--protos DIR] [--detailed-exitcode]
+  usage: `Usage: platformd plan FILE [--format text|json|markdown] [--layers L1,L2] [--protos DIR] [--detailed-exitcode]
 
 Reads the live state of every resource the spec describes (one batched read per kind) and prints
 the changes apply would make: + create, ~ update, - delete, ± replace, ! blocked, with field-level
 differences and the reason for each. Changes nothing.
 
 Options:
-  --json               print the plan as JSON (format_version 1.0)
+  --format F           text (default), json (format_version 1.0) or markdown (a pull-request
+                       comment: counts, blocked changes first, a section per layer, under 65,536 characters)
+  --json               the same as --format json
   --layers L1,L2       only these layers: network, iam, eks, kube, edge (default: all)
   --protos DIR         directory of .proto files (default: protos/ of the repository holding FILE)
   --detailed-exitcode  exit 2 when the plan has changes (0 = none, 1 = error)
@@ -28,7 +31,7 @@ AWS region comes from the spec; credentials and endpoints from the SDK's standar
 
 Example:
   platformd plan specs/platform.yaml --layers network`,
-  options: { json: { type: 'boolean' }, layers: { type: 'string' }, protos: { type: 'string' }, 'detailed-exitcode': { type: 'boolean' } },
+  options: { json: { type: 'boolean' }, format: { type: 'string' }, layers: { type: 'string' }, protos: { type: 'string' }, 'detailed-exitcode': { type: 'boolean' } },
   async run({ positionals, values }) {
     const [file] = positionals;
     if (!file || positionals.length > 1) {
@@ -38,6 +41,11 @@ Example:
     const layers = parseLayers(values.layers);
     if (typeof layers === 'string') {
       console.error(`platformd plan: ${layers}`);
+      return EXIT_USAGE;
+    }
+    const format = values.format ?? (values.json ? 'json' : 'text');
+    if (!['text', 'json', 'markdown'].includes(format)) {
+      console.error(`platformd plan: --format must be text, json or markdown, not ${JSON.stringify(format)}`);
       return EXIT_USAGE;
     }
     const loaded = await loadSpecOrReport(file, values.protos);
@@ -50,7 +58,7 @@ Example:
       if (line) console.error(line);
     };
     const { plan } = await planPlatform({ spec: loaded.spec, aws, kube: clusterAccessFor(loaded.spec, aws), layers, protosDir: loaded.protosDir, onEvent });
-    console.log(values.json ? renderPlanJson(plan) : renderPlanText(plan, { color: process.stdout.isTTY }));
+    console.log(format === 'json' ? renderPlanJson(plan) : format === 'markdown' ? renderPlanMarkdown(plan, { title: file }) : renderPlanText(plan, { color: process.stdout.isTTY }));
     return values['detailed-exitcode'] && plan.changes.length > 0 ? 2 : 0;
   },
 };

@@ -47,7 +47,7 @@ t.test('TargetGroupBindings open the nodes to the ALB; a pruned spec.networking 
   const greeterTg = tgs.find((g) => bindings.some((b) => b.spec.targetGroupARN === g.TargetGroupArn && b.spec.serviceRef.name.includes('greeter')))
     ?? tgs.find((g) => g.TargetGroupName?.includes('hello')) ?? tgs[0]!;
   const b0 = bindings.find((b) => b.spec.targetGroupARN === greeterTg.TargetGroupArn)!;
-  t.equal(b0.metadata.name, greeterTg.TargetGroupName, 'named like its target group');
+  t.equal(b0.metadata?.name, greeterTg.TargetGroupName, 'named like its target group');
   t.match(b0.spec, { targetType: 'ip', ipAddressType: 'ipv4', serviceRef: { name: String } }, 'targetType, ipAddressType and serviceRef');
 
   const groups = async (Filters: { Name: string; Values: string[] }[]) => (await sb.clients.ec2.send(new DescribeSecurityGroupsCommand({ Filters }))).SecurityGroups ?? [];
@@ -83,7 +83,7 @@ t.test('TargetGroupBindings open the nodes to the ALB; a pruned spec.networking 
   // The controller writes its bindings again (as after a restart) under the cut-down schema.
   for (const b of await listTgbs()) await api.delete(b);
   const ing = ((await api.list('networking.k8s.io/v1', 'Ingress')).items as Obj[])[0]!;
-  await api.patch({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: ing.metadata.name, namespace: ing.metadata.namespace, annotations: { 'test.example/nudge': '1' } } },
+  await api.patch({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: ing.metadata!.name!, namespace: ing.metadata!.namespace, annotations: { 'test.example/nudge': '1' } } },
     undefined, undefined, 'test', undefined, PatchStrategy.MergePatch);
   const pruned = await until('the bindings again', async () => { const l = await listTgbs(); return l.length === tgs.length ? l : undefined; });
   t.ok(pruned.every((b) => !('networking' in b.spec)), 'spec.networking is pruned from every binding');

@@ -8,17 +8,22 @@ import { PlanBusy, PlanGate } from '../plan-gate.js';
 import { withDefaults } from '../../spec/defaults.js';
 import { renderPlanText } from '../../plan/render-text.js';
 import { planToJson } from '../../plan/render-json.js';
+import { renderPlanMarkdown } from '../../plan/render-markdown.js';
 import type { Plan } from '../../plan/types.js';
 import type { PlatformSpec } from '../../spec/types.js';
 
-function wantsJson(req: FastifyRequest): boolean {
+function wanted(req: FastifyRequest): 'json' | 'markdown' | 'text' {
   const format = (req.query as { format?: string }).format;
-  if (format) return format === 'json';
-  return (req.headers.accept ?? '').includes('application/json');
+  if (format === 'json' || format === 'markdown') return format;
+  if (format) return 'text';
+  const accept = req.headers.accept ?? '';
+  return accept.includes('application/json') ? 'json' : accept.includes('text/markdown') ? 'markdown' : 'text';
 }
 
 function send(req: FastifyRequest, reply: FastifyReply, plan: Plan, commit?: string) {
-  if (wantsJson(req)) return reply.type('application/json').send({ ...planToJson(plan), ...(commit ? { commit } : {}) });
+  const format = wanted(req);
+  if (format === 'json') return reply.type('application/json').send({ ...planToJson(plan), ...(commit ? { commit } : {}) });
+  if (format === 'markdown') return reply.type('text/markdown; charset=utf-8').send(`${renderPlanMarkdown(plan, commit ? { title: commit.slice(0, 12) } : {})}\n`);
   return reply.type('text/plain; charset=utf-8').send(`${commit ? `Plan of ${commit}:\n\n` : ''}${renderPlanText(plan)}\n`);
 }
 
