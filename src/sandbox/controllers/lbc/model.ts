@@ -4,7 +4,7 @@
 // Anything the real controller refuses to build raises BuildError (→ FailedBuildModel).
 import { BuildError, groupName, ingressSettings, targetGroupSettings, type IngressSettings, type TargetGroupSettings } from './annotations.js';
 import { loadBalancerName, targetGroupName } from './names.js';
-import type { Endpoint, IngressObject, IngressPath, ServiceObject } from './objects.js';
+import type { Endpoint, IngressObject, IngressPath, ServiceObject, ServicePort } from './objects.js';
 
 export const TAG_CLUSTER = 'elbv2.k8s.aws/cluster';
 export const TAG_STACK = 'ingress.k8s.aws/stack';
@@ -89,7 +89,7 @@ export function buildStack(input: BuildInput): StackModel {
     };
     if (ing.spec?.defaultBackend) defaults.push(backendTg(ing.spec.defaultBackend));
     for (const rule of ing.spec?.rules ?? []) {
-      for (const p of rule.http?.paths ?? []) {
+      for (const p of sortIngressPaths(rule.http?.paths ?? [])) {
         const tgKey = backendTg(p.backend);
         for (const lp of ports) {
           const l = listeners.get(lp.port)!;
@@ -134,6 +134,22 @@ function listenersOf(ing: IngressObject, s: IngressSettings): Omit<ListenerModel
   });
 }
 
+/**
+ * The order the controller gives one Ingress rule's paths, and so their rule priorities (numbered
+ * 1, 2, … per listener in this order, group member by group member): Exact paths first as written,
+ * then Prefix paths longest first (a stable sort on the raw path's length), then
+ * ImplementationSpecific or untyped paths as written. Upstream v3.5.0
+ * pkg/ingress/model_build_listener_rules.go sortIngressPaths / classifyIngressPathsByType.
+ */
+export function sortIngressPaths(paths: IngressPath[]): IngressPath[] {
+  const typed = (type: IngressPath['pathType']) => paths.filter((p) => (p.pathType ?? 'ImplementationSpecific') === type);
+  const unknown = paths.find((p) => !['Exact', 'Prefix', 'ImplementationSpecific', undefined].includes(p.pathType));
+  if (unknown) throw new BuildError(`unknown pathType for path ${unknown.path ?? ''}`);
+  // Array.prototype.sort is stable (ES2019), as Go's sort.SliceStable.
+  const prefix = typed('Prefix').sort((a, b) => (b.path ?? '').length - (a.path ?? '').length);
+  return [...typed('Exact'), ...prefix, ...typed('ImplementationSpecific')];
+}
+
 /** Ingress path → ALB path-pattern values (model_build_listener_rules.go; alb-grpc.md §3). */
 export function pathValues(p: Pick<IngressPath, 'path' | 'pathType'>): string[] {
   const path = p.path ?? '';
@@ -156,11 +172,12 @@ function targetGroupFor(input: BuildInput, ing: IngressObject, backend: IngressP
   const sp = (svc.spec?.ports ?? []).find((p) => (ref.port.name !== undefined ? p.name === ref.port.name : p.port === ref.port.number));
   if (!sp) throw new BuildError(`unable to find port ${ref.port.name ?? ref.port.number} on service ${ns}/${ref.name}`);
   const settings = targetGroupSettings(ing, svc);
-  if (settings.targetType === 'instance' && svc.spec?.type !== 'NodePort' && svc.spec?.type !== 'LoadBalancer') {
-    throw new BuildError(`${ns}/${ref.name}: service type must be NodePort or LoadBalancer for target-type instance, got ${svc.spec?.type ?? 'ClusterIP'}`);
-  }
   const resourceId = `${ns}/${ing.metadata.name}-${ref.name}:${sp.port}`;
-  const port = typeof sp.targetPort === 'number' ? sp.targetPort : sp.port;
+  const port = targetGroupPort(settings.targetType, sp);
+  if (port === 0) {
+    throw new BuildError(settings.targetType === 'ip' ? 'TargetGroup port is empty. Are you using the correct service type?'
+      : 'TargetGroup port is empty. When using Instance targets, your service be must of type \'NodePort\' or \'LoadBalancer\'');
+  }
   return {
     ...settings,
     resourceId,
@@ -169,4 +186,18 @@ function targetGroupFor(input: BuildInput, ing: IngressObject, backend: IngressP
     targets: settings.targetType === 'ip' ? input.endpoints(ns, svc, sp.port) : [],
     service: { namespace: ns, name: ref.name, port: sp.port, targetPort: settings.targetType === 'instance' ? (sp.nodePort ?? sp.port) : (sp.targetPort ?? sp.port) },
   };
+}
+
+/**
+ * The target group's port as the controller sets it (upstream v3.5.0
+ * pkg/ingress/model_build_target_group.go buildTargetGroupPort): the node port for instance
+ * targets; for IP targets the Service's numeric targetPort (the pod port), or a fixed 1 when the
+ * targetPort is a name (not on the data path: targets are registered with their own port).
+ * 0 means empty (a ClusterIP Service behind instance targets), which the caller refuses.
+ */
+export function targetGroupPort(targetType: TargetGroupSettings['targetType'], sp: ServicePort): number {
+  if (targetType === 'instance') return sp.nodePort ?? 0;
+  // kube-apiserver defaults an omitted targetPort to the port (SetDefaults_Service).
+  const target = sp.targetPort ?? sp.port;
+  return typeof target === 'number' ? target : 1;
 }

@@ -1,6 +1,6 @@
 // The emulated controller builds the ALB stack the real one would, and refuses what it refuses.
 import t from 'tap';
-import { buildStack, pathValues, type BuildInput } from '../../../../src/sandbox/controllers/lbc/model.js';
+import { buildStack, pathValues, targetGroupPort, type BuildInput } from '../../../../src/sandbox/controllers/lbc/model.js';
 import { parseListenPorts, targetGroupSettings } from '../../../../src/sandbox/controllers/lbc/annotations.js';
 import { loadBalancerName } from '../../../../src/sandbox/controllers/lbc/names.js';
 import type { IngressObject, ServiceObject } from '../../../../src/sandbox/controllers/lbc/objects.js';
@@ -97,4 +97,15 @@ t.test('load balancer names', async (t) => {
   t.not(loadBalancerName('c', 'demo-1', true, 'internet-facing'), loadBalancerName('c', 'demo-1', true, 'internal'), 'scheme is part of the hash');
   t.match(loadBalancerName('c', 'default/my-ingress', false, 'internal'), /^k8s-default-myingres-[0-9a-f]{10}$/);
   t.ok(loadBalancerName('c', 'a-very-long-group-name-indeed', true, 'internal').length <= 32);
+});
+
+t.test('target group port (model_build_target_group.go buildTargetGroupPort)', async (t) => {
+  const cases = [
+    { reason: 'IP targets with a numeric targetPort use the pod port', type: 'ip' as const, sp: { port: 80, targetPort: 8080 }, want: 8080 },
+    { reason: 'IP targets with a named targetPort get the fixed 1 (not on the data path)', type: 'ip' as const, sp: { port: 80, targetPort: 'grpc' }, want: 1 },
+    { reason: 'IP targets without a targetPort: the API server defaults it to the port', type: 'ip' as const, sp: { port: 80 }, want: 80 },
+    { reason: 'instance targets use the node port', type: 'instance' as const, sp: { port: 80, targetPort: 8080, nodePort: 31234 }, want: 31234 },
+    { reason: 'instance targets without a node port are empty (refused by the caller)', type: 'instance' as const, sp: { port: 80, targetPort: 8080 }, want: 0 },
+  ];
+  for (const c of cases) t.equal(targetGroupPort(c.type, c.sp), c.want, c.reason);
 });
