@@ -8,6 +8,8 @@ import { renderPlanMarkdown } from '../plan/render-markdown.js';
 import { loadSpecOrReport, parseLayers } from './spec-args.js';
 import { clusterAccessFor } from '../cloud/cluster-access.js';
 import { progressLine } from '../apply/progress-text.js';
+import { readingProgress } from '../apply/reading-progress.js';
+import { specFileHash, writePlanFile } from './saved-plan-io.js';
 
 export const command: Command = {
   summary: 'show what apply would change (reads live state, changes nothing)',
@@ -23,7 +25,9 @@ Options:
   --json               the same as --format json
   --layers L1,L2       only these layers: network, iam, eks, kube, edge (default: all)
   --protos DIR         directory of .proto files (default: protos/ of the repository holding FILE)
-  --detailed-exitcode  exit 2 when the plan has changes (0 = none, 1 = error)
+  --out PLANFILE       also save the plan, with what it was made from, for \`platformd apply PLANFILE\`
+                       (which applies exactly it, or refuses if the spec or live state moved); -out works too
+  --detailed-exitcode  exit 2 when the plan has changes (0 = none, 1 = error, 64 = usage error)
   -h, --help           show this help
 
 AWS region comes from the spec; credentials and endpoints from the SDK's standard chain
@@ -31,7 +35,7 @@ AWS region comes from the spec; credentials and endpoints from the SDK's standar
 
 Example:
   platformd plan specs/platform.yaml --layers network`,
-  options: { json: { type: 'boolean' }, format: { type: 'string' }, layers: { type: 'string' }, protos: { type: 'string' }, 'detailed-exitcode': { type: 'boolean' } },
+  options: { json: { type: 'boolean' }, format: { type: 'string' }, layers: { type: 'string' }, protos: { type: 'string' }, 'detailed-exitcode': { type: 'boolean' }, out: { type: 'string' } },
   async run({ positionals, values }) {
     const [file] = positionals;
     if (!file || positionals.length > 1) {
@@ -48,16 +52,23 @@ Example:
       console.error(`platformd plan: --format must be text, json or markdown, not ${JSON.stringify(format)}`);
       return EXIT_USAGE;
     }
+    const specSha256 = await specFileHash(file);
     const loaded = await loadSpecOrReport(file, values.protos);
     if (!loaded) return 1;
     const aws = awsClients({ region: loaded.spec.region });
     // Retries while reading live state show on stderr (operation, attempt, next try), so a slow
     // or failing endpoint is visible long before the plan ends.
+    const reading = readingProgress();
     const onEvent = (e: Parameters<typeof progressLine>[0]) => {
-      const line = e.type === 'retry' ? progressLine(e) : undefined;
+      const line = reading(e) ?? (e.type === 'retry' ? progressLine(e) : undefined);
       if (line) console.error(line);
     };
-    const { plan } = await planPlatform({ spec: loaded.spec, aws, kube: clusterAccessFor(loaded.spec, aws), layers, protosDir: loaded.protosDir, onEvent });
+    const planned = await planPlatform({ spec: loaded.spec, aws, kube: clusterAccessFor(loaded.spec, aws), layers, protosDir: loaded.protosDir, onEvent });
+    const { plan } = planned;
+    if (values.out && specSha256) {
+      await writePlanFile(values.out, planned, { file, sha256: specSha256, protosDir: loaded.protosDir, layers });
+      console.error(`Saved the plan to ${values.out}: \`platformd apply ${values.out}\` applies exactly it, or refuses if the spec or live state moved.`);
+    }
     console.log(format === 'json' ? renderPlanJson(plan) : format === 'markdown' ? renderPlanMarkdown(plan, { title: file }) : renderPlanText(plan, { color: process.stdout.isTTY }));
     return values['detailed-exitcode'] && plan.changes.length > 0 ? 2 : 0;
   },
