@@ -31,6 +31,9 @@ Options:
                     0 makes every lifecycle instantaneous)
   --ca-file FILE    where to write the sandbox CA (default: a file in the temp dir); trust it to
                     call the services over TLS (platformd run --ca-file FILE)
+  --management-kubeconfig FILE
+                    where to write the kubeconfig of the management cluster (the Kubernetes API
+                    platformd's replicas keep their Leases in; default: a file in the temp dir)
   --alb-port N      port the ALBs listen on (default 443 if it can be bound, else a free one)
   --principal-policy FILE
                     enforce this IAM identity policy (JSON) for platformd's own identity: every
@@ -42,7 +45,7 @@ Example:
   platformd sandbox &
   (copy the export lines it prints into your shell)
   platformd apply specs/platform.yaml --auto-approve`,
-  options: { port: { type: 'string' }, 'time-scale': { type: 'string' }, 'ca-file': { type: 'string' }, 'alb-port': { type: 'string' }, 'principal-policy': { type: 'string' } },
+  options: { port: { type: 'string' }, 'time-scale': { type: 'string' }, 'ca-file': { type: 'string' }, 'alb-port': { type: 'string' }, 'principal-policy': { type: 'string' }, 'management-kubeconfig': { type: 'string' } },
   async run({ values }) {
     const port = values.port !== undefined ? Number(values.port) : 4566;
     const timeScale = values['time-scale'] !== undefined ? Number(values['time-scale']) : 1 / 60;
@@ -77,6 +80,8 @@ Example:
     }
     const caFile = values['ca-file'] ?? join(tmpdir(), `platformd-sandbox-ca-${process.pid}.pem`);
     writeFileSync(caFile, sandbox.caPem);
+    const kubeconfigFile = values['management-kubeconfig'] ?? join(tmpdir(), `platformd-sandbox-management-${process.pid}.kubeconfig`);
+    writeFileSync(kubeconfigFile, sandbox.management.kubeconfig(), { mode: 0o600 });
     console.log(`platformd sandbox: emulated AWS listening on ${sandbox.endpoint}`);
     console.log(`platformd sandbox: DNS for the emulated zones on ${sandbox.dns}`);
     console.log(`platformd sandbox: ALBs serve HTTPS on port ${sandbox.albPort}${sandbox.albPort === 443 ? '' : ' (443 could not be bound by this process)'}`);
@@ -85,6 +90,9 @@ Example:
     console.log('Point platformd (or any AWS SDK / CLI) at it:\n');
     for (const [k, v] of Object.entries(sandbox.env())) console.log(`  export ${k}=${v}`);
     console.log(`\nTo probe the services: platformd run … --dns-server ${sandbox.dns} --ca-file ${caFile} --probe-port ${sandbox.albPort}`);
+    console.log(`\nA management cluster for platformd's own Leases (leader election, apply locks) at ${sandbox.management.endpoint}; its kubeconfig is ${kubeconfigFile}:`);
+    console.log(`  platformd run … --leader-elect --lease-kubeconfig ${kubeconfigFile}`);
+    console.log(`  export PLATFORMD_LEASE_KUBECONFIG=${kubeconfigFile}   # platformd apply then takes the platform's Lease`);
     console.log('\nPress Ctrl-C to stop.');
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
@@ -92,6 +100,7 @@ Example:
     });
     await sandbox.close();
     if (values['ca-file'] === undefined) rmSync(caFile, { force: true }); // ours, in the temp dir
+    if (values['management-kubeconfig'] === undefined) rmSync(kubeconfigFile, { force: true });
     return 0;
   },
 };

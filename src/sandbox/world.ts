@@ -8,6 +8,7 @@ import { connectElbv2, ec2SubnetSource } from './aws/services/elbv2/connect.js';
 import type { EksService } from './aws/services/eks/index.js';
 import { SandboxCa } from './ca.js';
 import { KubeBackend } from './kube-backend.js';
+import { startManagementCluster, type ManagementCluster } from './management-cluster.js';
 import { startLoadBalancerController, type RunningController } from './controllers/load-balancer-controller.js';
 import { lbcStoreOf, tgbStoreOf } from './controllers/lbc/store-adapter.js';
 import type { Ec2Service } from './aws/services/ec2/index.js';
@@ -61,6 +62,8 @@ export interface Sandbox {
   dns: string;
   /** PEM of the CA that signs every sandbox certificate (trust it to call the services). */
   caPem: string;
+  /** The cluster platformd itself runs in: its leader-election Leases and apply locks (static-token kubeconfig). */
+  management: ManagementCluster;
   /** Environment that points the unmodified CLI/SDK at this sandbox. */
   env(): Record<string, string>;
   close(): Promise<void>;
@@ -139,7 +142,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await closeStarted();
     throw err;
   });
+  const management = await startManagementCluster(ca);
   return {
+    management,
     aws,
     clock,
     endpoint,
@@ -162,6 +167,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await dataplane.close();
       await dnsServer.close();
       await kube.close();
+      await management.close();
       await aws.close();
     },
   };

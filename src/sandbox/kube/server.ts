@@ -16,7 +16,16 @@ export interface ApiServerOptions {
   store: KubeStore;
   secretOf: (accessKeyId: string) => string | undefined;
   version: string;
+  /**
+   * Accept this bearer token instead of EKS tokens: a static token file (kube-apiserver
+   * --token-auth-file, https://kubernetes.io/docs/reference/access-authn-authz/authentication/#static-token-file),
+   * as the sandbox's management cluster authenticates platformd's own leases.
+   */
+  staticToken?: string;
 }
+
+/** A fault to answer with instead of serving a request (tests block Lease renewals with it). */
+export type KubeFault = (request: { method: string; path: string }) => { code: number; reason: string; message: string } | undefined;
 
 function status(code: number, reason: string, message: string, details: Record<string, unknown> = {}) {
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, details, code };
@@ -24,6 +33,8 @@ function status(code: number, reason: string, message: string, details: Record<s
 
 export class KubeApiServer {
   private server?: Server;
+  /** Fault injection: consulted for every authenticated request. */
+  fault?: KubeFault;
   constructor(private readonly options: ApiServerOptions) {}
 
   get store(): KubeStore {
@@ -56,9 +67,13 @@ export class KubeApiServer {
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
     const auth = req.headers.authorization;
-    const verdict = await verifyEksToken(auth?.startsWith('Bearer ') ? auth.slice(7) : undefined, this.options.clusterName, this.options.secretOf);
+    const bearer = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
+    const verdict = this.options.staticToken !== undefined ? { ok: bearer === this.options.staticToken }
+      : await verifyEksToken(bearer, this.options.clusterName, this.options.secretOf);
     if (!verdict.ok) return this.send(res, 401, status(401, 'Unauthorized', 'Unauthorized'));
     const url = new URL(req.url ?? '/', 'https://localhost');
+    const fault = this.fault?.({ method: req.method ?? 'GET', path: url.pathname });
+    if (fault) return this.send(res, fault.code, status(fault.code, fault.reason, fault.message));
     try {
       const out = this.route(req.method ?? 'GET', url, req.headers['content-type'] ?? '', body);
       this.send(res, out.code, out.body);

@@ -153,8 +153,20 @@ export class KubeStore {
     const k = this.key(res, obj.metadata.namespace, obj.metadata.name);
     const e = this.objects.get(k);
     if (!e) throw this.notFound(res, obj.metadata.name);
+    // Leases refuse an update without resourceVersion: their strategy's AllowUnconditionalUpdate
+    // is false (kubernetes pkg/registry/coordination/lease/strategy.go), and the generic registry
+    // answers Invalid (k8s.io/apiserver/pkg/registry/generic/registry/store.go Update).
+    if (!obj.metadata.resourceVersion && res.group === 'coordination.k8s.io') {
+      throw new KubeError(422, 'Invalid', `${res.kind}.${res.group} "${obj.metadata.name}" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update`,
+        { name: obj.metadata.name, group: res.group, kind: res.kind, causes: [{ reason: 'FieldValueInvalid', message: 'Invalid value: 0x0: must be specified for an update', field: 'metadata.resourceVersion' }] });
+    }
     if (obj.metadata.resourceVersion && obj.metadata.resourceVersion !== e.object.metadata.resourceVersion) {
-      throw new KubeError(409, 'Conflict', `Operation cannot be fulfilled on ${res.plural} "${obj.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`, { name: obj.metadata.name, kind: res.plural });
+      // apierrors.NewConflict names the group-qualified resource (schema.GroupResource.String(),
+      // "leases.coordination.k8s.io") with the storage's OptimisticLockErrorMsg
+      // (k8s.io/apimachinery/pkg/api/errors/errors.go, k8s.io/apiserver/pkg/storage/errors.go).
+      const qualified = res.group ? `${res.plural}.${res.group}` : res.plural;
+      throw new KubeError(409, 'Conflict', `Operation cannot be fulfilled on ${qualified} "${obj.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`,
+        { name: obj.metadata.name, ...(res.group ? { group: res.group } : {}), kind: res.plural });
     }
     return this.write(res, e, statusOnly ? { ...e.object, status: obj.status } : { ...structuredClone(obj), ...(res.status ? { status: e.object.status } : {}) });
   }
