@@ -11,8 +11,11 @@ import { Daemon } from '../daemon.js';
 import { GitSource } from '../source/git.js';
 import { credentialsFromEnv, redactUrls } from '../source/git-credentials.js';
 import { build } from '../server/app.js';
+import { createLogger } from '../log/logger.js';
+import { describeError } from '../errors.js';
 import { createMetrics } from '../metrics.js';
 import { Prober } from '../probe/scheduler.js';
+import { ProbeHistory } from '../probe/history.js';
 import { probeTargets } from '../probe/targets.js';
 import { parseDuration } from '../spec/duration.js';
 import { loadCheckoutSpec } from '../source/checkout-spec.js';
@@ -63,6 +66,7 @@ Secrets come from the environment, never from flags:
                             handed to git through GIT_ASKPASS, never in the URL, argv or .git/config
 
 HTTP: GET /healthz /readyz /metrics /status /plan, POST /plan /reconcile /hooks/git.
+Log: JSON lines on stderr (PLATFORMD_LOG_FORMAT=human for plain lines; PLATFORMD_LOG_LEVEL=debug for more).
 SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, close, exit 0.`,
   options: {
     repo: { type: 'string' }, branch: { type: 'string' }, path: { type: 'string' }, workdir: { type: 'string' }, listen: { type: 'string' },
@@ -85,8 +89,9 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
       console.error('platformd run: --mode must be apply or detect');
       return EXIT_USAGE;
     }
-    const log = (message: string, fields?: Record<string, unknown>) =>
-      console.error(`${new Date().toISOString()} ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`);
+    // JSON lines for a log shipper; PLATFORMD_LOG_FORMAT=human for a person at a terminal.
+    const logger = createLogger({ format: process.env.PLATFORMD_LOG_FORMAT === 'human' ? 'human' : 'json' });
+    const log = (message: string, fields?: Record<string, unknown>) => (fields ? logger.info(fields, message) : logger.info(message));
     const branch = values.branch ?? 'main';
     let gitTimeoutMs: number;
     try {
@@ -127,6 +132,7 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
     });
     const metrics = createMetrics(VERSION, values.mode ?? 'apply');
     const probeStatus = new Map<string, ProbeStatus>();
+    const probeHistory = new ProbeHistory();
     // The daemon exists once the first clone has told its settings; the server answers before that.
     const live: { daemon?: Daemon } = {};
     let phase = 'fetching the repository for the first time';
@@ -140,6 +146,7 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
     let outputs: PlatformOutputs | null = null;
     const app = build({
       status: () => ({ ...(live.daemon ? { ...live.daemon.status, probes: [...probeStatus.values()] } : ({ starting: phase } as never)), ...(instanceId !== undefined ? { instanceId } : {}), outputs }),
+      probeHistory: () => probeHistory.series(),
       ready: () => firstDone,
       notReadyReason: () => phase,
       registry: metrics.registry,
@@ -163,7 +170,7 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
         const first = await loadCheckoutSpec({ ...rev, commit: rev.sha });
         if (first.ok) fromSpec = first.spec.reconcile ?? {};
       } catch (err) {
-        log(`initial fetch failed; will retry: ${(err as Error).message}`);
+        logger.warn({ error: describeError(err) }, `initial fetch failed; will retry: ${describeError(err)}`);
       }
     })();
     await Promise.race([initial, stopped]);
@@ -193,13 +200,19 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
     metrics.info.labels(VERSION, mode).set(1);
     const prober = new Prober({
       metrics, dnsServer: values['dns-server'] ?? process.env.PLATFORMD_DNS_SERVER, caFile: values['ca-file'] ?? process.env.PLATFORMD_CA_FILE,
-      onResult: (r, t) => probeStatus.set(t.service, { service: t.service, target: t.address, method: `/${t.grpcService}/${t.method}`, success: r.success,
-        grpcStatus: r.code, message: r.message, durationMs: Math.round(r.durationMs), at: r.at.toISOString() }),
-      onForget: (service) => probeStatus.delete(service),
+      onResult: (r, t) => {
+        probeStatus.set(t.service, { service: t.service, target: t.address, method: `/${t.grpcService}/${t.method}`, success: r.success,
+          grpcStatus: r.code, message: r.message, durationMs: Math.round(r.durationMs), at: r.at.toISOString() });
+        probeHistory.record(t.service, { at: r.at.toISOString(), durationMs: Math.round(r.durationMs), success: r.success, grpcStatus: r.code });
+      },
+      onForget: (service) => {
+        probeStatus.delete(service);
+        probeHistory.forget(service);
+      },
     });
     const probePort = values['probe-port'] ? Number(values['probe-port']) : 443;
     const running = new Daemon({
-      source, metrics, mode, branch, pollIntervalMs, resyncIntervalMs, backoffMs, maxBackoffMs, log,
+      source, metrics, mode, branch, pollIntervalMs, resyncIntervalMs, backoffMs, maxBackoffMs, log, logger,
       plan: async (spec, protosDir, signal) => {
         const planned = await planPlatform({ ...engine(spec, protosDir), signal });
         outputs = platformOutputs(planned.observed.values());

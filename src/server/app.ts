@@ -11,10 +11,14 @@ import { planRoutes } from './routes/plan.js';
 import { statusRoutes } from './routes/status.js';
 import { hookRoutes } from './routes/hooks.js';
 import { reconcileRoutes } from './routes/reconcile.js';
+import { statusPageRoutes } from './routes/status-page.js';
+import type { ProbeSeries } from '../probe/history.js';
 import { MAX_SPEC_BYTES } from '../spec/bounds.js';
 
 export interface ServerDeps {
   status(): DaemonStatus;
+  /** The last hour of probe results per service, for the status page's charts. */
+  probeHistory?(): ProbeSeries[];
   ready(): boolean;
   /** Why /readyz answers 503 (e.g. the first clone is running). */
   notReadyReason?(): string;
@@ -48,5 +52,6 @@ export function build(deps: ServerDeps): FastifyInstance {
   app.register(statusRoutes(deps));
   app.register(hookRoutes(deps));
   app.register(reconcileRoutes(deps));
+  app.register(statusPageRoutes(deps));
   return app;
 }
