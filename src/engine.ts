@@ -31,6 +31,11 @@ export interface EngineOptions {
   onEvent?: (event: ApplyEvent) => void;
   /** Maximum resources worked on at once (default 8). */
   concurrency?: number;
+  /**
+   * Fencing: throws when this process may no longer change anything (a replica whose leadership
+   * lapsed). Called before every create, update and delete call, retries included.
+   */
+  fence?: () => void;
 }
 
 export interface PlanResult {
@@ -192,7 +197,7 @@ export async function applyPlatform(opts: EngineOptions & { plan?: PlanResult })
     }
 
     const remove = async (live: Observed) => {
-      await withRetry(() => kind.delete(ctx, live), retry('delete', true));
+      await withRetry(() => { opts.fence?.(); return kind.delete(ctx, live); }, retry('delete', true));
       await waitUntil(async () => {
         const now = await withRetry(() => kind.refresh(ctx, live), retry('refresh'));
         if (!now || kind.gone?.(now)) return true;
@@ -210,7 +215,7 @@ export async function applyPlatform(opts: EngineOptions & { plan?: PlanResult })
     };
     const create = async () => {
       const desired = desiredResolved();
-      const created = await withRetry(() => kind.create(ctx, desired), retry('create'));
+      const created = await withRetry(() => { opts.fence?.(); return kind.create(ctx, desired); }, retry('create'));
       const ready = await waitReady(kind, ctx, created, id, progress('creating'), timeouts.readyTimeoutMs);
       outputs.set(id, ready.outputs);
     };
@@ -226,7 +231,7 @@ export async function applyPlatform(opts: EngineOptions & { plan?: PlanResult })
       const desired = desiredResolved();
       const live = observed.get(id)!;
       const diff = kind.diff(desired.properties, live);
-      const updated = await withRetry(() => kind.update(ctx, desired, live, diff), retry('update'));
+      const updated = await withRetry(() => { opts.fence?.(); return kind.update(ctx, desired, live, diff); }, retry('update'));
       const ready = await waitReady(kind, ctx, updated, id, progress('updating'), timeouts.readyTimeoutMs);
       outputs.set(id, ready.outputs);
     }

@@ -26,6 +26,8 @@ export interface Metrics {
   probeStatusCode: Gauge<'service'>;
   probeLatency: Histogram<'service'>;
   probes: Counter<'service' | 'result'>;
+  /** 1 while this replica holds the platform's Lease (leader election), else 0. */
+  leader: Gauge<'platform'>;
   /** Delete every series of a service that is no longer probed. */
   forgetProbedService(service: string): void;
   /** Stop recording API calls (tests, shutdown). */
@@ -62,6 +64,7 @@ export function createMetrics(version: string, mode: string): Metrics {
     probeLatency: new Histogram({ name: 'platformd_probe_latency_seconds', help: 'Latency of gRPC probes by service.', labelNames: ['service'] as const,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry] }),
     probes: new Counter({ name: 'platformd_probes_total', help: 'gRPC probes by service and result (success, failure).', labelNames: ['service', 'result'] as const, registers: [registry] }),
+    leader: new Gauge({ name: 'platformd_leader', help: 'Whether this replica leads the platform (holds its Lease and may change it): 1, or 0 while another replica does.', labelNames: ['platform'] as const, registers: [registry] }),
   };
   m.info.labels(version, mode).set(1);
   for (const outcome of RECONCILE_OUTCOMES) {

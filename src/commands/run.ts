@@ -25,6 +25,7 @@ import type { PlatformSpec } from '../spec/types.js';
 import type { ProbeStatus } from '../daemon-status.js';
 import { PLATFORMD_VERSION } from '../version.js';
 import { platformOutputs, type PlatformOutputs } from '../plan/outputs.js';
+import { LEADER_OPTIONS, LEADER_USAGE, leaderSettings, startLeadership, type Leadership } from '../leader/daemon-leadership.js';
 
 const VERSION = PLATFORMD_VERSION;
 
@@ -65,15 +66,19 @@ Secrets come from the environment, never from flags:
   PLATFORMD_GIT_PASSWORD    password or token for it (or PLATFORMD_GIT_PASSWORD_FILE: a file holding it);
                             handed to git through GIT_ASKPASS, never in the URL, argv or .git/config
 
+${LEADER_USAGE}
+
 HTTP: GET /healthz /readyz /metrics /status /plan, POST /plan /reconcile /hooks/git.
 Log: JSON lines on stderr (PLATFORMD_LOG_FORMAT=human for plain lines; PLATFORMD_LOG_LEVEL=debug for more).
-SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, close, exit 0.`,
+SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, release the Lease,
+close, exit 0. Losing the Lease (no renewal within the renew deadline): the same, exit 1.`,
   options: {
     repo: { type: 'string' }, branch: { type: 'string' }, path: { type: 'string' }, workdir: { type: 'string' }, listen: { type: 'string' },
     mode: { type: 'string' }, 'poll-interval': { type: 'string' }, 'resync-interval': { type: 'string' }, layers: { type: 'string' },
     'retry-interval': { type: 'string' }, 'git-timeout': { type: 'string' }, 'max-retry-interval': { type: 'string' },
     'dns-server': { type: 'string' }, 'ca-file': { type: 'string' }, 'probe-port': { type: 'string' },
     'instance-id': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' },
+    ...LEADER_OPTIONS,
   },
   async run({ values }) {
     if (!values.repo) {
@@ -91,6 +96,11 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
     }
     // JSON lines for a log shipper; PLATFORMD_LOG_FORMAT=human for a person at a terminal.
     const logger = createLogger({ format: process.env.PLATFORMD_LOG_FORMAT === 'human' ? 'human' : 'json' });
+    const election = values['leader-elect'] ? leaderSettings(values) : undefined;
+    if (typeof election === 'string') {
+      console.error(`platformd run: leader election: ${election}`);
+      return EXIT_USAGE;
+    }
     const log = (message: string, fields?: Record<string, unknown>) => (fields ? logger.info(fields, message) : logger.info(message));
     const branch = values.branch ?? 'main';
     let gitTimeoutMs: number;
@@ -125,8 +135,11 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
     // Answer /healthz from the first second and exit 0 on SIGTERM at any time, the initial clone
     // included: the server listens and the signals are caught before anything slow starts.
     let stopRequested = false;
+    let exitCode = 0;
+    let requestStop = () => {};
     const stopped = new Promise<void>((resolve) => {
       const stop = () => { stopRequested = true; shutdown.abort(new Error('platformd is shutting down')); resolve(); };
+      requestStop = stop;
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
     });
@@ -139,15 +152,19 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
     let firstDone = false;
     const engine = (spec: PlatformSpec, protosDir: string) => {
       const aws = awsClients({ region: spec.region });
-      return { spec, aws, kube: clusterAccessFor(spec, aws), layers, protosDir };
+      return { spec, aws, kube: clusterAccessFor(spec, aws), layers, protosDir, fence: leadership ? () => leadership!.fence() : undefined };
     };
     const instanceId = values['instance-id'] as string | undefined;
+    let leadership: Leadership | undefined;
     // The outputs of the last plan the daemon made (after every apply it plans again), for /status.
     let outputs: PlatformOutputs | null = null;
     const app = build({
-      status: () => ({ ...(live.daemon ? { ...live.daemon.status, probes: [...probeStatus.values()] } : ({ starting: phase } as never)), ...(instanceId !== undefined ? { instanceId } : {}), outputs }),
+      status: () => ({ ...(live.daemon ? { ...live.daemon.status, probes: [...probeStatus.values()] } : ({ starting: phase } as never)), ...(instanceId !== undefined ? { instanceId } : {}), outputs,
+        ...(leadership ? { leadership: leadership.view() } : {}) }),
       probeHistory: () => probeHistory.series(),
-      ready: () => firstDone,
+      // A standby is ready once it knows the leader: it answers correctly, and an unready standby
+      // would make a PodDisruptionBudget refuse to evict the leader.
+      ready: () => firstDone || Boolean(leadership && !leadership.elector.isLeader() && leadership.elector.leader()),
       notReadyReason: () => phase,
       registry: metrics.registry,
       current: () => live.daemon?.current(),
@@ -158,17 +175,20 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
       webhookSecret: process.env.PLATFORMD_WEBHOOK_SECRET || undefined,
       tls,
     });
+    app.addHook('onRequest', async (request, reply) => leadership?.standbyHook(request, reply));
     const [host, port] = (values.listen ?? process.env.PLATFORMD_LISTEN ?? '127.0.0.1:8080').split(/:(?=\d+$)/);
     const address = await app.listen({ host, port: Number(port) });
     log(`platformd ${VERSION} listening on ${address}`);
 
     // Read the spec once up front so its reconcile settings can fill in what the flags leave out.
     let fromSpec: PlatformSpec['reconcile'] = {};
+    let platformName: string | undefined;
     const initial = (async () => {
       try {
         const rev = await source.fetch();
         const first = await loadCheckoutSpec({ ...rev, commit: rev.sha });
         if (first.ok) fromSpec = first.spec.reconcile ?? {};
+        if (first.ok) platformName = first.spec.metadata.name;
       } catch (err) {
         logger.warn({ error: describeError(err) }, `initial fetch failed; will retry: ${describeError(err)}`);
       }
@@ -195,6 +215,37 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
       await app.close();
       return EXIT_USAGE;
     }
+    if (election) {
+      if (!platformName && !election.name) {
+        console.error('platformd run: leader election: the spec could not be read to name the Lease (platformd-<platform name>); pass --lease-name');
+        await app.close();
+        return 1;
+      }
+      const platform = platformName ?? election.name!;
+      try {
+        leadership = startLeadership({ settings: election, platform, identity: instanceId, metrics, log });
+      } catch (err) {
+        console.error(`platformd run: leader election: ${(err as Error).message}`);
+        await app.close();
+        return EXIT_USAGE;
+      }
+      const elected = leadership;
+      phase = `standing by: waiting for the Lease of platform ${platform}`;
+      log(`campaigning for the Lease of platform ${platform} as ${elected.elector.identity}`);
+      elected.lost.addEventListener('abort', () => {
+        log(`${(elected.lost.reason as Error).message}: abandoning the current action and exiting`);
+        exitCode = 1;
+        requestStop();
+      }, { once: true });
+      if (!(await elected.waitToLead(shutdown.signal))) {
+        log('stopped while standing by');
+        await elected.stop();
+        await app.close();
+        metrics.close();
+        return 0;
+      }
+      log(`leading platform ${platform}: reconciling and probing`);
+    }
     const mode = (values.mode ?? fromSpec.mode ?? 'apply') as 'apply' | 'detect';
     metrics.info.reset();
     metrics.info.labels(VERSION, mode).set(1);
@@ -218,7 +269,7 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
         outputs = platformOutputs(planned.observed.values());
         return planned;
       },
-      apply: (spec, protosDir, plan, signal, onEvent) => applyPlatform({ ...engine(spec, protosDir), plan, signal, onEvent }),
+      apply: (spec, protosDir, plan, signal, onEvent) => applyPlatform({ ...engine(spec, protosDir), plan, signal: leadership ? AbortSignal.any([signal, leadership.lost]) : signal, onEvent }),
       onSpec: (spec, protosDir) => prober.setTargets(probeTargets(spec, probePort), protosDir),
     });
     live.daemon = running;
@@ -231,9 +282,10 @@ SIGTERM or SIGINT: stop taking triggers, abandon the current action safely, clos
     log('shutting down: no new triggers; abandoning the current action safely');
     prober.stop();
     await stopDaemon();
+    await leadership?.stop(); // after the daemon stopped: the successor never overlaps our last call
     await app.close();
     metrics.close();
     log('stopped');
-    return 0;
+    return exitCode;
   },
 };

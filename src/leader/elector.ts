@@ -77,6 +77,11 @@ export class LeaderElector {
     return this.leading && this.lastRenewSentAt !== undefined && this.now() < this.lastRenewSentAt + this.timing.renewDeadlineMs;
   }
 
+  /** When leadership lapses unless a renewal succeeds first (epoch ms); undefined when not leading. */
+  fencedAt(): number | undefined {
+    return this.leading && this.lastRenewSentAt !== undefined ? this.lastRenewSentAt + this.timing.renewDeadlineMs : undefined;
+  }
+
   /** Throws PLATFORMD_NOT_LEADER unless isLeader(): call before every mutating call. */
   assertLeader(): void {
     if (!this.isLeader()) throw new PlatformdError(ErrorCodes.NOT_LEADER, `not the leader of ${this.options.store.describe} any more (no renewal within ${this.timing.renewDeadlineMs / 1000}s); stopping before the next change`);
