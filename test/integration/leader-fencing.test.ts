@@ -1,0 +1,53 @@
+// Fencing while an apply is in flight: the replica's Lease renewals are refused (fault injection
+// on the management cluster's Lease API); the engine's fence and the leadership signal stop the
+// apply, and no mutating AWS call arrives after the renew deadline (bounded generously: the fence
+// is checked before each call is sent; the call log records arrival after injected latency).
+import t from 'tap';
+import { KubeConfig } from '@kubernetes/client-node';
+import { startTestSandbox } from '../helpers/sandbox.js';
+import { referenceSpec } from '../helpers/specs.js';
+import { applyPlatform } from '../../src/engine.js';
+import { kubeLeaseStore } from '../../src/leader/lease-store.js';
+import { LeaderElector } from '../../src/leader/elector.js';
+
+const MUTATING = /^(Create|Delete|Modify|Associate|Attach|Allocate|Replace|Authorize|Revoke|Release|Disassociate|Detach)/;
+const LATENCY_MS = 300;
+
+t.test('a leader whose renewals are blocked stops mutating mid-apply', async (t) => {
+  const sb = await startTestSandbox();
+  t.teardown(sb.close);
+  const kc = new KubeConfig();
+  kc.loadFromString(sb.management.kubeconfig());
+  const lost = new AbortController();
+  const elector = new LeaderElector({ store: kubeLeaseStore(kc, 'default', 'platformd-fencing', 1_000), identity: 'replica-a',
+    leaseDurationMs: 3_000, renewDeadlineMs: 1_500, retryPeriodMs: 200, onStoppedLeading: (why) => lost.abort(new Error(why)) });
+  const campaign = new AbortController();
+  const running = elector.run(campaign.signal);
+  t.teardown(async () => { campaign.abort(); await running; });
+  for (const until = Date.now() + 20_000; !elector.isLeader() && Date.now() < until;) await new Promise((r) => setTimeout(r, 20));
+  t.ok(elector.isLeader(), 'leads');
+
+  let deadline = 0;
+  const watch = setInterval(() => { deadline = elector.fencedAt() ?? deadline; }, 5);
+  t.teardown(() => clearInterval(watch));
+  sb.aws.faults.add({ kind: 'latency', latencyMs: LATENCY_MS, service: 'ec2' });
+  let blocked = false;
+  const result = await applyPlatform({ spec: await referenceSpec(), aws: sb.clients, layers: ['network'], concurrency: 2, signal: lost.signal, fence: () => elector.assertLeader(),
+    onEvent: (e) => {
+      if (e.type !== 'change-done' || blocked) return;
+      blocked = true;
+      sb.management.server.fault = ({ path }) => (path.includes('/leases/') ? { code: 503, reason: 'ServiceUnavailable', message: 'injected: the Lease API is unavailable' } : undefined);
+    } });
+  t.ok(blocked, 'renewals were blocked after the first change completed');
+  t.notOk(result.ok, 'the apply did not finish');
+  t.ok(result.skipped.length + result.failed.length > 0, `${result.applied.length} applied, ${result.failed.length} failed, ${result.skipped.length} skipped`);
+  t.notOk(elector.isLeader(), 'no longer leads');
+  t.ok(deadline > 0, 'the renew deadline was known');
+  const mutations = () => sb.aws.callLog.all().filter((c) => c.service === 'ec2' && MUTATING.test(c.operation));
+  const late = mutations().filter((c) => c.at - LATENCY_MS > deadline + 1_000);
+  t.same(late.map((c) => c.operation), [], 'no mutating call arrived after the renew deadline');
+  const count = mutations().length;
+  await new Promise((r) => setTimeout(r, 1_500));
+  t.equal(mutations().length, count, 'and none after the apply returned');
+  sb.management.server.fault = undefined;
+});
