@@ -12,6 +12,8 @@ import { describeError } from './errors.js';
 import { resourceStatuses, type Condition, type DaemonStatus, type ReconcileRecord } from './daemon-status.js';
 import { initialConditions, outcomeConditions, progressingConditions, recordConditions } from './reconcile-conditions.js';
 import { verdict, type Verdict } from './reconcile-outcome.js';
+import { silentLogger, type Logger } from './log/logger.js';
+import { ReconcileLog } from './log/reconcile-log.js';
 
 export type Trigger = 'start' | 'poll' | 'webhook' | 'resync' | 'manual' | 'retry';
 /** Triggers that reconcile even when HEAD has not moved. */
@@ -40,6 +42,8 @@ export interface DaemonDeps {
   backoffMs?: number;
   maxBackoffMs?: number;
   log: (message: string, fields?: Record<string, unknown>) => void;
+  /** The structured log of reconciles (plan summary, each change, progress, diagnostics); silent when absent. */
+  logger?: Logger;
   /** Called when a (new) valid spec is in force — the prober follows it. */
   onSpec?: (spec: PlatformSpec, protosDir: string) => void;
 }
@@ -58,8 +62,10 @@ export class Daemon {
   private loopDone?: Promise<void>;
   /** Resolved after each handled trigger, a reconcile or a poll that found nothing new (tests and the demo wait on it). */
   private listeners = new Set<() => void>();
+  private readonly reconcileLog: ReconcileLog;
 
   constructor(private readonly deps: DaemonDeps) {
+    this.reconcileLog = new ReconcileLog(deps.logger ?? silentLogger());
     this.status = {
       mode: deps.mode, branch: deps.branch, commit: null, spec: { valid: true, commit: null, lastGoodCommit: null, diagnostics: [] },
       conditions: [], lastAppliedRevision: null, lastAttemptedRevision: null, reconciles: [], retry: null,
@@ -145,7 +151,7 @@ export class Daemon {
       const error = describeError(err);
       this.fetched(error);
       this.begin(this.deps.branch);
-      this.deps.log('reconcile failed: the source could not be read', { error });
+      this.reconcileLog.failed(`reconcile failed: ${this.deps.branch} could not be fetched`, error);
       this.finish({ ...newRecord(trigger, started, null), error }, { outcome: 'failure', message: `fetching ${this.deps.branch} failed: ${error}` }, 'SourceFailed');
       return;
     }
@@ -160,7 +166,7 @@ export class Daemon {
       result = await this.planAndApply(rev, revision, record);
     } catch (err) {
       record.error = describeError(err);
-      this.deps.log('reconcile failed', { error: record.error });
+      this.reconcileLog.failed(`reconcile of ${revision} failed`, record.error);
       result = { outcome: 'failure', message: `reconciling ${revision} failed: ${record.error}` };
     }
     this.finish(record, result);
@@ -175,7 +181,8 @@ export class Daemon {
     if (!loaded.ok) {
       this.status.spec.valid = false;
       m.specValid.set(0);
-      this.deps.log('spec at HEAD is invalid; the last good spec stays in force', { commit: rev.sha, errors: loaded.diagnostics.length });
+      const inForce = this.spec ? `${this.deps.branch}@sha1:${this.spec.commit}` : null;
+      this.reconcileLog.invalidSpec(this.reconcileLog.forCommit(this.spec?.spec.metadata.name, rev.sha), rev.sha, loaded.diagnostics, inForce, rev.treeDir);
       return;
     }
     this.status.spec.valid = true;
@@ -194,10 +201,12 @@ export class Daemon {
     let planned = await this.deps.plan(spec, protosDir, this.abort.signal);
     this.recordDrift(planned);
     record.changes = planned.plan.changes.length;
-    if (this.deps.mode === 'apply' && planned.plan.changes.some((c) => c.action !== '!')) {
-      const result = await this.deps.apply(spec, protosDir, planned, this.abort.signal, (e) => {
-        if (e.type === 'change-failed' || e.type === 'change-done') this.deps.log(`${e.id}: ${e.type === 'change-done' ? 'done' : `failed: ${e.error}`}`);
-      });
+    const first = planned.plan;
+    const log = this.reconcileLog.forCommit(spec.metadata.name, this.spec.commit);
+    const applying = this.deps.mode === 'apply' && first.changes.some((c) => c.action !== '!');
+    if (!applying) this.reconcileLog.planned(log, first);
+    if (applying) {
+      const result = await this.deps.apply(spec, protosDir, planned, this.abort.signal, this.reconcileLog.applyEvents(log, first));
       record.applied = result.applied;
       record.failures = result.failed;
       record.skipped = result.skipped;
@@ -207,6 +216,7 @@ export class Daemon {
       this.recordDrift(planned);
     }
     record.pending = planned.plan.changes.length;
+    this.reconcileLog.reconciled(log, this.spec.commit, first, { detect: this.deps.mode === 'detect', pending: record.pending, failed: record.failures.length });
     return verdict({ mode: this.deps.mode, revision, invalid, pending: planned.plan.changes, failures: record.failures });
   }
 
