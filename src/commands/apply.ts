@@ -11,6 +11,7 @@ import { readPlanFile, staleness } from './saved-plan-io.js';
 import { applySummaryLines } from '../apply/summary-text.js';
 import { outputLines, platformOutputs } from '../plan/outputs.js';
 import { readingProgress } from '../apply/reading-progress.js';
+import { takeApplyLock, type ApplyLock } from '../leader/apply-lock.js';
 
 export const command: Command = {
   summary: 'plan, confirm, and apply the changes in dependency order',
@@ -32,10 +33,18 @@ Options:
   --layers L1,L2     only these layers: network, iam, eks, kube, edge (default: all)
   --concurrency N    resources worked on at once (default 8)
   --protos DIR       directory of .proto files (default: protos/ of the repository holding FILE)
+  --lease-kubeconfig FILE
+                     lock the platform with its Lease (platformd-<name>) in this cluster, the one
+                     \`platformd run --leader-elect\` holds (PLATFORMD_LEASE_KUBECONFIG); without it a
+                     local lock file ($XDG_RUNTIME_DIR/platformd/, else beside the spec) locks
+  --lease-namespace NS
+                     namespace of the Lease (default: default)
+  --force-unlock     take the lock even though another apply or daemon holds it
   -h, --help         show this help
 
 Exit status: 0 when every change succeeded or there was nothing to do, 1 otherwise.`,
-  options: { 'auto-approve': { type: 'boolean' }, layers: { type: 'string' }, concurrency: { type: 'string' }, protos: { type: 'string' } },
+  options: { 'auto-approve': { type: 'boolean' }, layers: { type: 'string' }, concurrency: { type: 'string' }, protos: { type: 'string' },
+    'lease-kubeconfig': { type: 'string' }, 'lease-namespace': { type: 'string' }, 'force-unlock': { type: 'boolean' } },
   async run({ positionals, values }) {
     const [file] = positionals;
     if (!file || positionals.length > 1) {
@@ -67,47 +76,61 @@ Exit status: 0 when every change succeeded or there was nothing to do, 1 otherwi
     }
     const loaded = await loadSpecOrReport(saved ? saved.spec.file : file, saved ? saved.spec.protosDir : values.protos);
     if (!loaded) return 1;
-    const aws = awsClients({ region: loaded.spec.region });
-    const ac = new AbortController();
-    const stop = () => {
-      console.error('\ninterrupted: stopping after the current calls; re-run apply to converge.');
-      ac.abort(new Error('interrupted'));
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    const reading = readingProgress();
-    const onEvent = (e: Parameters<NonNullable<Parameters<typeof applyPlatform>[0]['onEvent']>>[0]) => {
-      // An interrupt leaves many changes unstarted: the summary names them in one line.
-      if (e.type === 'change-skipped' && ac.signal.aborted) return;
-      const line = reading(e) ?? progressLine(e);
-      if (line) process.stderr.write(`${line}\n`);
-    };
-    const options = { spec: loaded.spec, aws, kube: clusterAccessFor(loaded.spec, aws), layers: saved ? saved.spec.layers : layers, protosDir: loaded.protosDir, concurrency, signal: ac.signal, onEvent };
-    const planned = await planPlatform(options);
-    if (saved) {
-      const moved = await staleness(saved, planned);
-      if (moved.length > 0) return refuse(moved);
-      console.error(`Applying the saved plan ${file} (made ${saved.createdAt}): the spec and the live state it touches are as they were.`);
+    // Two applies (or an apply and the daemon) on one platform never run at once.
+    const taken = await takeApplyLock({ platform: loaded.spec.metadata.name, specFile: saved ? saved.spec.file : file, forceUnlock: Boolean(values['force-unlock']),
+      kubeconfig: values['lease-kubeconfig'] ?? (process.env.PLATFORMD_LEASE_KUBECONFIG || undefined), namespace: values['lease-namespace'] });
+    if ('refused' in taken) {
+      console.error(`platformd apply: ${taken.refused}`);
+      return 1;
     }
-    console.log(renderPlanText(planned.plan, { color: process.stdout.isTTY }));
-    if (planned.plan.changes.length === 0) return 0;
-    if (!saved && !values['auto-approve']) {
-      if (!process.stdin.isTTY) {
-        console.error('platformd apply: stdin is not a terminal; pass --auto-approve to apply without confirmation.');
-        return 1;
+    const lock: ApplyLock = taken;
+    console.error(`Locked platform ${loaded.spec.metadata.name}: ${lock.describe}.`);
+    try {
+      const aws = awsClients({ region: loaded.spec.region });
+      const ac = new AbortController();
+      const stop = () => {
+        console.error('\ninterrupted: stopping after the current calls; re-run apply to converge.');
+        ac.abort(new Error('interrupted'));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      const reading = readingProgress();
+      const onEvent = (e: Parameters<NonNullable<Parameters<typeof applyPlatform>[0]['onEvent']>>[0]) => {
+        // An interrupt leaves many changes unstarted: the summary names them in one line.
+        if (e.type === 'change-skipped' && ac.signal.aborted) return;
+        const line = reading(e) ?? progressLine(e);
+        if (line) process.stderr.write(`${line}\n`);
+      };
+      const signal = lock.lost ? AbortSignal.any([ac.signal, lock.lost]) : ac.signal;
+      const options = { spec: loaded.spec, aws, kube: clusterAccessFor(loaded.spec, aws), layers: saved ? saved.spec.layers : layers, protosDir: loaded.protosDir, concurrency, signal, onEvent, fence: lock.fence };
+      const planned = await planPlatform(options);
+      if (saved) {
+        const moved = await staleness(saved, planned);
+        if (moved.length > 0) return refuse(moved);
+        console.error(`Applying the saved plan ${file} (made ${saved.createdAt}): the spec and the live state it touches are as they were.`);
       }
-      const rl = createInterface({ input: process.stdin, output: process.stderr });
-      const answer = await rl.question('\nApply these changes? Only "yes" is accepted: ');
-      rl.close();
-      if (answer.trim() !== 'yes') {
-        console.error('Apply cancelled.');
-        return 1;
+      console.log(renderPlanText(planned.plan, { color: process.stdout.isTTY }));
+      if (planned.plan.changes.length === 0) return 0;
+      if (!saved && !values['auto-approve']) {
+        if (!process.stdin.isTTY) {
+          console.error('platformd apply: stdin is not a terminal; pass --auto-approve to apply without confirmation.');
+          return 1;
+        }
+        const rl = createInterface({ input: process.stdin, output: process.stderr });
+        const answer = await rl.question('\nApply these changes? Only "yes" is accepted: ');
+        rl.close();
+        if (answer.trim() !== 'yes') {
+          console.error('Apply cancelled.');
+          return 1;
+        }
       }
+      const result = await applyPlatform({ ...options, plan: planned });
+      console.log('');
+      for (const line of applySummaryLines(result)) console.log(line);
+      for (const line of outputLines(platformOutputs(result.resources ?? []))) console.log(line);
+      return result.ok ? 0 : 1;
+    } finally {
+      await lock.release();
     }
-    const result = await applyPlatform({ ...options, plan: planned });
-    console.log('');
-    for (const line of applySummaryLines(result)) console.log(line);
-    for (const line of outputLines(platformOutputs(result.resources ?? []))) console.log(line);
-    return result.ok ? 0 : 1;
   },
 };

@@ -94,8 +94,12 @@ export class LeaderElector {
     return { holderIdentity: r.holderIdentity, acquireTime: new Date(r.acquireTime).toISOString(), renewTime: new Date(r.renewTime).toISOString(), leaseTransitions: r.leaseTransitions };
   }
 
-  /** One attempt (client-go tryAcquireOrRenew). True when we hold the Lease afterwards. */
-  async tryAcquireOrRenew(): Promise<boolean> {
+  /**
+   * One attempt (client-go tryAcquireOrRenew). True when we hold the Lease afterwards. `force`
+   * takes a Lease another holder still renews (`platformd apply --force-unlock`): still one
+   * conditional update, so a concurrent writer wins or loses cleanly.
+   */
+  async tryAcquireOrRenew(force = false): Promise<boolean> {
     const sentAt = this.now();
     const mine: LeaseRecord = { holderIdentity: this.identity, leaseDurationSeconds: Math.ceil(this.timing.leaseDurationMs / 1000), acquireTime: sentAt, renewTime: sentAt, leaseTransitions: 0 };
     const current = await this.options.store.get();
@@ -117,7 +121,7 @@ export class LeaderElector {
     }
     const old = current.record;
     const heldByOther = old.holderIdentity !== '' && old.holderIdentity !== this.identity;
-    if (heldByOther && this.observedAt + old.leaseDurationSeconds * 1000 > this.now()) return false;
+    if (heldByOther && !force && this.observedAt + old.leaseDurationSeconds * 1000 > this.now()) return false;
     if (old.holderIdentity === this.identity) {
       mine.acquireTime = old.acquireTime;
       mine.leaseTransitions = old.leaseTransitions;
