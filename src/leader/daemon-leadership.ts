@@ -9,6 +9,7 @@ import { LeaderElector, DEFAULT_TIMING, timingProblem, type ElectionTiming, type
 import { defaultLeaseNamespace, kubeLeaseStore, loadKubeConfig } from './lease-store.js';
 import { parseDuration } from '../spec/duration.js';
 import type { Metrics } from '../metrics.js';
+import { sendError } from '../server/errors.js';
 
 export const LEADER_OPTIONS = {
   'leader-elect': { type: 'boolean' }, 'lease-kubeconfig': { type: 'string' }, 'lease-namespace': { type: 'string' }, 'lease-name': { type: 'string' },
@@ -106,8 +107,8 @@ export function startLeadership(options: { settings: LeaderSettings; platform: s
       if (path === '/status') {
         await reply.send({ standby: true, leadership: view(), message: `this replica (${elector.identity}) is standing by: ${who}` });
       } else if (path === '/plan' || path === '/reconcile' || path.startsWith('/hooks/')) {
-        await reply.code(503).header('retry-after', String(Math.ceil(settings.timing.retryPeriodMs / 1000)))
-          .send({ error: 'not the leader', message: `this replica (${elector.identity}) does not lead: ${who}`, leader: leader ?? null });
+        const retryAfter = Math.ceil(settings.timing.retryPeriodMs / 1000);
+        await sendError(reply.header('retry-after', String(retryAfter)), 503, 'not_leader', `this replica (${elector.identity}) does not lead: ${who}`, { leader: leader ?? null, retryAfter });
       }
     },
     async stop() {

@@ -14,6 +14,7 @@ import { reconcileRoutes } from './routes/reconcile.js';
 import { statusPageRoutes } from './routes/status-page.js';
 import type { ProbeSeries } from '../probe/history.js';
 import { MAX_SPEC_BYTES } from '../spec/bounds.js';
+import { installErrorHandlers } from './errors.js';
 
 export interface ServerDeps {
   status(): DaemonStatus;
@@ -46,6 +47,8 @@ export function build(deps: ServerDeps): FastifyInstance {
   const options = { logger: deps.logger ?? false, bodyLimit: deps.bodyLimitBytes ?? MAX_SPEC_BYTES, requestTimeout: 30_000, connectionTimeout: 60_000, keepAliveTimeout: 5_000 };
   // NOTE(tls): the HTTPS instance has the same routes and plugins; only its server type differs.
   const app = (deps.tls ? Fastify({ ...options, https: deps.tls }) : Fastify(options)) as unknown as FastifyInstance;
+  // Before the plugins, so every route answers errors with the one body shape.
+  installErrorHandlers(app);
   app.register(healthRoutes(deps));
   app.register(metricsRoutes(deps));
   app.register(planRoutes(deps));

@@ -32,8 +32,9 @@ domain:`);
 
     const bad = await fetch(`${apply.url}/plan`, { method: 'POST', body: spec.replace('port: 50051', 'port: "fifty"'), headers: { 'content-type': 'application/yaml' } });
     t.equal(bad.status, 422);
-    const body = (await bad.json()) as any;
-    t.match(body.diagnostics[0], { line: Number, column: Number, message: /must be an integer/ });
+    const body = (await bad.json()) as { error: { code: string; details: { diagnostics: unknown[] } } };
+    t.equal(body.error.code, 'invalid_spec');
+    t.match(body.error.details.diagnostics[0], { line: Number, column: Number, message: /must be an integer/ });
   });
   await apply.daemon.stop();
 });

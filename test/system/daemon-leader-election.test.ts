@@ -43,7 +43,7 @@ t.test('two replicas, one leader; SIGTERM hands over', async (t) => {
   t.notMatch(daemons[standby].output(), /leading platform/, 'the standby never led');
   const plan = await fetch(`${urls[standby]}/plan`);
   t.equal(plan.status, 503);
-  t.match(await plan.json(), { error: 'not the leader', leader: { holderIdentity: `replica-${leader}` } }, '/plan on the standby names the leader');
+  t.match(await plan.json(), { error: { code: 'not_leader', details: { leader: { holderIdentity: `replica-${leader}` } } } }, '/plan on the standby names the leader');
   const gauge = async (url: string) => /platformd_leader\{platform="([^"]+)"\} (\d)/.exec(await (await fetch(`${url}/metrics`)).text())?.[2];
   t.same([await gauge(urls[leader]), await gauge(urls[standby])], ['1', '0'], 'platformd_leader gauges');
 

@@ -24,7 +24,7 @@ t.test('healthy while the first clone hangs; SIGTERM then exits 0', async (t) =>
   t.equal((await fetch(`${url}/healthz`)).status, 200, '/healthz answers while the clone hangs');
   const ready = await fetch(`${url}/readyz`);
   t.equal(ready.status, 503);
-  t.match(await ready.json(), { status: 'starting', reason: /fetching the repository/ });
+  t.match(await ready.json(), { error: { code: 'not_ready', message: /fetching the repository/ } });
   t.equal(await daemon.stop(), 0, 'SIGTERM during startup exits 0');
   t.match(daemon.output(), /stopped during startup/);
 });

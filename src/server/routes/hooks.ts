@@ -3,6 +3,20 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ServerDeps } from '../app.js';
 import { createHash } from 'node:crypto';
 import { verifyWebhook } from '../../source/webhook.js';
+import { errorResponses, sendError } from '../errors.js';
+
+const accepted = { type: 'object', required: ['status', 'provider'], properties: { status: { type: 'string' }, provider: { type: 'string' } } } as const;
+/** The signature or token headers are checked by verifyWebhook; the schema only types them. */
+const schema = {
+  headers: {
+    type: 'object',
+    properties: {
+      'x-hub-signature-256': { type: 'string' }, 'x-gitlab-token': { type: 'string' },
+      'x-github-delivery': { type: 'string' }, 'x-gitlab-event-uuid': { type: 'string' },
+    },
+  },
+  response: { 200: accepted, 202: accepted, ...errorResponses(401, 404, 413) },
+} as const;
 
 /**
  * Deliveries seen recently, by the provider's delivery id (X-GitHub-Delivery,
@@ -30,11 +44,11 @@ export const hookRoutes = (deps: ServerDeps): FastifyPluginAsync => async (app) 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   const deliveries = new RecentDeliveries();
-  app.post('/hooks/git', async (req, reply) => {
-    if (!deps.webhookSecret) return reply.code(404).send({ error: 'webhooks are not configured (set a webhook secret)' });
+  app.post('/hooks/git', { schema }, async (req, reply) => {
+    if (!deps.webhookSecret) return sendError(reply, 404, 'webhooks_not_configured', 'webhooks are not configured (set PLATFORMD_WEBHOOK_SECRET)');
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const verdict = verifyWebhook(req.headers, body, deps.webhookSecret);
-    if (!verdict.ok) return reply.code(401).send({ error: 'unauthorized', message: verdict.reason });
+    if (!verdict.ok) return sendError(reply, 401, 'unauthorized', verdict.reason);
     const header = req.headers['x-github-delivery'] ?? req.headers['x-gitlab-event-uuid'];
     const delivery = typeof header === 'string' && header ? `id:${header}` : `body:${createHash('sha256').update(body).digest('hex')}`;
     if (!deliveries.first(delivery)) return reply.code(200).send({ status: 'duplicate delivery ignored', provider: verdict.provider });

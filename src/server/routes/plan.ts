@@ -11,6 +11,20 @@ import { planToJson } from '../../plan/render-json.js';
 import { renderPlanMarkdown } from '../../plan/render-markdown.js';
 import type { Plan } from '../../plan/types.js';
 import type { PlatformSpec } from '../../spec/types.js';
+import { errorResponses, sendError } from '../errors.js';
+
+/** What POST /plan parses as the spec's text (JSON is YAML too); anything else is 415 naming these. */
+export const SPEC_CONTENT_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain', 'application/json'];
+
+const query = { type: 'object', properties: { format: { type: 'string', enum: ['json', 'markdown', 'text'] } } } as const;
+const headers = { type: 'object', properties: { authorization: { type: 'string' }, accept: { type: 'string' } } } as const;
+/** 200 is the plan as JSON (render-json's open shape) or, per Accept/format, text or Markdown. */
+const planBody = { type: 'object', additionalProperties: true } as const;
+const getSchema = { querystring: query, headers, response: { 200: planBody, ...errorResponses(400, 401, 429, 500, 503) } } as const;
+const postSchema = {
+  querystring: query, headers, body: { type: 'string' },
+  response: { 200: planBody, ...errorResponses(400, 401, 413, 415, 422, 429, 500, 503) },
+} as const;
 
 function wanted(req: FastifyRequest): 'json' | 'markdown' | 'text' {
   const format = (req.query as { format?: string }).format;
@@ -38,7 +52,7 @@ export const planRoutes = (deps: ServerDeps): FastifyPluginAsync => async (app) 
       return (await gate.run(gone.signal, (signal) => deps.plan(spec, protosDir, signal))).plan;
     } catch (err) {
       if (err instanceof PlanBusy) {
-        reply.code(429).header('retry-after', String(err.retryAfterSeconds)).send({ error: 'busy', message: err.message });
+        sendError(reply.header('retry-after', String(err.retryAfterSeconds)), 429, 'busy', err.message, { retryAfter: err.retryAfterSeconds });
         return undefined;
       }
       if (gone.signal.aborted) return undefined; // nobody is listening
@@ -48,20 +62,24 @@ export const planRoutes = (deps: ServerDeps): FastifyPluginAsync => async (app) 
     }
   };
 
-  app.get('/plan', { preHandler: bearerGuard(deps.apiToken) }, async (req, reply) => {
+  app.get('/plan', { schema: getSchema, preHandler: bearerGuard(deps.apiToken) }, async (req, reply) => {
     const current = deps.current();
-    if (!current) return reply.code(503).send({ error: 'no valid spec has been loaded yet' });
+    if (!current) return sendError(reply, 503, 'no_valid_spec', 'no valid spec has been loaded yet');
     const plan = await gated(req, reply, current.spec, current.protosDir);
     if (!plan) return reply;
     return send(req, reply, plan, current.commit);
   });
-  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
-  app.post('/plan', { preHandler: bearerGuard(deps.apiToken) }, async (req, reply) => {
+  // In this plugin's scope only: the spec is parsed (with positions) by the spec loader, not here.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser(SPEC_CONTENT_TYPES, { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.post('/plan', { schema: postSchema, config: { accepts: SPEC_CONTENT_TYPES }, preHandler: bearerGuard(deps.apiToken) }, async (req, reply) => {
     const text = typeof req.body === 'string' ? req.body : '';
-    if (!text.trim()) return reply.code(400).send({ error: 'post the platform.yaml as the request body (Content-Type: application/yaml)' });
+    if (!text.trim()) return sendError(reply, 400, 'bad_request', 'post the platform.yaml as the request body (Content-Type: application/yaml)');
     const loaded = await loadSpecTextIsolated(text, 'platform.yaml', { protosDir: deps.protosDir() });
     if (!loaded.ok) {
-      return reply.code(422).send({ error: 'invalid spec', diagnostics: loaded.diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.summary, path: d.path, line: d.line, column: d.column })) });
+      const diagnostics = loaded.diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.summary, path: d.path, line: d.line, column: d.column }));
+      const errors = diagnostics.filter((d) => d.severity === 'error').length;
+      return sendError(reply, 422, 'invalid_spec', `the posted spec is invalid (${errors} error${errors === 1 ? '' : 's'})`, { diagnostics });
     }
     const plan = await gated(req, reply, withDefaults(loaded.spec), deps.protosDir());
     if (!plan) return reply;

@@ -38,7 +38,8 @@ t.test('POST /plan answers 422 with line and column for an invalid spec', async 
   const app = build(deps());
   const res = await app.inject({ method: 'POST', url: '/plan', headers: { 'content-type': 'application/yaml' }, payload: 'apiVersion: platformd.dev/v1alpha1\nkind: Platform\nmetadata: {name: x}\nregion: 5\n' });
   t.equal(res.statusCode, 422);
-  t.match(res.json().diagnostics[0], { line: 4, column: 9 });
+  t.match(res.json(), { error: { code: 'invalid_spec', message: /invalid \(1 error\)/ } });
+  t.match(res.json().error.details.diagnostics[0], { line: 4, column: 9 });
 });
 
 t.test('bodies over the limit are refused', async (t) => {
