@@ -88,7 +88,11 @@ Options:
       daemonOutput = '';
       const child = spawn(process.execPath, [cli, 'run', '--repo', repo, '--branch', 'main', '--path', 'specs/platform.yaml', '--listen', `127.0.0.1:${listenPort}`,
         '--poll-interval', '2s', '--resync-interval', '30s', '--dns-server', sandbox.dns, '--ca-file', caFile, '--probe-port', String(sandbox.albPort),
-        '--instance-id', instanceId, '--workdir', workdir], { env: { ...process.env, ...sandbox.env() }, stdio: ['ignore', 'inherit', 'pipe'] });
+        '--instance-id', instanceId, '--workdir', workdir], {
+        // A person reads the demo: human log lines, and no repeat of the SDK's Node 20 notice
+        // (README states the support window) in the middle of them.
+        env: { PLATFORMD_LOG_FORMAT: 'human', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...process.env, ...sandbox.env() },
+        stdio: ['ignore', 'inherit', 'pipe'] });
       child.stderr!.on('data', (d: Buffer) => {
         daemonOutput += d.toString();
         for (const line of d.toString().split('\n').filter(Boolean)) say(`daemon: ${line.replace(/^\S+Z /, '')}`);
