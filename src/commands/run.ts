@@ -174,6 +174,7 @@ close, exit 0. Losing the Lease (no renewal within the renew deadline): the same
       apiToken: process.env.PLATFORMD_API_TOKEN || undefined,
       webhookSecret: process.env.PLATFORMD_WEBHOOK_SECRET || undefined,
       tls,
+      logger,
     });
     app.addHook('onRequest', async (request, reply) => leadership?.standbyHook(request, reply));
     const [host, port] = (values.listen ?? process.env.PLATFORMD_LISTEN ?? '127.0.0.1:8080').split(/:(?=\d+$)/);

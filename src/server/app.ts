@@ -15,6 +15,7 @@ import { statusPageRoutes } from './routes/status-page.js';
 import type { ProbeSeries } from '../probe/history.js';
 import { MAX_SPEC_BYTES } from '../spec/bounds.js';
 import { installErrorHandlers } from './errors.js';
+import type { Logger } from '../log/logger.js';
 
 export interface ServerDeps {
   status(): DaemonStatus;
@@ -38,13 +39,16 @@ export interface ServerDeps {
   bodyLimitBytes?: number;
   /** Serve HTTPS with this key and certificate (PEM); unset: plain HTTP, to be fronted by TLS. */
   tls?: { key: string | Buffer; cert: string | Buffer };
-  logger?: boolean;
+  /** The daemon's logger for what the server must report (a 500's cause); unset: silent. */
+  logger?: Logger;
 }
 
 export function build(deps: ServerDeps): FastifyInstance {
   // A slow client may hold a connection only so long: the whole request (a trickled body
   // included) within 30 s, idle keep-alive 5 s. Node's own headersTimeout (60 s) bounds headers.
-  const options = { logger: deps.logger ?? false, bodyLimit: deps.bodyLimitBytes ?? MAX_SPEC_BYTES, requestTimeout: 30_000, connectionTimeout: 60_000, keepAliveTimeout: 5_000 };
+  // NOTE(log): warn and up only — a line per request would drown the reconcile log.
+  const log = deps.logger ? { loggerInstance: deps.logger.child({ component: 'http' }, { level: 'warn' }) } : { logger: false };
+  const options = { ...log, bodyLimit: deps.bodyLimitBytes ?? MAX_SPEC_BYTES, requestTimeout: 30_000, connectionTimeout: 60_000, keepAliveTimeout: 5_000 };
   // NOTE(tls): the HTTPS instance has the same routes and plugins; only its server type differs.
   const app = (deps.tls ? Fastify({ ...options, https: deps.tls }) : Fastify(options)) as unknown as FastifyInstance;
   // Before the plugins, so every route answers errors with the one body shape.

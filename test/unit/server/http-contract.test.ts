@@ -7,6 +7,7 @@ import { build, type ServerDeps } from '../../../src/server/app.js';
 import { createMetrics } from '../../../src/metrics.js';
 import type { PlanResult } from '../../../src/engine.js';
 import type { LightMyRequestResponse } from 'fastify';
+import { createLogger } from '../../../src/log/logger.js';
 
 const EMPTY: PlanResult = { plan: { platform: 'p', changes: [], summary: { create: 0, update: 0, delete: 0, replace: 0, blocked: 0 }, inSync: [], operatorActions: [], notes: [] },
   observed: new Map(), graph: { nodes: new Map(), deps: new Map(), order: [], external: new Map() } };
@@ -84,6 +85,16 @@ t.test('a failing plan is a 500 with its cause chain; a full queue is a 429 with
   t.equal(busy!.headers['retry-after'], '5');
   release();
   for (const res of await Promise.all(held)) t.ok(res.statusCode === 200 || res.statusCode === 429, `held requests are planned or turned away (${res.statusCode})`);
+});
+
+t.test('a 500 is reported in the daemon log; ordinary requests are not', async (t) => {
+  const lines: Record<string, unknown>[] = [];
+  const logger = createLogger({ format: 'json', destination: { write: (s: string) => { for (const l of s.split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>); } } });
+  const app = build(deps({ logger, current: () => current, plan: async () => { throw new Error('observe eks/cluster failed', { cause: new Error('Throttling') }); } }));
+  await app.inject({ url: '/healthz' });
+  t.equal(lines.length, 0, 'no line per request');
+  await app.inject({ url: '/plan' });
+  t.match(lines, [{ level: 'error', component: 'http', msg: 'request failed', err: { message: 'observe eks/cluster failed' } }]);
 });
 
 t.test('POST /plan takes the spec as YAML or JSON and answers the plan', async (t) => {
