@@ -19,16 +19,21 @@ function content(deps: ServerDeps): Html {
   return pageContent({ status, history: deps.probeHistory?.() ?? [], now: Date.now(), historyWindowMs: PROBE_HISTORY_WINDOW_MS });
 }
 
+const htmlResponse = { response: { 200: { type: 'string', description: 'text/html' } } } as const;
+/** Open items: the page's charts read what the history holds; a new field must not be dropped. */
+const historyResponse = { response: { 200: { type: 'object', additionalProperties: true, properties: {
+  windowMs: { type: 'number' }, services: { type: 'array', items: { type: 'object', additionalProperties: true } } } } } } as const;
+
 function sendHtml(reply: FastifyReply, body: Html): FastifyReply {
   return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').header('x-content-type-options', 'nosniff')
     .header('referrer-policy', 'no-referrer').header('content-security-policy', STATUS_PAGE_CSP).send(body.text);
 }
 
 export const statusPageRoutes = (deps: ServerDeps): FastifyPluginAsync => async (app) => {
-  app.get('/', async (_request, reply) => {
+  app.get('/', { schema: htmlResponse }, async (_request, reply) => {
     const commit = deps.status().commit;
     return sendHtml(reply, statusDocument(`platformd status${commit ? ` — ${commit.slice(0, 7)}` : ''}`, content(deps)));
   });
-  app.get('/status/fragment', async (_request, reply) => sendHtml(reply, content(deps)));
-  app.get('/status/probe-history', async () => ({ windowMs: PROBE_HISTORY_WINDOW_MS, services: deps.probeHistory?.() ?? [] }));
+  app.get('/status/fragment', { schema: htmlResponse }, async (_request, reply) => sendHtml(reply, content(deps)));
+  app.get('/status/probe-history', { schema: historyResponse }, async () => ({ windowMs: PROBE_HISTORY_WINDOW_MS, services: deps.probeHistory?.() ?? [] }));
 };
