@@ -9,7 +9,7 @@ import type { PlatformSpec } from './spec/types.js';
 import type { Desired, KindContext, Observed, ResourceKind } from './resources/kind.js';
 import type { ApplyEvent } from './apply/events.js';
 import { buildDesiredGraph, type DesiredGraph } from './graph/build.js';
-import { buildPlan } from './plan/diff.js';
+import { buildPlan, deletionOrder } from './plan/diff.js';
 import { resolveRefs } from './plan/resolve.js';
 import { walkGraph } from './apply/walk.js';
 import { withRetry } from './apply/retry.js';
@@ -84,6 +84,11 @@ function kindContext(opts: EngineOptions, emit: (e: ApplyEvent) => void, id?: st
 /** Kind names in creation order: layer order, then registration order within the layer. */
 function kindOrder(): string[] {
   return LAYER_ORDER.flatMap((layer) => kindsOf([layer]).map((k) => k.kind.kind));
+}
+
+/** Kind names in the order their deletions run (reverse creation order, deleteAfter honoured). */
+export function deletionKindOrder(): string[] {
+  return deletionOrder(kindOrder(), (name) => getKind(name).deleteAfter ?? []);
 }
 
 /** Read every kind of the run once (kinds in parallel, honouring observeAfter), keyed by logical id. */

@@ -1,5 +1,5 @@
 // What a platform leaves behind in the sandbox: every owned object, per emulated service.
-import { DescribeAddressesCommand, DescribeInternetGatewaysCommand, DescribeNatGatewaysCommand, DescribeRouteTablesCommand, DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import { DescribeAddressesCommand, DescribeInternetGatewaysCommand, DescribeNatGatewaysCommand, DescribeRouteTablesCommand, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand, type Filter } from '@aws-sdk/client-ec2';
 import { ListAddonsCommand, ListClustersCommand, ListNodegroupsCommand } from '@aws-sdk/client-eks';
 import { DescribeLoadBalancersCommand, DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ListOpenIDConnectProvidersCommand, ListPoliciesCommand, ListRolesCommand } from '@aws-sdk/client-iam';
@@ -16,9 +16,19 @@ export function teardownSpec(spec: PlatformSpec): PlatformSpec {
 
 const ownedTag = (platform: string) => [{ Name: 'tag:platformd.dev/platform', Values: [platform] }];
 
-/** Counts of what is left, by service and type (zero everywhere once a teardown is complete). */
-export async function leftovers(aws: AwsClients, platform: string): Promise<Record<string, number>> {
+/**
+ * Counts of what is left, by service and type (zero everywhere once a teardown is complete).
+ * Besides what carries the platform's tag, the load balancer controller's own objects for the
+ * platform's Ingress groups: security groups tagged elbv2.k8s.aws/cluster (with `cluster`, or
+ * any cluster when not given) or ingress.k8s.aws/stack, and every ALB and target group.
+ */
+export async function leftovers(aws: AwsClients, platform: string, cluster?: string): Promise<Record<string, number>> {
   const Filters = ownedTag(platform);
+  const groups = async (filters: Filter[]) => (await aws.ec2.send(new DescribeSecurityGroupsCommand({ Filters: filters }))).SecurityGroups ?? [];
+  const controllerGroups = new Set([
+    ...(await groups([cluster ? { Name: 'tag:elbv2.k8s.aws/cluster', Values: [cluster] } : { Name: 'tag-key', Values: ['elbv2.k8s.aws/cluster'] }])),
+    ...(await groups([{ Name: 'tag-key', Values: ['ingress.k8s.aws/stack'] }])),
+  ].map((g) => g.GroupId));
   const clusters = (await aws.eks.send(new ListClustersCommand({}))).clusters ?? [];
   const inClusters = async (list: (name: string) => Promise<number>) => (await Promise.all(clusters.map(list))).reduce((a, b) => a + b, 0);
   return {
@@ -28,6 +38,8 @@ export async function leftovers(aws: AwsClients, platform: string): Promise<Reco
     'ec2 NAT gateways': ((await aws.ec2.send(new DescribeNatGatewaysCommand({ Filter: Filters }))).NatGateways ?? []).filter((n) => n.State !== 'deleted').length,
     'ec2 addresses': (await aws.ec2.send(new DescribeAddressesCommand({ Filters }))).Addresses?.length ?? 0,
     'ec2 route tables': (await aws.ec2.send(new DescribeRouteTablesCommand({ Filters }))).RouteTables?.length ?? 0,
+    'ec2 security groups': (await groups(Filters)).length,
+    'ec2 controller security groups': controllerGroups.size,
     'iam roles': (await aws.iam.send(new ListRolesCommand({ PathPrefix: `/platformd/${platform}/` }))).Roles?.length ?? 0,
     'iam policies': (await aws.iam.send(new ListPoliciesCommand({ Scope: 'Local', PathPrefix: `/platformd/${platform}/` }))).Policies?.length ?? 0,
     'iam OIDC providers': (await aws.iam.send(new ListOpenIDConnectProvidersCommand({}))).OpenIDConnectProviderList?.length ?? 0,

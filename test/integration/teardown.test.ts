@@ -12,8 +12,10 @@ import { clusterAccessFor } from '../../src/cloud/cluster-access.js';
 t.test('teardown of the converged reference platform reaches zero owned resources', async (t) => {
   const { sb, opts } = await convergedPlatform(t);
   const platform = opts.spec.metadata.name;
-  const before = await leftovers(sb.clients, platform);
+  const cluster = opts.spec.cluster?.name;
+  const before = await leftovers(sb.clients, platform, cluster);
   t.ok(before['eks node groups']! > 0 && before['elbv2 load balancers']! > 0, `a platform to tear down: ${JSON.stringify(before)}`);
+  t.ok(before['ec2 controller security groups']! > 0, 'the controller made security groups for the Ingress group (counted)');
 
   const spec = teardownSpec(opts.spec);
   const teardown = { spec, aws: sb.clients, kube: clusterAccessFor(spec, sb.clients) };
@@ -36,7 +38,7 @@ t.test('teardown of the converged reference platform reaches zero owned resource
   t.same(result.skipped, [], 'none skipped');
   t.ok(result.ok, 'teardown complete');
 
-  const after = await leftovers(sb.clients, platform);
+  const after = await leftovers(sb.clients, platform, cluster);
   t.same(after, Object.fromEntries(Object.keys(after).map((k) => [k, 0])), 'nothing owned is left in any emulated service');
   t.same((await planPlatform(teardown)).plan.changes, [], 'the next plan is empty');
 });

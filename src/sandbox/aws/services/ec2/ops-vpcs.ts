@@ -37,10 +37,15 @@ export function vpcOperations(deps: Ec2Deps): Record<string, OperationHandler> {
       s.settle();
       const vpc = s.vpcs.get(String(input.VpcId));
       if (!vpc) throw new ServiceError('InvalidVpcID.NotFound', `The vpc ID '${input.VpcId}' does not exist`, 400);
+      // The EKS cluster security group goes with its cluster: bring service-owned groups up to date first.
+      deps.syncServiceGroups?.(s);
       const blockers = [
         ...[...s.subnets.values()].filter((x) => x.vpcId === vpc.vpcId).map((x) => x.subnetId),
         ...[...s.internetGateways.values()].filter((x) => x.attachment?.vpcId === vpc.vpcId).map((x) => x.internetGatewayId),
         ...[...s.routeTables.values()].filter((x) => x.vpcId === vpc.vpcId && !x.associations.some((a) => a.main)).map((x) => x.routeTableId),
+        // "delete all security groups associated with the VPC (except the default one)" before the
+        // VPC: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteVpc.html
+        ...[...s.securityGroups.values()].filter((x) => x.vpcId === vpc.vpcId && x.groupName !== 'default').map((x) => x.groupId),
       ];
       if (blockers.length > 0) {
         throw new ServiceError('DependencyViolation', `The vpc '${vpc.vpcId}' has dependencies and cannot be deleted.`, 400);
