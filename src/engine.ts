@@ -13,6 +13,7 @@ import { buildPlan, deletionOrder } from './plan/diff.js';
 import { resolveRefs } from './plan/resolve.js';
 import { walkGraph } from './apply/walk.js';
 import { withRetry } from './apply/retry.js';
+import { withFence } from './cloud/fence.js';
 import { keyObserved } from './plan/duplicates.js';
 import { waitUntil } from './apply/wait.js';
 import { ErrorCodes, PlatformdError, describeError } from './errors.js';
@@ -245,7 +246,7 @@ export async function applyPlatform(opts: EngineOptions & { plan?: PlanResult })
 
   const result = await walkGraph(nodes, async (id) => {
     try {
-      await visit(id);
+      await withFence(opts.fence, () => visit(id));
     } catch (err) {
       emit({ type: 'change-failed', id, action: changes.get(id)!.action, error: describeError(err) });
       throw err;

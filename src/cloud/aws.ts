@@ -10,6 +10,7 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { recordApiCall } from './api-calls.js';
+import { checkFence, isMutatingAwsOperation } from './fence.js';
 import { classifyAwsError } from './aws-errors.js';
 import { explainCallErrors } from './aws-call-errors.js';
 
@@ -108,6 +109,15 @@ interface Instrumentable {
 
 /** Count every attempt's outcome (by service and operation) for metrics and benchmarks. */
 function instrument<T extends Instrumentable>(client: T, service: string): T {
+  // Fencing (fence.ts): before every attempt of a mutating operation, so neither a first send nor
+  // a retry leaves a replica that lost its leadership.
+  client.middlewareStack.add(
+    (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+      if (isMutatingAwsOperation((context.commandName ?? '').replace(/Command$/, ''))) checkFence();
+      return next(args);
+    },
+    { step: 'finalizeRequest', name: 'platformdFence', priority: 'high' },
+  );
   client.middlewareStack.add(
     (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
       const started = performance.now();

@@ -5,6 +5,7 @@ import { DescribeClusterCommand } from '@aws-sdk/client-eks';
 import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
 import type { AwsClients } from './aws.js';
 import { recordApiCall } from './api-calls.js';
+import { checkFence } from './fence.js';
 import { eksToken, type EksToken } from './eks-token.js';
 import { ErrorCodes, PlatformdError } from '../errors.js';
 
@@ -37,6 +38,7 @@ function counted(api: KubernetesObjectApi): KubernetesObjectApi {
       const v = Reflect.get(target, prop, receiver);
       if (typeof v !== 'function' || !['create', 'read', 'list', 'patch', 'replace', 'delete'].includes(String(prop))) return v;
       return async (...args: any[]) => {
+        if (['create', 'patch', 'replace', 'delete'].includes(String(prop))) checkFence(); // fence.ts
         const kind = prop === 'list' ? args[1] : args[0]?.kind;
         const started = performance.now();
         try {

@@ -9,6 +9,9 @@ import { referenceSpec } from '../helpers/specs.js';
 import { applyPlatform } from '../../src/engine.js';
 import { kubeLeaseStore } from '../../src/leader/lease-store.js';
 import { LeaderElector } from '../../src/leader/elector.js';
+import { withFence } from '../../src/cloud/fence.js';
+import { ErrorCodes, PlatformdError } from '../../src/errors.js';
+import { CreateVpcCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 
 const MUTATING = /^(Create|Delete|Modify|Associate|Attach|Allocate|Replace|Authorize|Revoke|Release|Disassociate|Detach)/;
 const LATENCY_MS = 300;
@@ -50,4 +53,18 @@ t.test('a leader whose renewals are blocked stops mutating mid-apply', async (t)
   await new Promise((r) => setTimeout(r, 1_500));
   t.equal(mutations().length, count, 'and none after the apply returned');
   sb.management.server.fault = undefined;
+});
+
+t.test('the SDK clients themselves refuse a mutating call under a failed fence, reads pass', async (t) => {
+  const sb = await startTestSandbox();
+  t.teardown(sb.close);
+  const fenced = () => { throw new PlatformdError(ErrorCodes.NOT_LEADER, 'not the leader any more'); };
+  const mark = sb.aws.callLog.all().length;
+  await withFence(fenced, async () => {
+    await t.resolves(sb.clients.ec2.send(new DescribeVpcsCommand({})), 'a read is sent');
+    // Inside a kind's create that makes several calls, after the engine's own check passed.
+    await t.rejects(sb.clients.ec2.send(new CreateVpcCommand({ CidrBlock: '10.9.0.0/16' })), { code: 'PLATFORMD_NOT_LEADER' }, 'a change is refused before it is sent');
+  });
+  t.same(sb.aws.callLog.all().slice(mark).map((c) => c.operation), ['DescribeVpcs'], 'only the read reached AWS');
+  await t.resolves(sb.clients.ec2.send(new CreateVpcCommand({ CidrBlock: '10.9.0.0/16' })), 'outside the fenced apply the same client still changes things');
 });
