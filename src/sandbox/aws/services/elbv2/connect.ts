@@ -1,11 +1,12 @@
 // Wire the ELBv2 emulator's lookups to the other emulated services that exist in this world:
 // EC2 subnets (CreateLoadBalancer resolves zones and the VPC from them) and ACM certificates
 // (an HTTPS listener needs an existing, ISSUED certificate). Also the subnet source the emulated
-// load balancer controller discovers subnets from.
+// load balancer controller discovers subnets from, and the load balancers a Route 53 alias may target.
 import type { AwsEmulator } from '../../server.js';
 import type { Ec2Service } from '../ec2/index.js';
 import type { Ec2Subnet, SubnetSource } from '../../../controllers/lbc/cluster-view.js';
 import type { Elbv2Service } from './index.js';
+import type { Route53Service } from '../route53/index.js';
 import { groupsOfAddressIn, inboundBlocked } from '../ec2/reachability.js';
 
 function optional<T>(aws: AwsEmulator, name: string): T | undefined {
@@ -54,5 +55,11 @@ export function connectElbv2(aws: AwsEmulator, certificateStatus?: (arn: string)
     };
   }
   if (certificateStatus) elbv2.hooks.certificateStatus = certificateStatus;
+  const route53 = optional<Route53Service>(aws, 'route53');
+  if (route53) {
+    // DNS names compare case-insensitively (RFC 4343); Route 53 hands them over lowercased.
+    route53.hooks.loadBalancerExists = (region, dnsName) =>
+      [...elbv2.state(region, aws.accountId).loadBalancers.values()].some((lb) => lb.dnsName.toLowerCase() === dnsName.toLowerCase());
+  }
   return elbv2;
 }

@@ -1,11 +1,12 @@
 // The emulated Route 53 (restXml, signing name route53): hosted zones with delegation sets,
-// record sets (alias targets included), atomic change batches that go PENDING → INSYNC, and the
-// real errors: InvalidChangeBatch, PriorRequestNotComplete, HostedZoneAlreadyExists,
-// HostedZoneNotEmpty, NoSuchHostedZone, Throttling.
+// record sets (alias targets included), atomic change batches validated as Route 53 does
+// (change-batch.ts) that go PENDING → INSYNC, and the real errors: InvalidChangeBatch,
+// PriorRequestNotComplete, HostedZoneAlreadyExists, HostedZoneNotEmpty, NoSuchHostedZone, Throttling.
 import { el, restXmlCodec } from '../../protocol/rest-xml.js';
 import type { ScaledClock } from '../../../clock.js';
 import { ServiceError, type EmulatedService, type OperationHandler } from '../../service.js';
 import { canonicalName, Route53State, zoneIdOf, type HostedZone, type RecordSet } from './state.js';
+import { applyChangeBatch, type AliasTargets } from './change-batch.js';
 
 const XMLNS = 'https://route53.amazonaws.com/doc/2013-04-01/';
 const P = '/2013-04-01';
@@ -26,17 +27,6 @@ function delegationXml(z: HostedZone): string {
   return el('DelegationSet', el('NameServers', z.nameServers.map((n) => el('NameServer', n)).join('')));
 }
 
-function parseRecord(x: any): RecordSet {
-  const alias = x.AliasTarget;
-  return {
-    name: canonicalName(String(x.Name)), type: String(x.Type),
-    ...(alias ? { alias: { hostedZoneId: String(alias.HostedZoneId).replace('/hostedzone/', ''), dnsName: canonicalName(String(alias.DNSName)), evaluateTargetHealth: String(alias.EvaluateTargetHealth) === 'true' } }
-      : { ttl: Number(x.TTL), values: arr(x.ResourceRecords?.ResourceRecord).map((r: any) => String(r.Value)) }),
-  };
-}
-
-const same = (a: RecordSet, b: RecordSet) => JSON.stringify({ ...a, values: [...(a.values ?? [])].sort() }) === JSON.stringify({ ...b, values: [...(b.values ?? [])].sort() });
-
 export class Route53Service implements EmulatedService {
   readonly name = 'route53';
   readonly signingName = 'route53';
@@ -56,6 +46,8 @@ export class Route53Service implements EmulatedService {
   readonly throttle = { code: 'Throttling', status: 400, message: 'Rate exceeded' };
   readonly operations: Record<string, OperationHandler>;
   readonly state: Route53State;
+  /** Lookups into the other emulated services (alias targets); elbv2/connect.ts fills them. */
+  readonly hooks: Pick<AliasTargets, 'loadBalancerExists'> = {};
   private lastChangeAt = new Map<string, number>();
 
   constructor(clock: ScaledClock) {
@@ -125,30 +117,7 @@ export class Route53Service implements EmulatedService {
         if (Date.now() - last < 100 && s.pendingChange(z.id)) throw new ServiceError('PriorRequestNotComplete', 'The request was rejected because Route 53 was still processing a prior request.', 400);
         const changes = arr(input.ChangeBatch?.Changes?.Change);
         if (changes.length === 0) throw new ServiceError('InvalidInput', 'Invalid request: Expected exactly one of [ChangeBatch]', 400);
-        const next = structuredClone(z.records);
-        const errors: string[] = [];
-        const seen = new Set<string>();
-        for (const ch of changes) {
-          const r = parseRecord(ch.ResourceRecordSet);
-          const key = `${r.name}|${r.type}`;
-          if (seen.has(key)) errors.push(`Duplicate Resource Record: '${r.name}' of type ${r.type}`);
-          seen.add(key);
-          if (!(r.name === z.name || r.name.endsWith(`.${z.name}`))) errors.push(`RRSet with DNS name ${r.name} is not permitted in zone ${z.name}`);
-          const i = next.findIndex((x) => x.name === r.name && x.type === r.type);
-          if (ch.Action === 'CREATE') {
-            if (i >= 0) errors.push(`Tried to create resource record set [name='${r.name}', type='${r.type}'] but it already exists`);
-            else next.push(r);
-          } else if (ch.Action === 'DELETE') {
-            if (i < 0 || !same(next[i]!, r)) errors.push(`Tried to delete resource record set [name='${r.name}', type='${r.type}'] but ${i < 0 ? 'it was not found' : 'the values provided do not match the current values'}`);
-            else next.splice(i, 1);
-          } else if (ch.Action === 'UPSERT') {
-            if (i >= 0) next[i] = r;
-            else next.push(r);
-          } else {
-            errors.push(`Invalid action ${ch.Action}`);
-          }
-        }
-        if (errors.length > 0) throw new ServiceError('InvalidChangeBatch', `[${errors.join(', ')}]`, 400);
+        const next = applyChangeBatch(z, changes, { zone: (id) => s.zones.get(id), loadBalancerExists: this.hooks.loadBalancerExists });
         z.records = next;
         this.lastChangeAt.set(z.id, Date.now());
         return { root: 'ChangeResourceRecordSetsResponse', xml: changeXml(s.newChange(z.id)) };
