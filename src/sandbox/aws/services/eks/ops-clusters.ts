@@ -5,6 +5,7 @@ import { defaultVersion, offeredVersions, versionStatus } from './versions.js';
 import type { EksDeps } from './deps.js';
 import { accessEntryArn, hex, TIMINGS, type Cluster, type EksState, type Update } from './state.js';
 import { clusterWire, updateWire } from './wire.js';
+import { applyLogging, createSettings, loggingWire, refuseProtectedDeletion } from './cluster-settings.js';
 
 export function idempotent(s: EksState, token: unknown, make: () => unknown): unknown {
   if (typeof token === 'string' && s.tokens.has(token)) return s.tokens.get(token);
@@ -53,6 +54,7 @@ export function clusterOperations(deps: EksDeps): Record<string, OperationHandle
         // UpgradePolicyRequest.supportType: Valid Values STANDARD | EXTENDED, default EXTENDED
         // (https://docs.aws.amazon.com/eks/latest/APIReference/API_UpgradePolicyRequest.html).
         if (supportType !== 'STANDARD' && supportType !== 'EXTENDED') throw new ServiceError('InvalidParameterException', `Invalid supportType ${supportType}`, 400);
+        const settings = createSettings(input);
         if (deps.hooks.roleExists && !deps.hooks.roleExists(ctx.accountId, String(input.roleArn))) {
           throw new ServiceError('InvalidParameterException', `Role with arn: ${input.roleArn}, does not exist`, 400);
         }
@@ -68,13 +70,12 @@ export function clusterOperations(deps: EksDeps): Record<string, OperationHandle
           readyAt: s.clock.deadline(TIMINGS.clusterCreateMs),
           vpcConfig: { subnetIds, securityGroupIds: vpc.securityGroupIds ?? [], endpointPublicAccess: vpc.endpointPublicAccess ?? true,
             endpointPrivateAccess: vpc.endpointPrivateAccess ?? false, publicAccessCidrs: vpc.publicAccessCidrs ?? ['0.0.0.0/0'], vpcId: zones?.[0]?.vpcId },
-          // Clusters created through the API default to CONFIG_MAP.
-          authenticationMode: input.accessConfig?.authenticationMode ?? 'CONFIG_MAP',
+          ...settings,
           oidcId: hex(16).toUpperCase(), tags: input.tags ?? {}, health: [], updates: [], platformVersion: 'eks.1', supportType,
         };
         s.clusters.set(name, c);
         // The creator gets cluster-admin; in API modes that is a visible access entry.
-        if ((input.accessConfig?.bootstrapClusterCreatorAdminPermissions ?? true) && c.authenticationMode !== 'CONFIG_MAP') {
+        if (c.bootstrapClusterCreatorAdminPermissions && c.authenticationMode !== 'CONFIG_MAP') {
           const principal = callerIdentity(ctx).Arn;
           s.accessEntries.set(`${name}/${principal}`, { clusterName: name, principalArn: principal, arn: accessEntryArn(ctx.region, ctx.accountId, name, principal),
             type: 'STANDARD', username: principal, kubernetesGroups: [], tags: {}, createdAt: new Date(),
@@ -94,6 +95,7 @@ export function clusterOperations(deps: EksDeps): Record<string, OperationHandle
     },
     DeleteCluster(input, ctx) {
       const { s, c } = clusterOf(deps, ctx, input.name);
+      refuseProtectedDeletion(c);
       if ([...s.nodegroups.values()].some((n) => n.clusterName === c.name)) {
         throw new ServiceError('ResourceInUseException', `Cluster has nodegroups attached`, 409, { clusterName: c.name });
       }
@@ -137,21 +139,30 @@ export function clusterOperations(deps: EksDeps): Record<string, OperationHandle
         if (supportType === 'STANDARD' && versionStatus(c.version, s.clock.now()) === 'EXTENDED_SUPPORT') {
           throw new ServiceError('InvalidParameterException', `Cluster ${c.name} is on Kubernetes ${c.version}, in extended support: the upgrade policy cannot be set to STANDARD; update the cluster to a version in standard support first`, 400, { clusterName: c.name });
         }
+        // Logging that changes nothing is no update: EKS answers "No changes needed for the logging config provided".
+        const requestedLogs = input.logging ? applyLogging(c.enabledLogTypes, input.logging) : undefined;
+        const logTypes = requestedLogs && requestedLogs.join() !== c.enabledLogTypes.join() ? requestedLogs : undefined;
+        const deletionProtection = typeof input.deletionProtection === 'boolean' ? input.deletionProtection : undefined;
         const params = [
           ...(vpc?.endpointPublicAccess !== undefined ? [{ type: 'EndpointPublicAccess', value: String(vpc.endpointPublicAccess) }] : []),
           ...(vpc?.endpointPrivateAccess !== undefined ? [{ type: 'EndpointPrivateAccess', value: String(vpc.endpointPrivateAccess) }] : []),
           ...(vpc?.publicAccessCidrs ? [{ type: 'PublicAccessCidrs', value: JSON.stringify(vpc.publicAccessCidrs) }] : []),
           ...(access?.authenticationMode ? [{ type: 'AuthenticationMode', value: access.authenticationMode }] : []),
           ...(supportType ? [{ type: 'UpgradePolicy', value: supportType }] : []),
+          ...(logTypes ? [{ type: 'ClusterLogging', value: JSON.stringify(loggingWire(logTypes)) }] : []),
+          ...(deletionProtection !== undefined ? [{ type: 'DeletionProtection', value: String(deletionProtection) }] : []),
         ];
         if (params.length === 0) throw new ServiceError('InvalidParameterException', 'No changes needed for the logging config provided', 400, { clusterName: c.name });
-        const type = supportType ? 'UpgradePolicyUpdate' : access?.authenticationMode ? 'AccessConfigUpdate' : 'EndpointAccessUpdate';
+        const type = supportType ? 'UpgradePolicyUpdate' : access?.authenticationMode ? 'AccessConfigUpdate' : logTypes ? 'LoggingUpdate'
+          : deletionProtection !== undefined ? 'DeletionProtectionUpdate' : 'EndpointAccessUpdate';
         const u = startUpdate(s, c, type, params, TIMINGS.clusterConfigUpdateMs, () => {
           if (vpc?.endpointPublicAccess !== undefined) c.vpcConfig.endpointPublicAccess = vpc.endpointPublicAccess;
           if (vpc?.endpointPrivateAccess !== undefined) c.vpcConfig.endpointPrivateAccess = vpc.endpointPrivateAccess;
           if (vpc?.publicAccessCidrs) c.vpcConfig.publicAccessCidrs = vpc.publicAccessCidrs;
           if (access?.authenticationMode) c.authenticationMode = access.authenticationMode;
           if (supportType) c.supportType = supportType;
+          if (logTypes) c.enabledLogTypes = logTypes;
+          if (deletionProtection !== undefined) c.deletionProtection = deletionProtection;
         });
         return { update: updateWire(u) };
       });

@@ -2,11 +2,12 @@
 // real statuses on the scaled clock (CREATING → ACTIVE, UPDATING, DELETING), advanced lazily.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { ScaledClock } from '../../../clock.js';
+import type { ClusterSettings } from './cluster-settings.js';
 
 export interface HealthIssue { code: string; message: string; resourceIds?: string[] }
 export interface Update { id: string; status: 'InProgress' | 'Successful' | 'Failed'; type: string; params: { type: string; value: string }[]; createdAt: Date; doneAt: number; apply: () => void; errors: HealthIssue[] }
 
-export interface Cluster {
+export interface Cluster extends ClusterSettings {
   name: string; arn: string; version: string; roleArn: string; status: 'CREATING' | 'ACTIVE' | 'DELETING' | 'FAILED' | 'UPDATING'; createdAt: Date;
   readyAt: number; deletedAt?: number; vpcConfig: { subnetIds: string[]; securityGroupIds: string[]; endpointPublicAccess: boolean; endpointPrivateAccess: boolean; publicAccessCidrs: string[]; vpcId?: string };
   authenticationMode: string; oidcId: string; endpoint?: string; caData?: string; provisioning?: boolean; tags: Record<string, string>; health: HealthIssue[]; updates: Update[]; platformVersion: string;

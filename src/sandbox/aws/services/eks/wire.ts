@@ -1,5 +1,6 @@
 // State → EKS JSON shapes (timestamps as epoch seconds).
 import type { AccessEntry, Addon, Cluster, Nodegroup, Update } from './state.js';
+import { loggingWire } from './cluster-settings.js';
 
 const secs = (d: Date) => d.getTime() / 1000;
 
@@ -14,10 +15,12 @@ export function clusterWire(c: Cluster) {
     endpoint: c.status === 'ACTIVE' || c.status === 'UPDATING' ? c.endpoint : undefined,
     certificateAuthority: c.caData && (c.status === 'ACTIVE' || c.status === 'UPDATING') ? { data: c.caData } : {},
     resourcesVpcConfig: { ...c.vpcConfig, clusterSecurityGroupId: clusterSecurityGroupId(c) },
-    kubernetesNetworkConfig: { serviceIpv4Cidr: '172.20.0.0/16', ipFamily: 'ipv4' },
+    kubernetesNetworkConfig: { serviceIpv4Cidr: '172.20.0.0/16', ipFamily: 'ipv4', elasticLoadBalancing: { enabled: c.elasticLoadBalancing } },
     identity: { oidc: { issuer: `https://oidc.eks.${c.arn.split(':')[3]}.amazonaws.com/id/${c.oidcId}` } },
-    accessConfig: { authenticationMode: c.authenticationMode },
+    accessConfig: { authenticationMode: c.authenticationMode, bootstrapClusterCreatorAdminPermissions: c.bootstrapClusterCreatorAdminPermissions },
     upgradePolicy: { supportType: c.supportType },
+    logging: loggingWire(c.enabledLogTypes),
+    deletionProtection: c.deletionProtection,
     health: { issues: c.health }, tags: c.tags,
   };
 }
