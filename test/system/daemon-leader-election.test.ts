@@ -1,6 +1,7 @@
 // Two daemons (built CLI) with --leader-elect on one platform, Leases on the sandbox's management
 // cluster: exactly one leads and reconciles, the other stands by naming it; SIGTERM to the leader
-// releases the Lease and the standby takes over without waiting out the lease duration.
+// releases the Lease and the standby takes over without waiting out the lease duration; a leader
+// whose Lease another holder took stops and exits 1.
 import t from 'tap';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,7 @@ import { join } from 'node:path';
 import { startCli, eventually, type CliProcess } from '../helpers/cli.js';
 import { createTestRepo } from '../helpers/git-repo.js';
 import { SANDBOX_CREDENTIALS } from '../../src/sandbox/world.js';
+import { kubeLeaseStore, loadKubeConfig } from '../../src/leader/lease-store.js';
 
 interface Status { standby?: boolean; leadership?: { identity: string; leading: boolean; leader: { holderIdentity: string; acquireTime: string } | null }; reconciles?: unknown[] }
 
@@ -56,4 +58,19 @@ t.test('two replicas, one leader; SIGTERM hands over', async (t) => {
   t.comment(`takeover ${takeoverMs} ms after SIGTERM (retry period ${retryPeriodMs} ms; lease duration 30 s)`);
   t.ok(takeoverMs < 30_000, 'taken over without waiting out the lease duration');
   await eventually(async () => ((await status(urls[standby])).reconciles ?? []).length > 0 || undefined, 60_000, 'the successor reconciles');
+
+  // Another holder writes the Lease (as a replica that judged it expired would): the leader sees it
+  // at its next renewal, stops, and exits 1 for Kubernetes to restart it as a candidate.
+  const lease = kubeLeaseStore(loadKubeConfig(kubeconfig), 'default', 'platformd-grpc-demo');
+  const current = (await lease.get())!;
+  t.equal(current.record.holderIdentity, `replica-${standby}`);
+  await lease.update({ ...current.record, holderIdentity: 'intruder', renewTime: Date.now(), leaseTransitions: current.record.leaseTransitions + 1 }, current.resourceVersion);
+  t.equal(await exitOf(daemons[standby]), 1, 'the replica that lost its Lease exits 1');
+  t.match(daemons[standby].output(), /leadership of grpc-demo lost: lease .* is now held by intruder/);
+  t.notMatch(daemons[standby].output(), /released lease/, 'it does not release a Lease it no longer holds');
 });
+
+function exitOf(cli: CliProcess): Promise<number | null> {
+  if (cli.child.exitCode !== null) return Promise.resolve(cli.child.exitCode);
+  return new Promise((resolve) => cli.child.once('exit', (code) => resolve(code)));
+}
