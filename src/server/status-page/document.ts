@@ -16,7 +16,7 @@ export const NOSCRIPT_REFRESH_SECONDS = 15;
 
 const STYLE = `
 :root{color-scheme:light;--fg:#1b1f23;--muted:#4a525a;--bg:#fff;--line:#c9d1d9;--ok:#0a6b2d;--warn:#7a4b00;--bad:#a4161a;--block:#6b2a8a}
-*{box-sizing:border-box}body{margin:0;font:16px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);background:var(--bg)}
+*{box-sizing:border-box}body{margin:0;overflow-wrap:anywhere;font:16px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);background:var(--bg)}
 header,main{max-width:72rem;margin:0 auto;padding:0 1rem}h1{font-size:1.5rem;margin:1rem 0 .25rem}h2{font-size:1.25rem;margin:1.75rem 0 .5rem;border-bottom:1px solid var(--line)}
 h3{font-size:1.05rem;margin:1.25rem 0 .25rem}.count,.when,.updated,.method{color:var(--muted);font-size:.875rem}
 table{border-collapse:collapse;width:100%;min-width:36rem}th,td{text-align:left;vertical-align:top;padding:.35rem .5rem;border-bottom:1px solid var(--line)}
