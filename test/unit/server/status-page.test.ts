@@ -95,3 +95,22 @@ t.test('probe history is bounded per service and keeps the last hour, oldest fir
   history.forget('a');
   t.same(history.series(now).map((s) => s.service), ['b']);
 });
+
+t.test('text colours reach WCAG AA contrast (4.5:1) on the page\'s backgrounds', async (t) => {
+  const s = status();
+  const body = (await build(deps(s, new ProbeHistory())).inject({ url: '/' })).body;
+  const style = /<style>([^]*?)<\/style>/.exec(body)![1]!;
+  const long = (hex: string) => (hex.length === 4 ? `#${[...hex.slice(1)].map((c) => c + c).join('')}` : hex);
+  const vars = new Map([...style.matchAll(/--([a-z]+):(#[0-9a-f]{6}|#[0-9a-f]{3})\b/g)].map((m) => [m[1]!, long(m[2]!)]));
+  // WCAG 2.x relative luminance and contrast ratio (https://www.w3.org/TR/WCAG22/#dfn-contrast-ratio).
+  const luminance = (hex: string) => {
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255).map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  };
+  const contrast = (a: string, b: string) => { const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x); return (hi! + 0.05) / (lo! + 0.05); };
+  const backgrounds = [vars.get('bg')!, ...[...style.matchAll(/background:(#[0-9a-f]{6})/g)].map((m) => m[1]!)];
+  t.ok(backgrounds.length >= 2, `backgrounds ${backgrounds.join(' ')}`);
+  for (const name of ['fg', 'muted', 'ok', 'warn', 'bad', 'block']) {
+    for (const bg of backgrounds) t.ok(contrast(vars.get(name)!, bg) >= 4.5, `--${name} ${vars.get(name)} on ${bg}: ${contrast(vars.get(name)!, bg).toFixed(2)}:1`);
+  }
+});
