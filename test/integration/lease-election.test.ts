@@ -51,6 +51,13 @@ t.test('Leases on the management cluster', async (t) => {
     t.match(unconditional, { code: 422, body: { reason: 'Invalid' } });
   });
 
+  t.test('Lease times are MicroTime: milliseconds are a 400 decode error', async (t) => {
+    const res = await raw(kc, 'POST', path, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'millis' }, spec: { holderIdentity: 'a', renewTime: '2026-01-02T03:04:05.678Z' } });
+    t.match(res, { code: 400, body: { reason: 'BadRequest',
+      message: 'Lease in version "v1" cannot be handled as a Lease: parsing time "2026-01-02T03:04:05.678Z" as "2006-01-02T15:04:05.000000Z07:00": cannot parse ".678Z" as ".000000"' } });
+    t.equal((await raw(kc, 'POST', path, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'micros' }, spec: { renewTime: '2026-01-02T03:04:05.678000Z' } })).code, 201);
+  });
+
   t.test('two electors through the kubeconfig: one leads, the other names it; release hands over', async (t) => {
     const store = kubeLeaseStore(kc, 'default', 'platformd-demo');
     const a = new LeaderElector({ store, identity: 'replica-a' });

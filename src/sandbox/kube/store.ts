@@ -6,6 +6,7 @@ import { BUILTIN, groupVersion, type ApiResource } from './resources.js';
 import { fieldSet, managedFieldsWire, serverSideApply, type ListTypeAt, type ManagedFields } from './ssa.js';
 import { listTypeOf } from './list-types.js';
 import { parseSelector } from './selectors.js';
+import { admitLeaseTimes } from './lease-times.js';
 import { applyDefaults } from './defaults.js';
 import { admitCustomResource, versionSchema } from './crd-schema.js';
 
@@ -96,6 +97,7 @@ export class KubeStore {
     obj.kind = res.kind;
     // Service cluster IPs from EKS's default service CIDR 10.100.0.0/16.
     applyDefaults(obj, prev, () => `10.100.${Math.floor(this.nextServiceIp / 250)}.${(this.nextServiceIp++ % 250) + 1}`);
+    if (res.group === 'coordination.k8s.io' && res.kind === 'Lease') admitLeaseTimes(obj);
     const crd = this.crdOf(res);
     if (crd) admitCustomResource(obj, crd, res.version);
     return obj;
