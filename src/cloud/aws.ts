@@ -8,6 +8,7 @@ import { EKSClient } from '@aws-sdk/client-eks';
 import { ACMClient } from '@aws-sdk/client-acm';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ECRClient } from '@aws-sdk/client-ecr';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { recordApiCall } from './api-calls.js';
 import { checkFence, isMutatingAwsOperation } from './fence.js';
@@ -30,6 +31,7 @@ export interface AwsClients {
   acm: ACMClient;
   route53: Route53Client;
   elbv2: ElasticLoadBalancingV2Client;
+  ecr: ECRClient;
 }
 
 export interface AwsClientOptions {
@@ -50,7 +52,7 @@ export const MAX_CACHED_REGIONS = 4;
 const RETIRE_AFTER_MS = 2 * 60_000;
 
 function destroyAll(c: AwsClients): void {
-  for (const client of [c.ec2, c.ec2SingleAttempt, c.iam, c.sts, c.eks, c.acm, c.route53, c.elbv2]) client.destroy();
+  for (const client of [c.ec2, c.ec2SingleAttempt, c.iam, c.sts, c.eks, c.acm, c.route53, c.elbv2, c.ecr]) client.destroy();
 }
 
 /** How many client sets are cached now (for tests and the benchmark). */
@@ -92,6 +94,7 @@ export function awsClients(options: AwsClientOptions): AwsClients {
     acm: instrument(new ACMClient(config), 'acm'),
     route53: instrument(new Route53Client({ ...config, region: 'us-east-1' }), 'route53'),
     elbv2: instrument(new ElasticLoadBalancingV2Client(config), 'elbv2'),
+    ecr: instrument(new ECRClient(config), 'ecr'),
   };
   cache.set(key, clients);
   return clients;

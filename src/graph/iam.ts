@@ -7,6 +7,7 @@ import { loadBalancerControllerPolicy } from '../resources/iam/lbc-policy.js';
 import type { PlatformSpec } from '../spec/types.js';
 import { DEFAULT_LBC_VERSION } from '../spec/defaults.js';
 import type { LayerBuilder } from './layers.js';
+import { ecrRepositoryId, keepLastImagesPolicy } from '../resources/iam/ecr-repository.js';
 
 const aws = (name: string) => `arn:aws:iam::aws:policy/${name}`;
 export const CLUSTER_ROLE = 'iam/role/cluster';
@@ -45,7 +46,26 @@ export function buildIam(spec: PlatformSpec): Desired[] {
     nodes.push({ id: irsaRoleId(svc.name), kind: 'iam/role', dependsOn: [], properties: { irsa: irsa(svc.namespace ?? 'default', svc.serviceAccount.name),
       managedPolicyArns: svc.serviceAccount.iamPolicyArns ?? [], description: `IRSA: ${svc.namespace ?? 'default'}/${svc.serviceAccount.name}` } });
   }
+  nodes.push(...ecrRepositories(spec));
   return nodes;
+}
+
+/**
+ * One ECR repository per repository the services name (services may share one): the node role's
+ * AmazonEC2ContainerRegistryReadOnly lets the nodes pull from it. The lifecycle policy keeps the
+ * most images any of its services asks for (default 20).
+ */
+export function ecrRepositories(spec: PlatformSpec): Desired[] {
+  const repos = new Map<string, { tags: Set<string>; keep: number }>();
+  for (const svc of spec.services ?? []) {
+    if (typeof svc.image === 'string') continue;
+    const r = repos.get(svc.image.repository) ?? { tags: new Set<string>(), keep: 0 };
+    r.tags.add(svc.image.tag);
+    r.keep = Math.max(r.keep, svc.image.keepImages ?? 20);
+    repos.set(svc.image.repository, r);
+  }
+  return [...repos].map(([name, r]) => ({ id: ecrRepositoryId(name), kind: 'iam/ecr-repository', dependsOn: [], properties: {
+    name, imageTagMutability: 'IMMUTABLE', scanOnPush: true, encryptionType: 'AES256', lifecyclePolicy: keepLastImagesPolicy(r.keep), imageTags: [...r.tags].sort() } }));
 }
 
 export const iamLayer: LayerBuilder = { layer: 'iam', build: (spec) => buildIam(spec) };

@@ -9,6 +9,7 @@ import type { PlatformSpec, ServiceSpec } from '../spec/types.js';
 import { DEFAULT_LBC_VERSION } from '../spec/defaults.js';
 import { CLUSTER, nodegroupId } from './eks.js';
 import { irsaRoleId, LBC_ROLE } from './iam.js';
+import { ecrRepositoryId, imageOutput } from '../resources/iam/ecr-repository.js';
 import type { LayerBuilder } from './layers.js';
 
 type M = Record<string, any>;
@@ -33,7 +34,7 @@ export function serviceManifests(s: ServiceSpec): M[] {
     spec: { replicas: s.replicas ?? 2, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: {
       ...(s.serviceAccount ? { serviceAccountName: s.serviceAccount.name } : {}),
       containers: [{
-        name: s.name, image: s.image, ports: [{ name: 'grpc', containerPort: s.port, protocol: 'TCP' }],
+        name: s.name, image: typeof s.image === 'string' ? s.image : ref(ecrRepositoryId(s.image.repository), imageOutput(s.image.tag)), ports: [{ name: 'grpc', containerPort: s.port, protocol: 'TCP' }],
         ...(Object.keys(s.env ?? {}).length ? { env: Object.entries(s.env!).map(([name, value]) => ({ name, value })) } : {}),
         ...(s.resources ? { resources: s.resources } : {}),
         ...(probe ? { readinessProbe: { ...probe, periodSeconds: 5 }, livenessProbe: { ...probe, periodSeconds: 10, failureThreshold: 3 } } : {}),

@@ -85,11 +85,12 @@ export function buildPlan(input: PlanInput): Plan {
   for (const live of observed.values()) {
     if (!live.owned || graph.nodes.has(live.id) || graph.external.has(live.id) || !input.kindsInScope.has(live.kind)) continue;
     const kind = input.kindOf(live.kind);
-    const allowed = deletionAllowed(input.deletion, kind.deletionCategory);
+    const category = kind.deletionCategoryOf ? kind.deletionCategoryOf(live) : kind.deletionCategory;
+    const allowed = deletionAllowed(input.deletion, category);
     const duplicate = live.duplicateOf !== undefined;
     deletions.push({ id: live.id, kind: live.kind, action: allowed ? '-' : '!', reason: allowed ? (duplicate ? 'duplicate' : 'not-in-spec') : 'deletion-not-allowed',
       fields: [], dependsOn: [], physicalId: live.physicalId,
-      ...(allowed ? {} : { blockedBy: `set deletion.allow: [${kind.deletionCategory}] to delete it` }),
+      ...(allowed ? {} : { blockedBy: `set deletion.allow: [${category}] to delete it` }),
       ...(duplicate ? { notes: [`a second live object carries the logical id ${live.duplicateOf} (the orphan of a lost answer or a race); ${live.duplicateOf} stays`] } : {}) });
   }
   for (const d of deletions) {

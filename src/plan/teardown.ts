@@ -7,7 +7,7 @@ import type { Change } from './types.js';
 type DeletionCategory = NonNullable<DeletionSpec['allow']>[number];
 
 /** Every deletion opt-in the schema knows (schema/platform.schema.json deletion.allow; a unit test keeps them equal). */
-export const DELETION_CATEGORIES: readonly DeletionCategory[] = ['network', 'cluster', 'nodeGroups', 'hostedZone', 'certificate', 'iam'];
+export const DELETION_CATEGORIES: readonly DeletionCategory[] = ['network', 'cluster', 'nodeGroups', 'hostedZone', 'certificate', 'iam', 'repositories'];
 
 /**
  * The spec that desires nothing: only metadata, region and deletion. Without `allowAll` the

@@ -9,6 +9,7 @@ import { routeTableKind } from './network/route-table.js';
 import { roleKind } from './iam/role.js';
 import { managedPolicyKind } from './iam/managed-policy.js';
 import { oidcProviderKind } from './iam/oidc-provider.js';
+import { ecrRepositoryKind } from './iam/ecr-repository.js';
 import { clusterKind } from './eks/cluster.js';
 import { accessEntryKind } from './eks/access-entry.js';
 import { addonKind } from './eks/addon.js';
@@ -33,6 +34,7 @@ registerKind('network', routeTableKind);
 registerKind('iam', managedPolicyKind);
 registerKind('iam', roleKind);
 registerKind('iam', oidcProviderKind);
+registerKind('iam', ecrRepositoryKind);
 // eks
 registerKind('eks', clusterKind);
 registerKind('eks', accessEntryKind);

@@ -98,6 +98,8 @@ export interface ResourceKind<P = any, S = any> {
   readonly kind: string;
   /** Category whose deletion needs an opt-in in the spec (undefined: freely deletable). */
   readonly deletionCategory?: DeletionCategory;
+  /** Per object, when it depends on live state (an ECR repository needs one only while it holds images); wins over deletionCategory. */
+  readonly deletionCategoryOf?: (observed: Observed) => DeletionCategory | undefined;
   /** How long create/update may take to become ready (default 30 min, sized for real AWS). */
   readonly readyTimeoutMs?: number;
   /** How long a delete may take, riding out DependencyViolation (default 30 min). */

@@ -81,10 +81,18 @@ export interface IngressSpec {
   maxRulesPerGroup?: number;
 }
 
+export interface EcrImageSpec {
+  repository: string;
+  tag: string;
+  /** Images the repository's lifecycle policy keeps (newest first; default 20). */
+  keepImages?: number;
+}
+
 export interface ServiceSpec {
   name: string;
   namespace?: string;
-  image: string;
+  /** An image reference, or an ECR repository platformd owns and the tag to run from it. */
+  image: string | EcrImageSpec;
   port: number;
   replicas?: number;
   resources?: {
@@ -128,7 +136,7 @@ export interface DomainSpec {
 
 /** Opt-ins for deleting stateful infrastructure; without them such deletions are blocked. */
 export interface DeletionSpec {
-  allow?: ('network' | 'cluster' | 'nodeGroups' | 'hostedZone' | 'certificate' | 'iam')[];
+  allow?: ('network' | 'cluster' | 'nodeGroups' | 'hostedZone' | 'certificate' | 'iam' | 'repositories')[];
 }
 
 export interface ReconcileSpec {

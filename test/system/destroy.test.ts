@@ -41,7 +41,7 @@ t.test('destroy from the converged reference platform', async (t) => {
   const refused = startCli(['destroy', 'specs/platform.yaml'], env);
   t.equal(await exited(refused), 1, 'without a terminal and without --auto-approve: exit 1');
   const shown = refused.output();
-  t.match(shown, /not allowed by deletion\.allow, so left in place: network, cluster, nodeGroups, hostedZone, certificate, iam; --allow-all/, 'the stateful categories are named as blocked');
+  t.match(shown, /not allowed by deletion\.allow, so left in place: network, cluster, nodeGroups, hostedZone, certificate, iam, repositories; --allow-all/, 'the stateful categories are named as blocked');
   for (const [id, category] of [['network/vpc', 'network'], ['eks/cluster', 'cluster'], ['eks/nodegroup/default', 'nodeGroups'], ['iam/role/cluster', 'iam'], ['edge/certificate', 'certificate']]) {
     t.match(shown, new RegExp(`! ${id}  [^\\n]*\\n(    [^\\n]*\\n)*    blocked: set deletion\\.allow: \\[${category}\\]`), `${id} shown blocked, naming ${category}`);
   }
@@ -53,7 +53,7 @@ t.test('destroy from the converged reference platform', async (t) => {
   const code = await exited(destroyed);
   const out = destroyed.output();
   t.equal(code, 0, 'destroy --auto-approve --allow-all exits 0');
-  t.match(out, /--allow-all: deletion allowed for every category: network, cluster, nodeGroups, hostedZone, certificate, iam/, 'the plan header says --allow-all');
+  t.match(out, /--allow-all: deletion allowed for every category: network, cluster, nodeGroups, hostedZone, certificate, iam, repositories/, 'the plan header says --allow-all');
   t.notMatch(out, /^! /m, 'nothing blocked');
   const at = (id: string) => out.indexOf(`- ${id}  `);
   t.ok(at('kube/Ingress/default/grpc-demo') >= 0 && at('kube/Ingress/default/grpc-demo') < at('eks/nodegroup/default')

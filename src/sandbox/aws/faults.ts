@@ -14,15 +14,16 @@ const ACTION_PREFIX: Record<string, string> = { elbv2: 'elasticloadbalancing' };
 /**
  * The error each service answers a denied call with. EC2: UnauthorizedOperation, 403
  * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html); query-protocol
- * IAM, STS, ELBv2 and REST-XML Route 53: AccessDenied, 403; JSON services (EKS, ACM):
- * AccessDeniedException (https://docs.aws.amazon.com/eks/latest/APIReference/CommonErrors.html).
+ * IAM, STS, ELBv2 and REST-XML Route 53: AccessDenied, 403; JSON services (EKS, ACM, ECR):
+ * AccessDeniedException (https://docs.aws.amazon.com/eks/latest/APIReference/CommonErrors.html,
+ * https://docs.aws.amazon.com/AmazonECR/latest/APIReference/CommonErrors.html).
  * Message as IAM words it (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html):
  * with a policy denial, "User: <arn> is not authorized to perform: <action> on resource: <arn>
  * because no identity-based policy allows the <action> action" (or "with an explicit deny in an
  * identity-based policy").
  */
 export function accessDenied(service: string, operation: string, denial?: PolicyDenial): { code: string; status: number; message: string } {
-  const code = service === 'ec2' ? 'UnauthorizedOperation' : service === 'eks' || service === 'acm' ? 'AccessDeniedException' : 'AccessDenied';
+  const code = service === 'ec2' ? 'UnauthorizedOperation' : service === 'eks' || service === 'acm' || service === 'ecr' ? 'AccessDeniedException' : 'AccessDenied';
   const action = `${ACTION_PREFIX[service] ?? service}:${operation}`;
   if (!denial) return { code, status: 403, message: `User: arn:aws:iam::000000000000:user/platformd is not authorized to perform: ${action} with an explicit deny in a service control policy` };
   const why = denial.explicit ? 'with an explicit deny in an identity-based policy' : `because no identity-based policy allows the ${denial.action} action`;

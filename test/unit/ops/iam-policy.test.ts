@@ -14,6 +14,7 @@ const IAM_PREFIX: Record<string, string> = {
   'client-acm': 'acm',
   'client-route-53': 'route53',
   'client-elastic-load-balancing-v2': 'elasticloadbalancing',
+  'client-ecr': 'ecr',
 };
 
 /** Actions IAM evaluates although no SDK call of ours is named after them. */
@@ -22,6 +23,7 @@ const SIDE_EFFECT_ACTIONS: Record<string, string> = {
   'iam:CreateServiceLinkedRole': 'EKS creates its service-linked roles on the first cluster/node group',
   'ec2:CreateTags': 'CreateVpc, CreateSubnet, … with TagSpecification need ec2:CreateTags on create',
   'sts:GetCallerIdentity': 'the EKS bearer token is a presigned GetCallerIdentity request',
+  'ecr:TagResource': 'CreateRepository with tags needs ecr:TagResource (https://docs.aws.amazon.com/AmazonECR/latest/userguide/ecr-using-tags.html)',
 };
 
 function sourceFiles(dir: string): string[] {

@@ -92,6 +92,32 @@ function acmChecks(req: CheckRequest): AuthorizationCheck[] | undefined {
   return [{ action, resource: arn, context }];
 }
 
+// ECR: every repository action acts on arn:aws:ecr:<region>:<account>:repository/<name>, with
+// aws:ResourceTag; CreateRepository's tags are aws:RequestTag and also need ecr:TagResource
+// (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerregistry.html,
+// https://docs.aws.amazon.com/AmazonECR/latest/userguide/ecr-using-tags.html). DescribeRepositories
+// without names lists the registry: checked on "*".
+function ecrChecks(req: CheckRequest): AuthorizationCheck[] | undefined {
+  const action = actionOf('ecr', req.operation);
+  const repoArn = (name: unknown) => `arn:aws:ecr:${req.region}:${req.accountId}:repository/${str(name)}`;
+  if (req.operation === 'CreateRepository') {
+    const context = requestTagContext(tagListRecord(req.input.tags));
+    const checks = [{ action, resource: repoArn(req.input.repositoryName), context }];
+    if (Array.isArray(req.input.tags) && req.input.tags.length > 0) checks.push({ action: 'ecr:TagResource', resource: repoArn(req.input.repositoryName), context });
+    return checks;
+  }
+  if (req.operation === 'DescribeRepositories') {
+    const names = Array.isArray(req.input.repositoryNames) ? (req.input.repositoryNames as unknown[]) : [];
+    if (names.length === 0) return [{ action, resource: '*', context: {} }];
+    return names.map((n) => ({ action, resource: repoArn(n), context: resourceTagContext(req.directory.tagsOfArn(repoArn(n))) }));
+  }
+  const arn = req.input.resourceArn !== undefined ? str(req.input.resourceArn) : req.input.repositoryName !== undefined ? repoArn(req.input.repositoryName) : '';
+  if (!arn) return undefined;
+  const context: Record<string, string | string[]> = resourceTagContext(req.directory.tagsOfArn(arn));
+  if (req.operation === 'TagResource') Object.assign(context, requestTagContext(tagListRecord(req.input.tags)));
+  return [{ action, resource: arn, context }];
+}
+
 const ZONE_OPS = new Set(['GetHostedZone', 'ListResourceRecordSets', 'ChangeResourceRecordSets', 'DeleteHostedZone']);
 
 function route53Checks(req: CheckRequest): AuthorizationCheck[] | undefined {
@@ -109,6 +135,7 @@ export function serviceChecks(req: CheckRequest): AuthorizationCheck[] | undefin
     case 'eks': return eksChecks(req);
     case 'acm': return acmChecks(req);
     case 'route53': return route53Checks(req);
+    case 'ecr': return ecrChecks(req);
     default: return undefined;
   }
 }

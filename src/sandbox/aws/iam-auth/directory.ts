@@ -5,6 +5,7 @@ import type { Ec2Service } from '../services/ec2/index.js';
 import type { IamService } from '../services/iam/index.js';
 import type { EksService } from '../services/eks/index.js';
 import type { AcmService } from '../services/acm/index.js';
+import type { EcrService } from '../services/ecr/index.js';
 import type { ResourceDirectory } from './checks.js';
 
 const plain = (tags: Map<string, string> | Record<string, string> | undefined): Record<string, string> | undefined =>
@@ -37,6 +38,7 @@ export function emulatorDirectory(aws: AwsEmulator): ResourceDirectory {
     },
     tagsOfArn(arn) {
       if (arn.startsWith('arn:aws:acm:')) return plain(aws.service<AcmService>('acm').certificates.get(arn)?.tags);
+      if (arn.startsWith('arn:aws:ecr:')) return plain(aws.service<EcrService>('ecr').tagsOf(arn));
       if (arn.includes(':policy/')) return plain(iam().policies.get(arn)?.tags);
       if (arn.includes(':oidc-provider/')) return plain(iam().oidcProviders.get(arn)?.tags);
       return undefined;
