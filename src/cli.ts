@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   validate: () => import('./commands/validate.js'),
   plan: () => import('./commands/plan.js'),
   apply: () => import('./commands/apply.js'),
+  destroy: () => import('./commands/destroy.js'),
   graph: () => import('./commands/graph.js'),
   run: () => import('./commands/run.js'),
   kubeconfig: () => import('./commands/kubeconfig.js'),
