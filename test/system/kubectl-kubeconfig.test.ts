@@ -66,15 +66,22 @@ t.test('kubectl with the kubeconfig from platformd kubeconfig', { skip: noKubect
   const manager = await run(kubectl, ['get', 'configmap', 'kubectl-check', '-n', 'default', '-o', 'jsonpath={.metadata.managedFields[*].manager}'], kenv);
   t.equal(manager.stdout, 'kubectl', 'server-side applied under kubectl\'s field manager');
 
-  // What still needs the sandbox API server's OpenAPI and dry-run (issue 13 point 1, in progress).
+  // Client-side validation on: kubectl reads /openapi/v3 and, the PATCH operation declaring
+  // fieldValidation, leaves validation to the server (Strict).
   const validated = await run(kubectl, ['apply', '--server-side', '-f', manifest], kenv);
-  t.equal(validated.code, 0, `kubectl apply --server-side (client-side validation): ${validated.stderr.trim()}`,
-    { todo: 'the sandbox serves no /openapi/v2 or /openapi/v3 (404), which kubectl validation downloads' });
+  t.equal(validated.code, 0, `kubectl apply --server-side (validation on): ${validated.stderr.trim()}`);
+  const misspelt = join(dir, 'misspelt.yaml');
+  writeFileSync(misspelt, CONFIG_MAP.replace('\ndata:', '\ndta:'));
+  const refused = await run(kubectl, ['apply', '--server-side', '-f', misspelt], kenv);
+  t.not(refused.code, 0, 'an unknown field is refused');
+  t.match(refused.stderr, /dta/, `naming the field: ${refused.stderr.trim()}`);
   writeFileSync(manifest, CONFIG_MAP.replace('hello', 'hi'));
   const diff = await run(kubectl, ['diff', '-f', manifest], kenv);
-  t.equal(diff.code, 1, `kubectl diff exits 1 on a difference: ${diff.stderr.trim()}`,
-    { todo: minor < 22 ? 'kubectl 1.20 diff needs /openapi/v2 (404 from the sandbox)' : false });
+  t.equal(diff.code, 1, `kubectl diff exits 1 on a difference: ${diff.stderr.trim()}`);
+  t.match(diff.stdout, /-\s+greeting: hello[\s\S]*\+\s+greeting: hi/, 'and shows it');
   const live = await run(kubectl, ['get', 'configmap', 'kubectl-check', '-n', 'default', '-o', 'jsonpath={.data.greeting}'], kenv);
-  t.equal(live.stdout, 'hello', 'kubectl diff changed nothing',
-    { todo: 'the sandbox applies a PATCH or POST sent with dryRun=All instead of only answering it' });
+  t.equal(live.stdout, 'hello', 'kubectl diff (a dryRun=All patch) changed nothing');
+  const serverSideDiff = await run(kubectl, ['diff', '--server-side', '-f', manifest], kenv);
+  t.equal(serverSideDiff.code, 1, `kubectl diff --server-side exits 1 on a difference: ${serverSideDiff.stderr.trim()}`);
+  t.equal((await run(kubectl, ['get', 'configmap', 'kubectl-check', '-n', 'default', '-o', 'jsonpath={.data.greeting}'], kenv)).stdout, 'hello', 'nor did diff --server-side');
 });

@@ -9,6 +9,9 @@ import type { SandboxCa } from '../ca.js';
 import { verifyEksToken } from './auth.js';
 import { groupVersion, SHORT_NAMES, type ApiResource } from './resources.js';
 import { KubeError, KubeStore, type KubeObject } from './store.js';
+import { admitBuiltinBody, admitBuiltinPatched, checkApplyConfiguration, type FieldValidation } from './builtin-schema.js';
+import { applyJsonPatch } from './json-patch.js';
+import { openApiDocument } from './openapi-docs.js';
 
 export interface ApiServerOptions {
   clusterName: string;
@@ -57,7 +60,9 @@ export class KubeApiServer {
     await new Promise<void>((resolve) => s.close(() => resolve()));
   }
 
-  private send(res: ServerResponse, code: number, body: unknown): void {
+  /** Warnings go out as kube-apiserver sends them: `Warning: 299 - "<text>"` (RFC 7234 5.5, k8s.io/apiserver/pkg/warning). */
+  private send(res: ServerResponse, code: number, body: unknown, warnings: string[] = []): void {
+    if (warnings.length > 0) res.setHeader('warning', warnings.map((w) => `299 - ${JSON.stringify(w)}`));
     res.writeHead(code, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   }
@@ -75,12 +80,22 @@ export class KubeApiServer {
     const fault = this.fault?.({ method: req.method ?? 'GET', path: url.pathname });
     if (fault) return this.send(res, fault.code, status(fault.code, fault.reason, fault.message));
     try {
-      const out = this.route(req.method ?? 'GET', url, req.headers['content-type'] ?? '', body);
-      this.send(res, out.code, out.body);
+      const out = url.pathname.startsWith('/openapi/') && req.method === 'GET' ? this.openApi(url.pathname, req.headers.accept ?? '')
+        : this.route(req.method ?? 'GET', url, req.headers['content-type'] ?? '', body);
+      if (out.code === 406) return this.send(res, 406, status(406, 'NotAcceptable', 'only application/json is served by the sandbox'));
+      this.send(res, out.code, out.body, out.warnings);
     } catch (err) {
       if (err instanceof KubeError) return this.send(res, err.code, status(err.code, err.reason, err.message, err.details));
       throw err;
     }
+  }
+
+  /** /openapi/v2 and /openapi/v3 (openapi-docs.ts); JSON only. */
+  private openApi(path: string, accept: string): { code: number; body: unknown; warnings?: string[] } {
+    if (accept && !/application\/json|\*\/\*/.test(accept)) return { code: 406, body: undefined };
+    const doc = openApiDocument(path.replace(/\/$/, ''));
+    if (!doc) throw new KubeError(404, 'NotFound', 'the server could not find the requested resource');
+    return { code: 200, body: doc };
   }
 
   private discovery(path: string): unknown | undefined {
@@ -110,7 +125,7 @@ export class KubeApiServer {
       ]) };
   }
 
-  private route(method: string, url: URL, contentType: string, body: string): { code: number; body: unknown } {
+  private route(method: string, url: URL, contentType: string, body: string): { code: number; body: unknown; warnings?: string[] } {
     const path = url.pathname.replace(/\/$/, '');
     if (method === 'GET') {
       const d = this.discovery(path);
@@ -132,11 +147,18 @@ export class KubeApiServer {
         throw new KubeError(400, 'BadRequest', 'the request body could not be decoded');
       }
     };
+    const dryRun = this.dryRun(url);
+    const directive = this.fieldValidation(url);
+    const warnings: string[] = [];
+    // Built-in kinds decode into their Go types (builtin-schema.ts); custom resources are handled by crd-schema.ts.
+    const decodeBody = (obj: KubeObject) => warnings.push(...admitBuiltinBody(obj, res.group, res.version, res.kind, directive));
+    const patchOptions = { dryRun, admitPatched: (obj: KubeObject) => void warnings.push(...admitBuiltinPatched(obj, res.group, res.version, res.kind, directive)) };
     if (!name) {
       if (method === 'GET') return { code: 200, body: this.listBody(res, ns, url) };
       if (method === 'POST') {
         const obj = parse();
-        return { code: 201, body: store.create(res, { ...obj, metadata: { ...obj.metadata, ...(ns ? { namespace: ns } : {}) } }, url.searchParams.get('fieldManager') ?? 'kubectl') };
+        decodeBody(obj);
+        return { code: 201, body: store.create(res, { ...obj, metadata: { ...obj.metadata, ...(ns ? { namespace: ns } : {}) } }, url.searchParams.get('fieldManager') ?? 'kubectl', dryRun), warnings };
       }
       throw new KubeError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
     }
@@ -144,22 +166,43 @@ export class KubeApiServer {
       case 'GET': return { code: 200, body: store.get(res, ns, name) };
       case 'PUT': {
         const obj = parse();
-        return { code: 200, body: store.replace(res, { ...obj, metadata: { ...obj.metadata, name, ...(ns ? { namespace: ns } : {}) } }, sub === 'status') };
+        decodeBody(obj);
+        return { code: 200, body: store.replace(res, { ...obj, metadata: { ...obj.metadata, name, ...(ns ? { namespace: ns } : {}) } }, sub === 'status', dryRun), warnings };
       }
       case 'PATCH': {
         if (contentType.startsWith('application/apply-patch')) {
           if (sub === 'status') throw new KubeError(415, 'UnsupportedMediaType', 'apply to status is not supported by the sandbox');
-          const r = store.apply(res, ns, name, parse(), url.searchParams.get('fieldManager') ?? '', url.searchParams.get('force') === 'true', url.searchParams.get('dryRun') === 'All');
+          const config = parse();
+          checkApplyConfiguration(config, res.group, res.version, res.kind, res.namespaced ? ns : undefined, name);
+          const r = store.apply(res, ns, name, config, url.searchParams.get('fieldManager') ?? '', url.searchParams.get('force') === 'true', dryRun);
           return { code: r.created ? 201 : 200, body: r.object };
         }
         if (contentType.startsWith('application/merge-patch+json') || contentType.startsWith('application/strategic-merge-patch+json')) {
-          return { code: 200, body: store.mergePatch(res, ns, name, parse(), sub === 'status') };
+          return { code: 200, body: store.mergePatch(res, ns, name, parse(), sub === 'status', patchOptions), warnings };
         }
-        throw new KubeError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/apply-patch+yaml, application/merge-patch+json, application/strategic-merge-patch+json`);
+        if (contentType.startsWith('application/json-patch+json')) {
+          const operations = parse();
+          return { code: 200, body: store.patchWith(res, ns, name, (current) => applyJsonPatch(current, operations) as KubeObject, sub === 'status', patchOptions), warnings };
+        }
+        throw new KubeError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
       }
       case 'DELETE': return { code: 200, body: store.delete(res, ns, name) };
       default: throw new KubeError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     }
+  }
+
+  /** dryRun: only "All" exists (k8s.io/apimachinery/pkg/apis/meta/v1/validation ValidateDryRun). */
+  private dryRun(url: URL): boolean {
+    const values = url.searchParams.getAll('dryRun');
+    if (values.some((v) => v !== 'All')) throw new KubeError(422, 'Invalid', `dryRun: Unsupported value: ${JSON.stringify(values.find((v) => v !== 'All'))}: supported values: "All"`);
+    return values.length > 0;
+  }
+
+  /** fieldValidation: Ignore, Warn (the default) or Strict (k8s.io/apiserver/pkg/endpoints/handlers/rest.go fieldValidation). */
+  private fieldValidation(url: URL): FieldValidation {
+    const v = url.searchParams.get('fieldValidation') || 'Warn';
+    if (v === 'Strict' || v === 'Warn' || v === 'Ignore') return v;
+    throw new KubeError(422, 'Invalid', `fieldValidation: Unsupported value: ${JSON.stringify(v)}: supported values: "Ignore", "Strict", "Warn"`);
   }
 
   private listBody(res: ApiResource, ns: string | undefined, url: URL): unknown {

@@ -21,6 +21,13 @@ export class KubeError extends Error {
 
 interface Entry { object: KubeObject; managed: ManagedFields[] }
 
+export interface PatchOptions {
+  /** dryRun=All: answer the patched object, store nothing. */
+  dryRun?: boolean;
+  /** The API server's decoding of the patched object (built-in schemas: builtin-schema.ts). */
+  admitPatched?: (patched: KubeObject) => void;
+}
+
 export class KubeStore {
   private readonly objects = new Map<string, Entry>();
   private readonly resources: ApiResource[] = [...BUILTIN];
@@ -103,11 +110,14 @@ export class KubeStore {
     return obj;
   }
 
-  private stamp(res: ApiResource, obj: KubeObject, prev?: KubeObject): KubeObject {
+  /** With `dryRun` nothing is counted: the resourceVersion stays the stored one (none for a create). */
+  private stamp(res: ApiResource, obj: KubeObject, prev?: KubeObject, dryRun = false): KubeObject {
     this.admit(res, obj, prev);
     obj.metadata.uid = prev?.metadata.uid ?? randomUUID();
     obj.metadata.creationTimestamp = prev?.metadata.creationTimestamp ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    obj.metadata.resourceVersion = String(++this.rv);
+    if (!dryRun) obj.metadata.resourceVersion = String(++this.rv);
+    else if (prev) obj.metadata.resourceVersion = prev.metadata.resourceVersion;
+    else delete obj.metadata.resourceVersion;
     const specChanged = !prev || JSON.stringify(prev.spec) !== JSON.stringify(obj.spec);
     obj.metadata.generation = (prev?.metadata.generation ?? 0) + (specChanged ? 1 : 0);
     if (res.namespaced) obj.metadata.namespace ??= 'default';
@@ -137,21 +147,24 @@ export class KubeStore {
     return String(this.rv);
   }
 
-  create(res: ApiResource, obj: KubeObject, manager = 'unknown'): KubeObject {
+  /** POST; `dryRun` (dryRun=All) answers what would be stored and stores nothing. */
+  create(res: ApiResource, obj: KubeObject, manager = 'unknown', dryRun = false): KubeObject {
     const name = obj.metadata?.name;
     if (!name) throw new KubeError(422, 'Invalid', `${res.kind} is invalid: metadata.name: Required value`);
     this.checkNamespace(res, obj.metadata.namespace);
     const k = this.key(res, obj.metadata.namespace, name);
     if (this.objects.has(k)) throw new KubeError(409, 'AlreadyExists', `${res.plural} "${name}" already exists`, { name, kind: res.plural });
-    const o = this.stamp(res, structuredClone(obj));
+    const o = this.stamp(res, structuredClone(obj), undefined, dryRun);
     const paths = new Set(fieldSet(obj, this.listTypes(res)).keys());
-    this.objects.set(k, { object: o, managed: [{ manager, operation: 'Update', paths, time: o.metadata.creationTimestamp }] });
+    const entry: Entry = { object: o, managed: [{ manager, operation: 'Update', paths, time: o.metadata.creationTimestamp }] };
+    if (dryRun) return this.out(entry, res);
+    this.objects.set(k, entry);
     this.afterWrite(res, o, 'ADDED');
     return this.get(res, o.metadata.namespace, name);
   }
 
   /** PUT: optimistic concurrency on metadata.resourceVersion. */
-  replace(res: ApiResource, obj: KubeObject, statusOnly = false): KubeObject {
+  replace(res: ApiResource, obj: KubeObject, statusOnly = false, dryRun = false): KubeObject {
     const k = this.key(res, obj.metadata.namespace, obj.metadata.name);
     const e = this.objects.get(k);
     if (!e) throw this.notFound(res, obj.metadata.name);
@@ -170,7 +183,13 @@ export class KubeStore {
       throw new KubeError(409, 'Conflict', `Operation cannot be fulfilled on ${qualified} "${obj.metadata.name}": the object has been modified; please apply your changes to the latest version and try again`,
         { name: obj.metadata.name, ...(res.group ? { group: res.group } : {}), kind: res.plural });
     }
-    return this.write(res, e, statusOnly ? { ...e.object, status: obj.status } : { ...structuredClone(obj), ...(res.status ? { status: e.object.status } : {}) });
+    const next = statusOnly ? { ...e.object, status: obj.status } : { ...structuredClone(obj), ...(res.status ? { status: e.object.status } : {}) };
+    return dryRun ? this.preview(res, e, next) : this.write(res, e, next);
+  }
+
+  /** What `write` would store and answer, storing nothing (dryRun=All). */
+  private preview(res: ApiResource, e: Entry, next: KubeObject): KubeObject {
+    return this.out({ object: this.stamp(res, structuredClone(next), e.object, true), managed: e.managed }, res);
   }
 
   private write(res: ApiResource, e: Entry, next: KubeObject): KubeObject {
@@ -223,18 +242,28 @@ export class KubeStore {
   }
 
   /** JSON merge patch (application/merge-patch+json), on the object or its status. */
-  mergePatch(res: ApiResource, ns: string | undefined, name: string, patch: any, statusOnly = false): KubeObject {
-    const e = this.objects.get(this.key(res, ns, name));
-    if (!e) throw this.notFound(res, name);
+  mergePatch(res: ApiResource, ns: string | undefined, name: string, patch: any, statusOnly = false, options: PatchOptions = {}): KubeObject {
     const merge = (a: any, b: any): any => {
       if (b === null || typeof b !== 'object' || Array.isArray(b)) return b;
       const out = a && typeof a === 'object' && !Array.isArray(a) ? { ...a } : {};
       for (const [k, v] of Object.entries(b)) if (v === null) delete out[k]; else out[k] = merge(out[k], v);
       return out;
     };
-    const next = merge(e.object, statusOnly ? { status: patch.status } : patch);
+    return this.patchWith(res, ns, name, (current) => merge(current, statusOnly ? { status: patch.status } : patch), statusOnly, options);
+  }
+
+  /**
+   * A patch of any type: `patched` turns the stored object into the next one; `options.admitPatched`
+   * sees (and may refuse or trim) the result before it is stored or, with `dryRun`, only answered.
+   */
+  patchWith(res: ApiResource, ns: string | undefined, name: string, patched: (current: KubeObject) => KubeObject, statusOnly = false, options: PatchOptions = {}): KubeObject {
+    const e = this.objects.get(this.key(res, ns, name));
+    if (!e) throw this.notFound(res, name);
+    const next = patched(structuredClone(e.object));
+    options.admitPatched?.(next);
+    if (statusOnly) for (const k of Object.keys(next)) if (!['apiVersion', 'kind', 'metadata', 'status'].includes(k)) next[k] = e.object[k];
     if (res.status && !statusOnly) next.status = e.object.status;
-    return this.write(res, e, next);
+    return options.dryRun ? this.preview(res, e, next) : this.write(res, e, next);
   }
 
   delete(res: ApiResource, ns: string | undefined, name: string): KubeObject {
