@@ -58,6 +58,8 @@ t.test('the page shows every resource by layer with its state, and escapes what 
   t.equal((body.match(/<script>/g) ?? []).length, 1, 'the page\'s own script only');
   t.match(body, '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;', 'hostile text shown as text');
   t.match(body, /<html lang="en">/);
+  t.match(body, /<noscript><meta http-equiv="refresh" content="\d+"><\/noscript>/, 'with scripts off the page reloads itself');
+  t.match(body, /<label><input type="checkbox" id="pause"> Pause automatic updates<\/label>/, 'the pause control is labelled');
   const headings = [...body.matchAll(/<h([1-6])/g)].map((m) => Number(m[1]));
   t.ok(headings.every((level, i) => i === 0 ? level === 1 : level <= headings[i - 1]! + 1), `headings in order: ${headings.join(',')}`);
   const layers = [...body.matchAll(/<h3 id="layer-([a-z]+)"/g)].map((m) => m[1]);
