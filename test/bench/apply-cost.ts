@@ -1,0 +1,120 @@
+// A narrower bench than run.ts, for one question at a time (issue 19): what an apply from empty
+// and a no-op reconcile cost platformd at N services. The sandbox runs in a child process (built
+// dist/cli.js, so `npm run -s build` first), so process.cpuUsage() here is platformd's CPU alone;
+// the sandbox's CPU is read from /proc beside it. AWS calls are counted from the sandbox's call log.
+//   npm run -s build && BENCH_SIZES=300 BENCH_RUNS=3 node --no-warnings --import tsx test/bench/apply-cost.ts
+import { Agent as HttpsAgent } from 'node:https';
+import { loadavg } from 'node:os';
+import { onApiCall } from '../../src/cloud/api-calls.js';
+import { awsClients, resetAwsClients } from '../../src/cloud/aws.js';
+import { clusterAccessFor } from '../../src/cloud/cluster-access.js';
+import { applyPlatform, planPlatform } from '../../src/engine.js';
+import { loadSpecFile } from '../../src/spec/load.js';
+import { withDefaults } from '../../src/spec/defaults.js';
+import { generatePlatform } from './generate.js';
+import { cpuSecondsOf, startChildSandbox } from './world.js';
+
+interface LoggedCall { seq: number; service: string; operation: string; input?: Record<string, unknown> }
+
+const SIZES = (process.env.BENCH_SIZES ?? '300').split(',').map(Number);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const SKIP_APPLY_FIGURES = process.env.BENCH_NOOP_ONLY === '1';
+
+// Every new TLS connection of this process (Kubernetes is HTTPS; AWS is plain HTTP here): https
+// agents open them through createConnection (tls.connect publishes no diagnostics channel in Node 20).
+let tlsConnections = 0;
+const createConnection = HttpsAgent.prototype.createConnection;
+HttpsAgent.prototype.createConnection = function (this: HttpsAgent, ...args: Parameters<typeof createConnection>) {
+  tlsConnections++;
+  return createConnection.apply(this, args);
+} as typeof createConnection;
+
+function summary(values: number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  const digits = median >= 100 ? 0 : 2;
+  return `${median.toFixed(digits)} (min ${sorted[0]!.toFixed(digits)}, max ${sorted[sorted.length - 1]!.toFixed(digits)})`;
+}
+
+/** DescribeTargetHealth calls of each readiness poll: one readAlb with health reads its target groups once. */
+function healthCallsPerPoll(calls: LoggedCall[]): number[] {
+  const polls: number[] = [];
+  let current: number | undefined;
+  for (const c of calls) {
+    if (c.operation === 'DescribeTargetGroups') {
+      if (current !== undefined && current > 0) polls.push(current);
+      current = 0;
+    } else if (c.operation === 'DescribeTargetHealth' && current !== undefined) current++;
+  }
+  if (current !== undefined && current > 0) polls.push(current);
+  return polls;
+}
+
+console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (2 cores, shared machine)`);
+for (const n of SIZES) {
+  const figures = { platformdCpuS: [] as number[], sandboxCpuS: [] as number[], wallS: [] as number[], kubeConnections: [] as number[], healthPolls: [] as number[], maxHealthPerPoll: [] as number[], healthTotal: [] as number[], noopAws: [] as number[], noopKube: [] as number[] };
+  let noopByOperation: Record<string, number> = {};
+  for (let run = 0; run < RUNS; run++) {
+    const platform = generatePlatform(n);
+    const sandbox = await startChildSandbox();
+    // A failed run must not leave its sandbox process behind.
+    process.once('exit', () => { sandbox.child.kill('SIGTERM'); });
+    Object.assign(process.env, sandbox.env);
+    resetAwsClients();
+    const loaded = await loadSpecFile(platform.specPath, { protosDir: platform.protosDir });
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
+    const spec = withDefaults(loaded.spec);
+    const aws = awsClients({ region: spec.region });
+    const logged = async (since: number): Promise<LoggedCall[]> => (await fetch(`${sandbox.env.AWS_ENDPOINT_URL}/_sandbox/calls?since=${since}`)).json() as Promise<LoggedCall[]>;
+    const mark = (await logged(0)).at(-1)?.seq ?? 0;
+
+    tlsConnections = 0;
+    const opts = { spec, aws, kube: clusterAccessFor(spec, aws), protosDir: platform.protosDir };
+    const cpu0 = process.cpuUsage();
+    const sandboxCpu0 = await cpuSecondsOf(sandbox.child.pid!);
+    const t0 = performance.now();
+    const applied = await applyPlatform(opts);
+    const wallS = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    if (!applied.ok) throw new Error(`apply of ${n} services failed: ${JSON.stringify(applied.failed).slice(0, 500)}`);
+    figures.platformdCpuS.push((cpu.user + cpu.system) / 1e6);
+    figures.sandboxCpuS.push((await cpuSecondsOf(sandbox.child.pid!)) - sandboxCpu0);
+    figures.wallS.push(wallS);
+    figures.kubeConnections.push(tlsConnections);
+    const applyCalls = await logged(mark);
+    const perPoll = healthCallsPerPoll(applyCalls);
+    figures.healthPolls.push(perPoll.length);
+    figures.maxHealthPerPoll.push(Math.max(0, ...perPoll));
+    figures.healthTotal.push(perPoll.reduce((a, b) => a + b, 0));
+
+    // A no-op reconcile (observe + plan) against the converged sandbox, counted at the sandbox.
+    for (let i = 0; i < 2; i++) {
+      const before = (await logged(0)).at(-1)?.seq ?? 0;
+      let kube = 0;
+      const stop = onApiCall((c) => { if (c.service === 'kubernetes') kube++; });
+      const planned = await planPlatform(opts);
+      stop();
+      if (planned.plan.changes.length > 0) throw new Error(`the no-op plan of ${n} services is not empty`);
+      const calls = await logged(before);
+      if (i === 1) {
+        figures.noopAws.push(calls.length);
+        figures.noopKube.push(kube);
+        noopByOperation = {};
+        for (const c of calls) noopByOperation[`${c.service}:${c.operation}`] = (noopByOperation[`${c.service}:${c.operation}`] ?? 0) + 1;
+      }
+    }
+    await sandbox.stop();
+    const last = (values: number[]) => values.at(-1)!.toFixed(2);
+    console.log(`  run ${run + 1}/${RUNS} at ${n} services: platformd CPU ${last(figures.platformdCpuS)} s, sandbox CPU ${last(figures.sandboxCpuS)} s, wall ${last(figures.wallS)} s, TLS connections ${last(figures.kubeConnections)}, health polls ${last(figures.healthPolls)} (max ${last(figures.maxHealthPerPoll)}, total ${last(figures.healthTotal)} DescribeTargetHealth), no-op AWS calls ${last(figures.noopAws)}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  }
+  console.log(`\n${n} services, ${RUNS} runs (median, min, max):`);
+  if (!SKIP_APPLY_FIGURES) {
+    console.log(`  apply from empty: platformd CPU ${summary(figures.platformdCpuS)} s, sandbox CPU ${summary(figures.sandboxCpuS)} s, wall ${summary(figures.wallS)} s`);
+    console.log(`  new Kubernetes (TLS) connections during apply: ${summary(figures.kubeConnections)}`);
+    console.log(`  readiness polls reading target health: ${summary(figures.healthPolls)}; DescribeTargetHealth max per poll ${summary(figures.maxHealthPerPoll)}, total ${summary(figures.healthTotal)}`);
+  }
+  console.log(`  no-op reconcile: AWS calls (sandbox log) ${summary(figures.noopAws)}, Kubernetes calls ${summary(figures.noopKube)}`);
+  for (const [k, v] of Object.entries(noopByOperation).sort()) console.log(`    ${k.padEnd(44)} ${v}`);
+}
+console.log(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+process.exit(0);
