@@ -26,6 +26,10 @@ export interface AlbDesired {
 
 export interface AlbTargetGroupState {
   backend: string;
+  /** Its ARN: the next readiness poll skips target groups already healthy (alb-readback-read.ts). */
+  arn?: string;
+  /** Whether this read fetched (or carried over) its target health; false when the poll's budget ran out first. */
+  healthRead?: boolean;
   protocolVersion: string;
   healthCheckPath?: string;
   successCodes?: string;
@@ -113,8 +117,10 @@ export function albReady(state: AlbState): Readiness {
   if (!state.healthRead) return { waiting: 'target health not read yet' };
   const total = state.targetGroups.reduce((n, g) => n + g.total, 0);
   const healthy = state.targetGroups.reduce((n, g) => n + g.healthy, 0);
-  if (total === 0) return { waiting: 'no targets registered yet' };
-  if (healthy < total) return { waiting: `${healthy}/${total} targets healthy` };
+  const unread = state.targetGroups.filter((g) => g.healthRead === false).length;
+  const pending = unread > 0 ? ` (${unread} target group${unread > 1 ? 's' : ''} not read yet)` : '';
+  if (total === 0) return { waiting: `no targets registered yet${pending}` };
+  if (healthy < total || unread > 0) return { waiting: `${healthy}/${total} targets healthy${pending}` };
   return true;
 }
 
@@ -159,6 +165,8 @@ export function albStateFromLive(live: AlbLive, listener: { protocol: string; po
       const states = (live.health?.get(g.TargetGroupArn ?? '') ?? []).filter((s) => s !== 'draining' && s !== 'unused');
       return {
         backend: backendOf(g.TargetGroupArn),
+        arn: g.TargetGroupArn,
+        ...(live.health ? { healthRead: live.health.has(g.TargetGroupArn ?? '') } : {}),
         protocolVersion: g.ProtocolVersion ?? 'HTTP1',
         healthCheckPath: g.HealthCheckPath,
         successCodes: g.Matcher?.GrpcCode ?? g.Matcher?.HttpCode,

@@ -8,7 +8,9 @@
 // load balancer — one call each (ours has a single listener) plus ⌈target groups / 20⌉ tag calls.
 // DescribeTargetHealth takes one target group, so a read with health costs one more call per
 // service: the plan's observe skips it (drift needs no health), and only refresh() — used while
-// waiting for readiness — pays it.
+// waiting for readiness — pays it, and only for target groups not yet healthy, at most
+// HEALTH_READS_PER_POLL of them per poll (300 serial calls per poll at 300 services took ≥ 26 s
+// at ELBv2's shared 10 requests/s; issue 19).
 import {
   DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeRulesCommand, DescribeTagsCommand,
   DescribeTargetGroupsCommand, DescribeTargetHealthCommand, type DescribeListenersCommandOutput, type DescribeRulesCommandOutput, type DescribeTargetGroupsCommandOutput, type ElasticLoadBalancingV2Client, type LoadBalancer,
@@ -20,6 +22,18 @@ export const TAG_CLUSTER = 'elbv2.k8s.aws/cluster';
 export const TAG_STACK = 'ingress.k8s.aws/stack';
 /** DescribeTags accepts at most this many ARNs per call. */
 const TAG_BATCH = 20;
+/** DescribeTargetHealth calls per readiness poll, made concurrently (ELBv2's burst is ~40, refill 10/s). */
+export const HEALTH_READS_PER_POLL = 10;
+
+/** What a readiness poll knows from the previous one, by target group ARN. */
+export interface HealthCarry {
+  /** Target groups whose every target was healthy: their count of healthy targets, not re-read. */
+  healthy: Map<string, number>;
+  /** Target groups read by the previous poll: read after those it did not reach (round robin). */
+  readLastPoll: Set<string>;
+}
+
+export const NO_HEALTH_CARRY: HealthCarry = { healthy: new Map(), readLastPoll: new Set() };
 
 /** Tags of many resources in as few calls as DescribeTags allows. */
 export async function describeTags(elb: ElasticLoadBalancingV2Client, arns: string[], signal?: AbortSignal): Promise<Map<string, Record<string, string>>> {
@@ -64,7 +78,7 @@ export async function describeLoadBalancer(elb: ElasticLoadBalancingV2Client, ar
 }
 
 /** Listeners, rules, target groups (with tags) and, when asked, target health of one ALB. */
-export async function readAlb(elb: ElasticLoadBalancingV2Client, lb: LoadBalancer, withHealth: boolean, signal?: AbortSignal): Promise<AlbLive> {
+export async function readAlb(elb: ElasticLoadBalancingV2Client, lb: LoadBalancer, withHealth: false | HealthCarry, signal?: AbortSignal): Promise<AlbLive> {
   const opts = { abortSignal: signal };
   const listeners: AlbLive['listeners'] = [];
   let marker: string | undefined;
@@ -93,10 +107,34 @@ export async function readAlb(elb: ElasticLoadBalancingV2Client, lb: LoadBalance
   } while (marker);
   const targetGroupTags = await describeTags(elb, targetGroups.map((g) => g.TargetGroupArn!), signal);
   if (!withHealth) return { loadBalancer: lb, listeners, rules, targetGroups, targetGroupTags };
+  // Target groups missing from `health` were not reached this poll; ready() waits for them.
   const health = new Map<string, string[]>();
+  const toRead: string[] = [];
   for (const g of targetGroups) {
-    const res = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: g.TargetGroupArn }), opts);
-    health.set(g.TargetGroupArn!, (res.TargetHealthDescriptions ?? []).map((d) => d.TargetHealth?.State ?? 'unavailable'));
+    const arn = g.TargetGroupArn!;
+    const healthy = withHealth.healthy.get(arn);
+    if (healthy !== undefined) health.set(arn, Array.from({ length: healthy }, () => 'healthy'));
+    else toRead.push(arn);
   }
+  toRead.sort((a, b) => Number(withHealth.readLastPoll.has(a)) - Number(withHealth.readLastPoll.has(b)));
+  await Promise.all(toRead.slice(0, HEALTH_READS_PER_POLL).map(async (arn) => {
+    const res = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }), opts);
+    health.set(arn, (res.TargetHealthDescriptions ?? []).map((d) => d.TargetHealth?.State ?? 'unavailable'));
+  }));
   return { loadBalancer: lb, listeners, rules, targetGroups, targetGroupTags, health };
+}
+
+/**
+ * What the next poll may skip: target groups whose targets were all healthy. A group once healthy
+ * is not re-read while this wait lasts (a target turning unhealthy later is the probes' and the
+ * next plan's to see, not readiness's), so a poll's calls shrink as the ALB converges.
+ */
+export function healthCarryOf(targetGroups: readonly { arn?: string; healthRead?: boolean; healthy: number; total: number }[]): HealthCarry {
+  const carry: HealthCarry = { healthy: new Map(), readLastPoll: new Set() };
+  for (const g of targetGroups) {
+    if (!g.arn || !g.healthRead) continue;
+    if (g.total > 0 && g.healthy === g.total) carry.healthy.set(g.arn, g.healthy);
+    else carry.readLastPoll.add(g.arn);
+  }
+  return carry;
 }

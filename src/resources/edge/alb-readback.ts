@@ -10,7 +10,7 @@ import { sleep } from '../../apply/retry.js';
 import { RECONCILE_REQUEST_ANNOTATION } from '../kube/ingress.js';
 import { controllerWarning } from './alb-controller-events.js';
 import { albReady, albStateFromLive, diffAlb, type AlbDesired, type AlbState } from './alb-readback-model.js';
-import { describeLoadBalancer, findStackLoadBalancers, readAlb } from './alb-readback-read.js';
+import { describeLoadBalancer, findStackLoadBalancers, healthCarryOf, NO_HEALTH_CARRY, readAlb } from './alb-readback-read.js';
 
 export const ALB_KIND = 'elbv2/alb';
 /** Field manager of the repair nudge: distinct from the kube layer's, so neither prunes the other. */
@@ -38,7 +38,7 @@ function observedOf(id: string, lb: LoadBalancer, state: AlbState): AlbObserved 
   };
 }
 
-async function observeOne(ctx: KindContext, desired: Desired<AlbDesired>, lb: LoadBalancer, withHealth: boolean): Promise<AlbObserved> {
+async function observeOne(ctx: KindContext, desired: Desired<AlbDesired>, lb: LoadBalancer, withHealth: Parameters<typeof readAlb>[2]): Promise<AlbObserved> {
   const live = await readAlb(ctx.aws.elbv2, lb, withHealth, ctx.signal);
   return observedOf(desired.id, lb, albStateFromLive(live, desired.properties.listener));
 }
@@ -47,7 +47,7 @@ async function observeOne(ctx: KindContext, desired: Desired<AlbDesired>, lb: Lo
 async function observeGroup(ctx: KindContext, desired: Desired<AlbDesired>): Promise<AlbObserved | undefined> {
   const found = await findStackLoadBalancers(ctx.aws.elbv2, desired.properties.cluster, new Set([desired.properties.group]), ctx.signal);
   const lb = found.get(desired.properties.group);
-  return lb ? observeOne(ctx, desired, lb, true) : undefined;
+  return lb ? observeOne(ctx, desired, lb, NO_HEALTH_CARRY) : undefined;
 }
 
 /** Make the controller reconcile the group again: SSA one annotation onto each of its Ingresses. */
@@ -124,7 +124,9 @@ export const albReadback: ResourceKind<AlbDesired, AlbState> = {
       const again = await observeGroup(ctx, { id: observed.id, kind: ALB_KIND, properties: expected, dependsOn: [] });
       return again ? { ...again, state: { ...again.state, expected } } : undefined;
     }
-    const live = await readAlb(ctx.aws.elbv2, lb, true, ctx.signal);
+    // Same ALB as the last poll: skip its target groups already healthy.
+    const carry = observed.physicalId === lb.LoadBalancerArn ? healthCarryOf(observed.state.targetGroups) : NO_HEALTH_CARRY;
+    const live = await readAlb(ctx.aws.elbv2, lb, carry, ctx.signal);
     const listener = expected?.listener ?? { protocol: 'HTTPS' as const, port: 443 };
     const fresh = observedOf(observed.id, lb, albStateFromLive(live, listener));
     if (!expected) return fresh;
