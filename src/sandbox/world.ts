@@ -20,9 +20,14 @@ import { SandboxDns } from './dataplane/dns.js';
 import { grpcRuntime } from './dataplane/runtime.js';
 import { LoopbackAddresses } from './dataplane/loopback.js';
 import { defaultProtosDir } from '../protos-dir.js';
-import { IamEnforcer } from './aws/iam-auth/enforcer.js';
+import { IamEnforcer, iamEngineInstalled } from './aws/iam-auth/enforcer.js';
 import { emulatorDirectory } from './aws/iam-auth/directory.js';
-import { callerIdentity } from './aws/services/sts/index.js';
+import { callerIdentity, type StsService } from './aws/services/sts/index.js';
+import type { IamService } from './aws/services/iam/index.js';
+import { WebIdentityFederation } from './aws/iam-auth/web-identity.js';
+import { OidcIssuers } from './kube/oidc-issuer.js';
+import { oidcIssuerUrl } from './aws/services/eks/wire.js';
+import { irsaIdentity } from './controllers/lbc/irsa.js';
 
 export interface SandboxOptions {
   /**
@@ -31,6 +36,11 @@ export interface SandboxOptions {
    * it that identity is allowed everything.
    */
   principalPolicy?: unknown;
+  /**
+   * The emulated load balancer controller works as its IRSA role: its calls are authorised against
+   * the role's policies (default: where the IAM engine, a devDependency, is installed).
+   */
+  controllerIam?: boolean;
   /** AWS endpoint port; 0 = ephemeral. */
   port?: number;
   /** Real ms per emulated ms (default 1/60: ten minutes take ten seconds); 0 = no waiting at all. */
@@ -81,7 +91,9 @@ export function sandboxSecretOf(accessKeyId: string): string | undefined {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const clock = new ScaledClock(options.timeScale ?? 1 / 60);
-  const aws = new AwsEmulator({ clock, knowsAccessKey: (id) => sandboxSecretOf(id) !== undefined });
+  // Keys the account knows: the sandbox's own, and live sessions STS issued (IRSA).
+  const sts: { federation?: WebIdentityFederation } = {};
+  const aws = new AwsEmulator({ clock, knowsAccessKey: (id) => sandboxSecretOf(id) !== undefined || sts.federation?.knows(id) === true });
   const ca = await SandboxCa.create();
   registerServices(aws);
   const route53 = new Route53Service(clock);
@@ -94,6 +106,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const elbv2 = connectElbv2(aws, (arn) => acm.status(arn));
   const iam = new IamEnforcer(emulatorDirectory(aws));
   aws.authorizer = iam;
+  const issuers = new OidcIssuers();
+  const federation = new WebIdentityFederation({ iam: (account) => aws.service<IamService>('iam').state(account), verifyToken: (token) => issuers.verify(token), enforcer: iam });
+  aws.service<StsService>('sts').webIdentity = federation;
+  sts.federation = federation;
   if (options.principalPolicy !== undefined) {
     const platformdArn = callerIdentity({ accountId: aws.accountId, accessKeyId: SANDBOX_CREDENTIALS.AWS_ACCESS_KEY_ID }).Arn;
     await iam.enforce(SANDBOX_CREDENTIALS.AWS_ACCESS_KEY_ID, { arn: platformdArn, policies: [{ name: 'principal-policy', document: options.principalPolicy }] });
@@ -136,6 +152,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       store: lbcStoreOf(cluster.store), elbv2, region: meta.region, clusterName: cluster.name,
       vpcId: () => eksState.clusters.get(cluster.name)?.vpcConfig.vpcId, subnets: ec2SubnetSource(aws),
       networking: { ec2: aws.service<Ec2Service>('ec2'), bindings: tgbStoreOf(cluster.store) },
+      identity: !(options.controllerIam ?? iamEngineInstalled()) ? undefined : irsaIdentity({
+        accountId: aws.accountId, clock, sts: federation, issuers, authorizer: iam,
+        issuerUrl: () => {
+          const c = eksState.clusters.get(cluster.name);
+          return c ? oidcIssuerUrl(c) : undefined;
+        },
+      }),
     }));
   };
   const endpoint = await aws.listen(options.port ?? 0).catch(async (err: unknown) => {

@@ -10,6 +10,9 @@
 // EC2 and one TargetGroupBinding per target group through the API server, and opens the nodes'
 // security group to the ALB from what the bindings' spec.networking reads back
 // (lbc/security-groups.ts, lbc/target-group-bindings.ts).
+// With `identity` its ELBv2 and EC2 calls are made as its IRSA role (lbc/irsa.ts): credentials
+// from sts:AssumeRoleWithWebIdentity with its ServiceAccount's token, each call authorised
+// against the role's policies; a refusal is a FailedDeployModel Warning on the Ingress.
 import { ServiceError } from '../aws/service.js';
 import type { Elbv2Service } from '../aws/services/elbv2/index.js';
 import type { Ec2Service } from '../aws/services/ec2/index.js';
@@ -22,6 +25,7 @@ import { keyOf, type IngressObject, type KubeObject, type ServiceObject } from '
 import { discoverSubnets } from './lbc/subnets.js';
 import { deleteManagedSecurityGroup, ensureBackendSecurityGroup, ensureManagedSecurityGroup, releaseBackendSecurityGroup } from './lbc/security-groups.js';
 import { desiredBindings, reconcileNetworking, syncBindings, type TargetGroupBindingStore } from './lbc/target-group-bindings.js';
+import { PodCredentials, podServiceAccount, type ControllerIdentity } from './lbc/irsa.js';
 
 export const LBC_NAMESPACE = 'kube-system';
 export const LBC_DEPLOYMENT = 'aws-load-balancer-controller';
@@ -37,6 +41,8 @@ export interface LoadBalancerControllerOptions {
   subnets: SubnetSource;
   /** EC2 (security groups) and the cluster's TargetGroupBindings; without it neither is managed. */
   networking?: { ec2: Pick<Ec2Service, 'invoke'>; bindings: TargetGroupBindingStore };
+  /** IRSA: the pod's credentials and IAM's check of each call; without it calls are not authorised. */
+  identity?: ControllerIdentity;
 }
 
 export interface RunningController {
@@ -88,9 +94,20 @@ function flag(d: KubeObject, name: string): string | undefined {
 
 /** Start watching; returns handles to wait for quiescence and to stop. */
 export function startLoadBalancerController(o: LoadBalancerControllerOptions): RunningController {
-  const call = (op: string, input: Record<string, unknown>) => o.elbv2.invoke(op, input, o.region);
+  const podCredentials = o.identity ? new PodCredentials(o.identity) : undefined;
+  /** The access key this reconcile's calls are signed with (undefined: not under IAM). */
+  let signingKey: string | undefined;
+  let pod: ReturnType<typeof podServiceAccount> | undefined;
+  let podKey = '';
+  const call = async (op: string, input: Record<string, unknown>) => {
+    if (signingKey) await o.identity!.authorize(signingKey, 'elbv2', op, input, o.region);
+    return o.elbv2.invoke(op, input, o.region);
+  };
   const net = o.networking;
-  const ec2 = (op: string, input: Record<string, unknown>) => net!.ec2.invoke(op, input, o.region);
+  const ec2 = async (op: string, input: Record<string, unknown>) => {
+    if (signingKey) await o.identity!.authorize(signingKey, 'ec2', op, input, o.region);
+    return net!.ec2.invoke(op, input, o.region);
+  };
   /** Fingerprint of each group's last handled inputs; a group is reconciled when it changes. */
   const handled = new Map<string, string>();
   let running: Promise<void> | undefined;
@@ -126,6 +143,14 @@ export function startLoadBalancerController(o: LoadBalancerControllerOptions): R
     if (!deploymentAvailable(deployment)) return;
     const clusterName = flag(deployment!, 'cluster-name') ?? o.clusterName;
     const vpcId = flag(deployment!, 'aws-vpc-id') ?? o.vpcId();
+    // A changed pod template is a new pod: fresh credentials, and it reconciles every group as a
+    // starting controller does. The role ARN counts too: the webhook reads it when the pod is made.
+    pod = podServiceAccount(deployment!, (ns, name) => o.store.get('ServiceAccount', ns, name));
+    const key = JSON.stringify([deployment!.spec?.template, pod.roleArn]);
+    if (key !== podKey) {
+      podKey = key;
+      handled.clear();
+    }
     let failed = false;
     for (const group of groupsOf(o.store.list('Ingress') as IngressObject[])) {
       const ok = await reconcileGroup(group, clusterName, vpcId);
@@ -205,6 +230,7 @@ export function startLoadBalancerController(o: LoadBalancerControllerOptions): R
     }
     const finalizer = finalizerOf(g.stackId, g.explicit);
     try {
+      signingKey = podCredentials && pod ? await podCredentials.accessKey(podKey, pod) : undefined;
       for (const ing of g.members) {
         if (!(ing.metadata.finalizers ?? []).includes(finalizer)) {
           await o.store.setIngressFinalizers(ing.metadata.namespace ?? 'default', ing.metadata.name, [...(ing.metadata.finalizers ?? []), finalizer]);

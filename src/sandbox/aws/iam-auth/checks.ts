@@ -7,6 +7,7 @@
 // (https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html).
 import { ec2Checks } from './checks-ec2.js';
 import { serviceChecks } from './checks-services.js';
+import { elbv2Checks } from './checks-elbv2.js';
 
 /** One authorisation question: may the principal perform `action` on `resource` in this context? */
 export interface AuthorizationCheck {
@@ -72,6 +73,6 @@ export function tagListRecord(list: unknown): Record<string, string> {
 
 /** Every check one request needs; the first that is not allowed refuses the request. */
 export function checksFor(req: CheckRequest): AuthorizationCheck[] {
-  const specific = req.service === 'ec2' ? ec2Checks(req) : serviceChecks(req);
+  const specific = req.service === 'ec2' ? ec2Checks(req) : req.service === 'elbv2' ? elbv2Checks(req) : serviceChecks(req);
   return specific ?? [{ action: actionOf(req.service, req.operation), resource: '*', context: {} }];
 }

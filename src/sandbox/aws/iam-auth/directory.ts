@@ -6,6 +6,7 @@ import type { IamService } from '../services/iam/index.js';
 import type { EksService } from '../services/eks/index.js';
 import type { AcmService } from '../services/acm/index.js';
 import type { EcrService } from '../services/ecr/index.js';
+import type { Elbv2Service } from '../services/elbv2/index.js';
 import type { ResourceDirectory } from './checks.js';
 
 const plain = (tags: Map<string, string> | Record<string, string> | undefined): Record<string, string> | undefined =>
@@ -18,7 +19,7 @@ export function emulatorDirectory(aws: AwsEmulator): ResourceDirectory {
   return {
     ec2Tags(region, id) {
       const s = ec2().state(region, aws.accountId);
-      return plain((s.vpcs.get(id) ?? s.subnets.get(id) ?? s.internetGateways.get(id) ?? s.addresses.get(id) ?? s.natGateways.get(id) ?? s.routeTables.get(id))?.tags);
+      return plain((s.vpcs.get(id) ?? s.subnets.get(id) ?? s.internetGateways.get(id) ?? s.addresses.get(id) ?? s.natGateways.get(id) ?? s.routeTables.get(id) ?? s.securityGroups.get(id))?.tags);
     },
     ec2RouteTableOfAssociation(region, associationId) {
       for (const t of ec2().state(region, aws.accountId).routeTables.values()) if (t.associations.some((a) => a.associationId === associationId)) return t.routeTableId;
@@ -41,6 +42,7 @@ export function emulatorDirectory(aws: AwsEmulator): ResourceDirectory {
       if (arn.startsWith('arn:aws:ecr:')) return plain(aws.service<EcrService>('ecr').tagsOf(arn));
       if (arn.includes(':policy/')) return plain(iam().policies.get(arn)?.tags);
       if (arn.includes(':oidc-provider/')) return plain(iam().oidcProviders.get(arn)?.tags);
+      if (arn.startsWith('arn:aws:elasticloadbalancing:')) return plain(aws.service<Elbv2Service>('elbv2').state(arn.split(':')[3] ?? '').tags.get(arn));
       return undefined;
     },
   };

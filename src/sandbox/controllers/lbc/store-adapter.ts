@@ -13,6 +13,7 @@ const API_VERSION: Record<WatchedKind, string> = {
   EndpointSlice: 'discovery.k8s.io/v1',
   Pod: 'v1',
   Deployment: 'apps/v1',
+  ServiceAccount: 'v1',
 };
 
 export function lbcStoreOf(store: KubeStore): LbcClusterStore {

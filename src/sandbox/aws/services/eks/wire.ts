@@ -9,6 +9,11 @@ export function clusterSecurityGroupId(c: Pick<Cluster, 'oidcId'>): string {
   return `sg-${c.oidcId.slice(0, 17).toLowerCase()}`;
 }
 
+/** The cluster's OIDC issuer (identity.oidc.issuer); its key signs the clusters' service-account tokens (kube/oidc-issuer.ts). */
+export function oidcIssuerUrl(c: Pick<Cluster, 'arn' | 'oidcId'>): string {
+  return `https://oidc.eks.${c.arn.split(':')[3]}.amazonaws.com/id/${c.oidcId}`;
+}
+
 export function clusterWire(c: Cluster) {
   return {
     name: c.name, arn: c.arn, createdAt: secs(c.createdAt), version: c.version, roleArn: c.roleArn, status: c.status, platformVersion: c.platformVersion,
@@ -16,7 +21,7 @@ export function clusterWire(c: Cluster) {
     certificateAuthority: c.caData && (c.status === 'ACTIVE' || c.status === 'UPDATING') ? { data: c.caData } : {},
     resourcesVpcConfig: { ...c.vpcConfig, clusterSecurityGroupId: clusterSecurityGroupId(c) },
     kubernetesNetworkConfig: { serviceIpv4Cidr: '172.20.0.0/16', ipFamily: 'ipv4', elasticLoadBalancing: { enabled: c.elasticLoadBalancing } },
-    identity: { oidc: { issuer: `https://oidc.eks.${c.arn.split(':')[3]}.amazonaws.com/id/${c.oidcId}` } },
+    identity: { oidc: { issuer: oidcIssuerUrl(c) } },
     accessConfig: { authenticationMode: c.authenticationMode, bootstrapClusterCreatorAdminPermissions: c.bootstrapClusterCreatorAdminPermissions },
     upgradePolicy: { supportType: c.supportType },
     logging: loggingWire(c.enabledLogTypes),

@@ -1,6 +1,8 @@
 // The emulated STS service (awsQuery, signing name sts): GetCallerIdentity, signed normally or as
-// the presigned GET URL inside an EKS bearer token; JSON when the caller asks for it.
+// the presigned GET URL inside an EKS bearer token; JSON when the caller asks for it;
+// AssumeRoleWithWebIdentity for IRSA (iam-auth/web-identity.ts).
 import { queryCodec } from '../../protocol/query.js';
+import type { WebIdentityFederation, WebIdentityInput } from '../../iam-auth/web-identity.js';
 import { ServiceError, type EmulatedService, type OperationHandler, type ProtocolCodec, type RequestContext } from '../../service.js';
 
 const XMLNS = 'https://sts.amazonaws.com/doc/2011-06-15/';
@@ -41,8 +43,14 @@ export class StsService implements EmulatedService {
   readonly signingName = 'sts';
   readonly codec = jsonAware(queryCodec({ flavour: 'aws', xmlns: XMLNS }));
   readonly throttle = { code: 'Throttling', status: 400, message: 'Rate exceeded' };
+  /** IRSA's federation (aws/iam-auth/web-identity.ts); the sandbox world wires it to IAM and the clusters' issuers. */
+  webIdentity?: Pick<WebIdentityFederation, 'assume'>;
   readonly operations: Record<string, OperationHandler> = {
     GetCallerIdentity: (_input, ctx) => callerIdentity(ctx),
+    AssumeRoleWithWebIdentity: (input: WebIdentityInput, ctx) => {
+      if (!this.webIdentity) throw new ServiceError('InvalidIdentityToken', 'No OpenIDConnect provider found in your account', 400);
+      return this.webIdentity.assume(input, ctx);
+    },
   };
   reset(): void {}
 }
