@@ -14,7 +14,8 @@ import { ErrorCodes, PlatformdError } from '../../src/errors.js';
 import { CreateVpcCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 
 const MUTATING = /^(Create|Delete|Modify|Associate|Attach|Allocate|Replace|Authorize|Revoke|Release|Disassociate|Detach)/;
-const LATENCY_MS = 300;
+// Slow enough that the apply is still in flight a renew deadline after renewals are blocked.
+const LATENCY_MS = 600;
 
 t.test('a leader whose renewals are blocked stops mutating mid-apply', async (t) => {
   const sb = await startTestSandbox();
@@ -22,8 +23,9 @@ t.test('a leader whose renewals are blocked stops mutating mid-apply', async (t)
   const kc = new KubeConfig();
   kc.loadFromString(sb.management.kubeconfig());
   const lost = new AbortController();
-  const elector = new LeaderElector({ store: kubeLeaseStore(kc, 'default', 'platformd-fencing', 1_000), identity: 'replica-a',
-    leaseDurationMs: 3_000, renewDeadlineMs: 1_500, retryPeriodMs: 200, onStoppedLeading: (why) => lost.abort(new Error(why)) });
+  // Short timings, but with room for a loaded machine: renewals must not lapse on their own.
+  const elector = new LeaderElector({ store: kubeLeaseStore(kc, 'default', 'platformd-fencing', 2_000), identity: 'replica-a',
+    leaseDurationMs: 6_000, renewDeadlineMs: 4_000, retryPeriodMs: 500, onStoppedLeading: (why) => lost.abort(new Error(why)) });
   const campaign = new AbortController();
   const running = elector.run(campaign.signal);
   t.teardown(async () => { campaign.abort(); await running; });
