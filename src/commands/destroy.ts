@@ -20,12 +20,13 @@ export const command: Command = {
   usage: `Usage: platformd destroy FILE [--auto-approve] [--allow-all] [--concurrency N] [--protos DIR]
 
 Plans the deletion of every resource the platform named in FILE owns (found by its ownership tags
-and labels, whatever the rest of FILE says): the Ingress first, so the load balancer controller
-removes its ALB, target groups and security groups, then services and add-ons, node groups, the
-cluster, IAM, the certificate and DNS, and the network last. Shows the plan in that order, asks
-for confirmation on a terminal, then deletes, waiting for each deletion to finish.
+and labels, whatever the rest of FILE says): the hosted zone, the Ingress (so the load balancer
+controller removes its ALB, target groups and security groups), the certificate, the other
+workloads and the controller, node groups, add-ons, the cluster, IAM, and the network last.
+Shows the plan in that order, asks for confirmation on a terminal, then deletes, waiting for
+each deletion to finish.
 
-Deleting stateful infrastructure (network, cluster, nodeGroups, hostedZone, certificate, iam)
+Deleting stateful infrastructure (${DELETION_CATEGORIES.join(', ')})
 needs FILE's deletion.allow; what it does not allow is shown as ! (blocked) and left in place.
 --allow-all opts every category in for this run, and the plan says so.
 Resources platformd did not create (adopted VPCs, hosted zones) are never deleted.
