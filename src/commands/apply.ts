@@ -4,14 +4,13 @@ import { EXIT_USAGE, type Command } from './command.js';
 import { awsClients } from '../cloud/aws.js';
 import { applyPlatform, planPlatform } from '../engine.js';
 import { renderPlanText } from '../plan/render-text.js';
-import { progressLine } from '../apply/progress-text.js';
 import { loadSpecOrReport, parseLayers } from './spec-args.js';
 import { clusterAccessFor } from '../cloud/cluster-access.js';
 import { readPlanFile, staleness } from './saved-plan-io.js';
 import { applySummaryLines } from '../apply/summary-text.js';
 import { outputLines, platformOutputs } from '../plan/outputs.js';
-import { readingProgress } from '../apply/reading-progress.js';
-import { takeApplyLock, type ApplyLock } from '../leader/apply-lock.js';
+import { interruptibleRun } from './interruptible-run.js';
+import { lockTarget, takeApplyLock, type ApplyLock } from '../leader/apply-lock.js';
 
 export const command: Command = {
   summary: 'plan, confirm, and apply the changes in dependency order',
@@ -36,7 +35,7 @@ Options:
   --lease-kubeconfig FILE
                      lock the platform with its Lease (platformd-<name>) in this cluster, the one
                      \`platformd run --leader-elect\` holds (PLATFORMD_LEASE_KUBECONFIG); without it a
-                     local lock file ($XDG_RUNTIME_DIR/platformd/, else beside the spec) locks
+                     local lock file ($XDG_RUNTIME_DIR/platformd/, else the temp directory) locks
   --lease-namespace NS
                      namespace of the Lease (default: default)
   --force-unlock     take the lock even though another apply or daemon holds it
@@ -77,7 +76,7 @@ Exit status: 0 when every change succeeded or there was nothing to do, 1 otherwi
     const loaded = await loadSpecOrReport(saved ? saved.spec.file : file, saved ? saved.spec.protosDir : values.protos);
     if (!loaded) return 1;
     // Two applies (or an apply and the daemon) on one platform never run at once.
-    const taken = await takeApplyLock({ platform: loaded.spec.metadata.name, specFile: saved ? saved.spec.file : file, forceUnlock: Boolean(values['force-unlock']),
+    const taken = await takeApplyLock({ platform: loaded.spec.metadata.name, specFile: saved ? saved.spec.file : file, target: lockTarget(loaded.spec.region), forceUnlock: Boolean(values['force-unlock']),
       kubeconfig: values['lease-kubeconfig'] ?? (process.env.PLATFORMD_LEASE_KUBECONFIG || undefined), namespace: values['lease-namespace'] });
     if ('refused' in taken) {
       console.error(`platformd apply: ${taken.refused}`);
@@ -87,21 +86,9 @@ Exit status: 0 when every change succeeded or there was nothing to do, 1 otherwi
     console.error(`Locked platform ${loaded.spec.metadata.name}: ${lock.describe}.`);
     try {
       const aws = awsClients({ region: loaded.spec.region });
-      const ac = new AbortController();
-      const stop = () => {
-        console.error('\ninterrupted: stopping after the current calls; re-run apply to converge.');
-        ac.abort(new Error('interrupted'));
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      const reading = readingProgress();
-      const onEvent = (e: Parameters<NonNullable<Parameters<typeof applyPlatform>[0]['onEvent']>>[0]) => {
-        // An interrupt leaves many changes unstarted: the summary names them in one line.
-        if (e.type === 'change-skipped' && ac.signal.aborted) return;
-        const line = reading(e) ?? progressLine(e);
-        if (line) process.stderr.write(`${line}\n`);
-      };
-      const signal = lock.lost ? AbortSignal.any([ac.signal, lock.lost]) : ac.signal;
+      const run = interruptibleRun('re-run apply to converge');
+      const { onEvent } = run;
+      const signal = lock.lost ? AbortSignal.any([run.signal, lock.lost]) : run.signal;
       const options = { spec: loaded.spec, aws, kube: clusterAccessFor(loaded.spec, aws), layers: saved ? saved.spec.layers : layers, protosDir: loaded.protosDir, concurrency, signal, onEvent, fence: lock.fence };
       const planned = await planPlatform(options);
       if (saved) {

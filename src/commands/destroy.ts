@@ -7,11 +7,10 @@ import { EXIT_USAGE, type Command } from './command.js';
 import { awsClients } from '../cloud/aws.js';
 import { applyPlatform, deletionKindOrder, planPlatform, type ApplyResult } from '../engine.js';
 import { renderPlanText } from '../plan/render-text.js';
-import { progressLine } from '../apply/progress-text.js';
 import { loadSpecOrReport } from './spec-args.js';
 import { clusterAccessFor } from '../cloud/cluster-access.js';
 import { applySummaryLines } from '../apply/summary-text.js';
-import { readingProgress } from '../apply/reading-progress.js';
+import { interruptibleRun } from './interruptible-run.js';
 import { blockedCategories, DELETION_CATEGORIES, inDeletionOrder, teardownSpec } from '../plan/teardown.js';
 import type { Plan } from '../plan/types.js';
 
@@ -57,20 +56,8 @@ was blocked or was not confirmed, ${EXIT_USAGE} on a usage error.`,
     const allowAll = values['allow-all'] === true;
     const spec = teardownSpec(loaded.spec, { allowAll });
     const aws = awsClients({ region: spec.region });
-    const ac = new AbortController();
-    const stop = () => {
-      console.error('\ninterrupted: stopping after the current calls; re-run destroy to finish.');
-      ac.abort(new Error('interrupted'));
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    const reading = readingProgress();
-    const onEvent = (e: Parameters<NonNullable<Parameters<typeof applyPlatform>[0]['onEvent']>>[0]) => {
-      if (e.type === 'change-skipped' && ac.signal.aborted) return;
-      const line = reading(e) ?? progressLine(e);
-      if (line) process.stderr.write(`${line}\n`);
-    };
-    const options = { spec, aws, kube: clusterAccessFor(spec, aws), protosDir: loaded.protosDir, concurrency, signal: ac.signal, onEvent };
+    const { signal, onEvent } = interruptibleRun('re-run destroy to finish');
+    const options = { spec, aws, kube: clusterAccessFor(spec, aws), protosDir: loaded.protosDir, concurrency, signal, onEvent };
     const planned = await planPlatform(options);
     const ordered: Plan = { ...planned.plan, changes: inDeletionOrder(planned.plan.changes, deletionKindOrder()), operatorActions: [] };
     console.log(header(spec.metadata.name, allowAll, blockedCategories(spec)));

@@ -2,7 +2,8 @@
 // cluster for locks it holds the platform's Lease, the same one `platformd run --leader-elect`
 // campaigns for, renewed while it works and released at the end. Without one it holds a local
 // lock file: created with O_EXCL holding its pid, stale when that pid is gone on this host.
-import { hostname, userInfo } from 'node:os';
+import { createHash } from 'node:crypto';
+import { hostname, tmpdir, userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { mkdirSync, openSync, closeSync, writeSync, readFileSync, renameSync, unlinkSync, linkSync } from 'node:fs';
 import { LeaderElector } from './elector.js';
@@ -26,6 +27,8 @@ export interface LockRefusal {
 export interface LockOptions {
   platform: string;
   specFile: string;
+  /** Where the platform lives (lockTarget: region and endpoint); names the lock file. */
+  target?: string;
   /** A kubeconfig for the lock cluster: lock with the platform's Lease. */
   kubeconfig?: string;
   namespace?: string;
@@ -70,10 +73,22 @@ async function leaseLock(options: LockOptions, kubeconfig: string): Promise<Appl
 
 interface LockFileContent { pid: number; host: string; holder: string; since: string; spec: string }
 
-/** $XDG_RUNTIME_DIR/platformd/<platform>.lock, else .platformd-<platform>.lock beside the spec. */
-export function lockFilePath(platform: string, specFile: string): string {
+/**
+ * $XDG_RUNTIME_DIR/platformd/, else <tmp>/platformd-<uid>/, then <platform>-<target>.lock. A
+ * platform is its name where it lives: `target` (region and AWS endpoint) is part of the name,
+ * so one name applied to two accounts' emulators, or a test suite's parallel sandboxes, never
+ * lock each other, while two applies of one platform on this machine always do. Never beside the
+ * spec: a lock file must not land in the repository.
+ */
+export function lockFilePath(platform: string, target: string): string {
   const runtime = process.env.XDG_RUNTIME_DIR;
-  return runtime ? join(runtime, 'platformd', `${platform}.lock`) : join(dirname(resolve(specFile)), `.platformd-${platform}.lock`);
+  const dir = runtime ? join(runtime, 'platformd') : join(tmpdir(), `platformd-${process.getuid?.() ?? 'user'}`);
+  return join(dir, `${platform}-${createHash('sha256').update(target).digest('hex').slice(0, 12)}.lock`);
+}
+
+/** Where the platform's AWS side lives, for the lock's name. */
+export function lockTarget(region: string, env: NodeJS.ProcessEnv = process.env): string {
+  return `${region}|${env.AWS_ENDPOINT_URL ?? ''}`;
 }
 
 function alive(pid: number): boolean {
@@ -94,7 +109,7 @@ function readLock(path: string): LockFileContent | undefined {
 }
 
 function fileLock(options: LockOptions): ApplyLock | LockRefusal {
-  const path = lockFilePath(options.platform, options.specFile);
+  const path = lockFilePath(options.platform, options.target ?? options.specFile);
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const mine: LockFileContent = { pid: process.pid, host: hostname(), holder: whoAmI(), since: new Date().toISOString(), spec: resolve(options.specFile) };
   for (let attempt = 0; attempt < 3; attempt++) {

@@ -53,3 +53,15 @@ export async function eventually<T>(fn: () => Promise<T | undefined | false>, ti
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** The exit code of a CLI process (its signal's null when killed), failing after `timeoutMs` with its output. */
+export function exited(cli: CliProcess, timeoutMs = 240_000): Promise<number | null> {
+  return new Promise((done, fail) => {
+    if (cli.child.exitCode !== null || cli.child.signalCode !== null) return done(cli.child.exitCode);
+    const timer = setTimeout(() => fail(new Error(`no exit within ${timeoutMs} ms:\n${cli.output().slice(-3000)}`)), timeoutMs);
+    cli.child.once('exit', (code) => {
+      clearTimeout(timer);
+      done(code);
+    });
+  });
+}

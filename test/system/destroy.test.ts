@@ -8,21 +8,11 @@
 //   Ingress group (ALB, target groups, security groups);
 // - run again, there is nothing to destroy.
 import t from 'tap';
-import { startCli, type CliProcess } from '../helpers/cli.js';
+import { exited, startCli } from '../helpers/cli.js';
 import { leftovers } from '../helpers/teardown.js';
 import { awsClients, resetAwsClients } from '../../src/cloud/aws.js';
 import { SANDBOX_CREDENTIALS } from '../../src/sandbox/world.js';
 
-function exited(cli: CliProcess, timeoutMs = 240_000): Promise<number | null> {
-  return new Promise((done, fail) => {
-    if (cli.child.exitCode !== null || cli.child.signalCode !== null) return done(cli.child.exitCode);
-    const timer = setTimeout(() => fail(new Error(`no exit within ${timeoutMs} ms:\n${cli.output().slice(-3000)}`)), timeoutMs);
-    cli.child.once('exit', (code) => {
-      clearTimeout(timer);
-      done(code);
-    });
-  });
-}
 
 t.test('destroy from the converged reference platform', async (t) => {
   const sandbox = startCli(['sandbox', '--port', '0', '--time-scale', '0.003']);

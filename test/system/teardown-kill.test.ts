@@ -5,7 +5,7 @@ import t from 'tap';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startCli, type CliProcess } from '../helpers/cli.js';
+import { exited, startCli } from '../helpers/cli.js';
 import { leftovers } from '../helpers/teardown.js';
 import { awsClients, resetAwsClients } from '../../src/cloud/aws.js';
 import { SANDBOX_CREDENTIALS } from '../../src/sandbox/world.js';
@@ -19,16 +19,6 @@ deletion:
   allow: [network, cluster, nodeGroups, hostedZone, certificate, iam]
 `;
 
-function exited(cli: CliProcess, timeoutMs = 180_000): Promise<number | null> {
-  return new Promise((done, fail) => {
-    if (cli.child.exitCode !== null || cli.child.signalCode !== null) return done(cli.child.exitCode);
-    const timer = setTimeout(() => fail(new Error(`no exit within ${timeoutMs} ms:\n${cli.output().slice(-3000)}`)), timeoutMs);
-    cli.child.once('exit', (code) => {
-      clearTimeout(timer);
-      done(code);
-    });
-  });
-}
 
 t.test('teardown killed -9 three times, then rerun, leaves nothing', async (t) => {
   // A small time scale: a node group or cluster spends a second or two DELETING.

@@ -14,7 +14,9 @@ t.test('local lock file', async (t) => {
   delete process.env.XDG_RUNTIME_DIR;
   t.teardown(() => { if (saved !== undefined) process.env.XDG_RUNTIME_DIR = saved; });
   const path = lockFilePath('demo', specFile);
-  t.equal(path, join(dir, '.platformd-demo.lock'), 'beside the spec without XDG_RUNTIME_DIR');
+  t.ok(path.startsWith(join(tmpdir(), 'platformd-')) && !path.startsWith(dir), 'under the temp directory without XDG_RUNTIME_DIR, never beside the spec');
+  t.not(lockFilePath('demo', 'ap-northeast-1|http://127.0.0.1:1'), lockFilePath('demo', 'ap-northeast-1|http://127.0.0.1:2'), 'one platform name at two endpoints: two locks');
+  t.equal(lockFilePath('demo', 'ap-northeast-1|'), lockFilePath('demo', 'ap-northeast-1|'), 'the same platform and target: one lock');
 
   const live = { pid: process.ppid, host: hostname(), holder: 'apply:someone@here:1', since: '2026-01-01T00:00:00.000Z', spec: specFile };
   writeFileSync(path, JSON.stringify(live));
