@@ -17,10 +17,14 @@ t.test('removing a failing service deletes its probe series', async (t) => {
   let seen: () => void = () => {};
   const prober = new Prober({ metrics, onResult: (r) => { results.set(r.service, r.success); seen(); }, onForget: (s) => { forgotten.push(s); results.delete(s); } });
   t.teardown(() => { prober.stop(); metrics.close(); });
+  // The prober's timers are unref'd by design (they must not hold a daemon open at shutdown):
+  // hold the test's event loop open until both first results arrive, or Node may exit first.
+  const keepAlive = setInterval(() => {}, 1_000);
   await new Promise<void>((resolve) => {
     seen = () => { if (results.size === 2) resolve(); };
     prober.setTargets([target('greeter'), target('route-guide')], 'protos');
   });
+  clearInterval(keepAlive);
   const before = await metrics.registry.metrics();
   t.match(before, 'platformd_probe_success{service="greeter"} 0', 'greeter is failing');
   t.match(before, 'platformd_probes_total{service="greeter",result="failure"} 1');
