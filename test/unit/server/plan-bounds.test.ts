@@ -75,6 +75,7 @@ t.test('1000 concurrent /plan requests: one plan at a time, the rest queued or r
       await new Promise((r) => setTimeout(r, 10));
     }
   })();
+  const rssBeforeMb = process.memoryUsage().rss / 1024 / 1024;
   const statuses = await Promise.all(Array.from({ length: 1000 }, () => idempotentFetch(`${url}/plan`, { headers: auth, method: 'GET' })
     .then(async (r) => ({ status: r.status, retryAfter: r.headers.get('retry-after'), body: await r.text() }))));
   storm = false;
@@ -90,9 +91,12 @@ t.test('1000 concurrent /plan requests: one plan at a time, the rest queued or r
   const p99 = health[Math.floor(health.length * 0.99)] ?? 0;
   t.comment(`/healthz during the storm: ${health.length} answers, p99 ${p99.toFixed(1)} ms`);
   t.ok(health.length > 0, '/healthz answered during the storm');
+  // Server and the 1000 clients share this process (tsx included), so its RSS is not the daemon's:
+  // the bound is on the growth during the storm, and catches the runaway the issue measured
+  // (1.46 GB for 1000 POSTs); the figure is printed.
   const rssMb = process.memoryUsage().rss / 1024 / 1024;
-  t.comment(`RSS after the storm: ${rssMb.toFixed(0)} MB (test process, tsx included)`);
-  t.ok(rssMb < 300, 'memory stays bounded (under 300 MB RSS)');
+  t.comment(`RSS before the storm ${rssBeforeMb.toFixed(0)} MB, after ${rssMb.toFixed(0)} MB (server and clients in one process)`);
+  t.ok(rssMb - rssBeforeMb < 250, 'memory stays bounded (RSS grows by less than 250 MB)');
 });
 
 t.test('a queued plan whose client goes away is cancelled and never runs', async (t) => {
