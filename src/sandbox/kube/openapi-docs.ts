@@ -1,9 +1,9 @@
 // The OpenAPI documents kube-apiserver publishes, built from the vendored 1.35 definitions
 // (openapi/definitions-1.35.ts) and the resources the sandbox serves:
 //
-// - GET /openapi/v2: one Swagger 2.0 document (definitions + paths). Served as JSON only; clients
-//   that accept nothing but application/com.github.proto-openapi.spec.v2@v1.0+protobuf (kubectl
-//   before 1.27 fetches it that way) get 406, which the sandbox does not emulate further.
+// - GET /openapi/v2: one Swagger 2.0 document (definitions + paths), served as JSON or, to clients
+//   that ask for application/com.github.proto-openapi.spec.v2@v1.0+protobuf (kubectl before 1.27),
+//   as gnostic's openapi.v2.Document protobuf, with ETag and gzip (openapi-serve.ts, openapi/gnostic-v2.ts).
 //   https://kubernetes.io/docs/concepts/overview/kubernetes-api/#openapi-v2
 // - GET /openapi/v3: the discovery document {paths: {"apis/apps/v1": {serverRelativeURL}}}, and
 //   GET /openapi/v3/apis/<group>/<version> (or /api/v1): an OpenAPI 3.0 document per group-version
@@ -23,8 +23,11 @@ import { definitionName } from './builtin-schema.js';
 type Json = Record<string, unknown>;
 
 const gvPath = (group: string, version: string): string => (group ? `apis/${group}/${version}` : `api/${version}`);
-const query = (name: string) => ({ name, in: 'query', schema: { type: name === 'force' ? 'boolean' : 'string', uniqueItems: true } });
-const WRITE_PARAMS = ['dryRun', 'fieldManager', 'fieldValidation'].map(query);
+/** A query parameter: OpenAPI 3 puts its type under `schema`, Swagger 2.0 beside `name` (as kube-apiserver writes each). */
+function query(name: string, v3: boolean): Json {
+  const type = { type: name === 'force' ? 'boolean' : 'string', uniqueItems: true };
+  return v3 ? { name, in: 'query', schema: type } : { ...type, name, in: 'query' };
+}
 
 function paths(resources: readonly ApiResource[], ref: (name: string) => string, v3: boolean): Json {
   const out: Json = {};
@@ -34,9 +37,10 @@ function paths(resources: readonly ApiResource[], ref: (name: string) => string,
     const body = def ? { $ref: ref(def) } : { type: 'object' };
     const response = v3 ? { '200': { description: 'OK', content: { 'application/json': { schema: body } } } } : { '200': { description: 'OK', schema: body } };
     const op = (action: string, params: Json[]) => ({ 'x-kubernetes-action': action, 'x-kubernetes-group-version-kind': gvk, parameters: params, responses: response });
+    const writeParams = ['dryRun', 'fieldManager', 'fieldValidation'].map((n) => query(n, v3));
     const base = `/${gvPath(r.group, r.version)}${r.namespaced ? '/namespaces/{namespace}' : ''}/${r.plural}`;
-    out[base] = { get: op('list', []), post: op('post', WRITE_PARAMS) };
-    out[`${base}/{name}`] = { get: op('get', []), put: op('put', WRITE_PARAMS), patch: op('patch', [...WRITE_PARAMS, query('force')]), delete: op('delete', [query('dryRun')]) };
+    out[base] = { get: op('list', []), post: op('post', writeParams) };
+    out[`${base}/{name}`] = { get: op('get', []), put: op('put', writeParams), patch: op('patch', [...writeParams, query('force', v3)]), delete: op('delete', [query('dryRun', v3)]) };
   }
   return out;
 }

@@ -11,7 +11,8 @@ import { groupVersion, SHORT_NAMES, type ApiResource } from './resources.js';
 import { KubeError, KubeStore, type KubeObject } from './store.js';
 import { admitBuiltinBody, admitBuiltinPatched, checkApplyConfiguration, type FieldValidation } from './builtin-schema.js';
 import { applyJsonPatch } from './json-patch.js';
-import { openApiDocument } from './openapi-docs.js';
+import { openApiDocument, openApiV2 } from './openapi-docs.js';
+import { serveOpenApiV2 } from './openapi-serve.js';
 
 export interface ApiServerOptions {
   clusterName: string;
@@ -79,6 +80,12 @@ export class KubeApiServer {
     const url = new URL(req.url ?? '/', 'https://localhost');
     const fault = this.fault?.({ method: req.method ?? 'GET', path: url.pathname });
     if (fault) return this.send(res, fault.code, status(fault.code, fault.reason, fault.message));
+    if (req.method === 'GET' && url.pathname.replace(/\/$/, '') === '/openapi/v2') {
+      // JSON or gnostic protobuf by Accept, with ETag and gzip (openapi-serve.ts).
+      const reply = serveOpenApiV2(JSON.stringify(openApiV2()), req.headers);
+      res.writeHead(reply.code, reply.headers);
+      return void res.end(reply.body);
+    }
     try {
       const out = url.pathname.startsWith('/openapi/') && req.method === 'GET' ? this.openApi(url.pathname, req.headers.accept ?? '')
         : this.route(req.method ?? 'GET', url, req.headers['content-type'] ?? '', body);
@@ -90,7 +97,7 @@ export class KubeApiServer {
     }
   }
 
-  /** /openapi/v2 and /openapi/v3 (openapi-docs.ts); JSON only. */
+  /** /openapi/v3 (openapi-docs.ts); JSON only. */
   private openApi(path: string, accept: string): { code: number; body: unknown; warnings?: string[] } {
     if (accept && !/application\/json|\*\/\*/.test(accept)) return { code: 406, body: undefined };
     const doc = openApiDocument(path.replace(/\/$/, ''));
