@@ -21,7 +21,9 @@ import { OPENAPI_V2_PROTO } from './gnostic-openapiv2-proto.js';
 type Message = Record<string, unknown>;
 
 /** gnostic could not read the document as OpenAPI v2 (kube-apiserver would fail ToProtoBinary). */
-export class GnosticError extends Error {}
+export class GnosticError extends Error {
+  override name = 'GnosticError';
+}
 
 let root: protobuf.Root | undefined;
 /** The parsed openapi.v2 package, field names as in the .proto (snake_case). */
