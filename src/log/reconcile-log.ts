@@ -3,7 +3,7 @@
 // long waits, failures with their cause chain, and an invalid spec's diagnostics one per line
 // with repository-relative paths. Child loggers carry {platform, commit} and {id, kind}.
 import { isAbsolute, relative } from 'node:path';
-import type { ApplyEvent } from '../apply/events.js';
+import type { ApplyEventSubscriber } from '../apply/events.js';
 import type { Change, Plan } from '../plan/types.js';
 import type { Diagnostic } from '../spec/diagnostics.js';
 import type { Logger } from './logger.js';
@@ -84,7 +84,7 @@ export class ReconcileLog {
   }
 
   /** The engine's events as log lines; `plan` supplies each change's kind and field paths. */
-  applyEvents(log: Logger, planned: Plan): (e: ApplyEvent) => void {
+  applyEvents(log: Logger, planned: Plan): ApplyEventSubscriber {
     const byId = new Map(planned.changes.map((c) => [c.id, c]));
     const children = new Map<string, Logger>();
     const forId = (id: string): Logger => {
