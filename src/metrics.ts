@@ -39,7 +39,7 @@ export interface Metrics {
   close(): void;
 }
 
-export const RECONCILE_OUTCOMES = ['success', 'failure', 'invalid_spec', 'blocked', 'drifted'] as const;
+const RECONCILE_OUTCOMES = ['success', 'failure', 'invalid_spec', 'blocked', 'drifted'] as const;
 /** The `action` label values of change metrics (the verbs of the plan's action symbols). */
 const CHANGE_ACTIONS = ['create', 'update', 'delete', 'replace'] as const;
 

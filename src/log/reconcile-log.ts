@@ -12,12 +12,12 @@ const VERB: Record<Change['action'], string> = { '+': 'create', '~': 'update', '
 const DONE: Record<string, string> = { create: 'created', update: 'updated', delete: 'deleted', replace: 'replaced' };
 
 /** The short commit a person recognises. */
-export function shortSha(sha: string): string {
+function shortSha(sha: string): string {
   return sha.slice(0, 12);
 }
 
 /** "3 changes (1 create, 2 update)" — counts by verb, in plan order of verbs. */
-export function changeCounts(plan: Plan): string {
+function changeCounts(plan: Plan): string {
   const s = plan.summary;
   const parts = ([['create', s.create], ['update', s.update], ['replace', s.replace], ['delete', s.delete], ['blocked', s.blocked]] as const)
     .filter(([, n]) => n > 0).map(([verb, n]) => `${n} ${verb}`);
