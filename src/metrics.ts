@@ -1,6 +1,7 @@
 // Every metric platformd exports, defined once (names follow Prometheus conventions: platformd_
-// prefix, _total counters, _seconds durations). The engine, daemon and prober record through
-// these helpers; label sets that are known up front are pre-initialised so series exist at 0.
+// prefix, _total counters, _seconds durations). The daemon and prober record into them, API calls
+// through src/cloud/api-calls.ts, and the engine's events through the subscriber in
+// metrics-events.ts; label sets that are known up front are pre-initialised so series exist at 0.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { onApiCall } from './cloud/api-calls.js';
 
