@@ -44,6 +44,21 @@ export interface ReconcileRecord {
   retryInMs?: number;
 }
 
+/** What the reconcile under way is doing, built from the engine's events (src/reconcile-progress.ts). */
+export interface ReconcileProgress {
+  /** observing: reading live state (before and again after applying); applying: walking the plan's changes. */
+  phase: 'observing' | 'applying';
+  /** Kinds read so far, of those the current read covers. */
+  kinds: { observed: number; total: number };
+  /** Changes of this reconcile's apply that finished, failed or were skipped so far. */
+  changes: { done: number; failed: number; skipped: number };
+  /** Changes being worked on now, each with the engine's latest word on it (a wait's reason, a retry). */
+  inFlight: { id: string; action: string; startedAt: string; message?: string }[];
+  /** Calls retried so far in this reconcile (throttling, transient errors, conflicts waited out). */
+  retries: number;
+  updatedAt: string;
+}
+
 /** Kubernetes-style condition (metav1.Condition; Flux and kstatus use Ready, Reconciling, Stalled). */
 export interface Condition {
   type: 'Ready' | 'Reconciling' | 'Stalled';
@@ -73,6 +88,8 @@ export interface DaemonStatus {
   /** Set while a retry after consecutive failures is scheduled. */
   retry: { consecutiveFailures: number; delayMs: number; at: string } | null;
   reconciling: boolean;
+  /** The reconcile under way, as its events tell it; null (or absent) between reconciles. */
+  progress?: ReconcileProgress | null;
   resources: ResourceStatus[];
   operatorActions: OperatorAction[];
   probes: ProbeStatus[];

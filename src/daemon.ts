@@ -5,8 +5,10 @@ import { loadCheckoutSpec } from './source/checkout-spec.js';
 import { withDefaults } from './spec/defaults.js';
 import type { PlatformSpec } from './spec/types.js';
 import type { ApplyResult, PlanResult } from './engine.js';
-import type { ApplyEvent } from './apply/events.js';
+import { fanOut, type ApplyEventSubscriber } from './apply/events.js';
 import type { Metrics } from './metrics.js';
+import { metricsSubscriber } from './metrics-events.js';
+import { newProgress, progressSubscriber } from './reconcile-progress.js';
 import type { Revision } from './source/git.js';
 import { describeError } from './errors.js';
 import { resourceStatuses, type Condition, type DaemonStatus, type ReconcileRecord } from './daemon-status.js';
@@ -31,8 +33,10 @@ function formatDelay(ms: number): string {
 
 export interface DaemonDeps {
   source: { fetch(): Promise<Revision> };
-  plan(spec: PlatformSpec, protosDir: string, signal: AbortSignal): Promise<PlanResult>;
-  apply(spec: PlatformSpec, protosDir: string, plan: PlanResult, signal: AbortSignal, onEvent: (e: ApplyEvent) => void): Promise<ApplyResult>;
+  /** `onEvent` receives the engine's events while it reads live state (/status and metrics subscribe). */
+  plan(spec: PlatformSpec, protosDir: string, signal: AbortSignal, onEvent?: ApplyEventSubscriber): Promise<PlanResult>;
+  /** `onEvent` receives the engine's events while it applies (the reconcile log, /status and metrics subscribe). */
+  apply(spec: PlatformSpec, protosDir: string, plan: PlanResult, signal: AbortSignal, onEvent: ApplyEventSubscriber): Promise<ApplyResult>;
   metrics: Metrics;
   mode: 'apply' | 'detect';
   branch: string;
@@ -63,15 +67,18 @@ export class Daemon {
   /** Resolved after each handled trigger, a reconcile or a poll that found nothing new (tests and the demo wait on it). */
   private listeners = new Set<() => void>();
   private readonly reconcileLog: ReconcileLog;
+  /** Keeps status.progress current from the engine's events. */
+  private readonly progressEvents: ApplyEventSubscriber;
 
   constructor(private readonly deps: DaemonDeps) {
     this.reconcileLog = new ReconcileLog(deps.logger ?? silentLogger());
     this.status = {
       mode: deps.mode, branch: deps.branch, commit: null, spec: { valid: true, commit: null, lastGoodCommit: null, diagnostics: [] },
       conditions: [], lastAppliedRevision: null, lastAttemptedRevision: null, reconciles: [], retry: null,
-      lastReconcile: null, lastSuccessAt: null, reconciling: false, resources: [], operatorActions: [], probes: [],
+      lastReconcile: null, lastSuccessAt: null, reconciling: false, progress: null, resources: [], operatorActions: [], probes: [],
       source: { lastFetchAt: null, lastFetchError: null, fetches: 0 },
     };
+    this.progressEvents = progressSubscriber(this.status);
     this.setConditions(initialConditions(new Date().toISOString()));
     deps.metrics.reconcileInterval.set(deps.resyncIntervalMs / 1000);
   }
@@ -198,7 +205,8 @@ export class Daemon {
       : { diagnostics: this.status.spec.diagnostics, inForce: this.spec ? `${this.deps.branch}@sha1:${this.spec.commit}` : null };
     if (!this.spec) return verdict({ mode: this.deps.mode, revision, invalid, pending: [], failures: [] });
     const { spec, protosDir } = this.spec;
-    let planned = await this.deps.plan(spec, protosDir, this.abort.signal);
+    const planEvents = fanOut(this.progressEvents, metricsSubscriber(this.deps.metrics));
+    let planned = await this.deps.plan(spec, protosDir, this.abort.signal, planEvents);
     this.recordDrift(planned);
     record.changes = planned.plan.changes.length;
     const first = planned.plan;
@@ -206,13 +214,15 @@ export class Daemon {
     const applying = this.deps.mode === 'apply' && first.changes.some((c) => c.action !== '!');
     if (!applying) this.reconcileLog.planned(log, first);
     if (applying) {
-      const result = await this.deps.apply(spec, protosDir, planned, this.abort.signal, this.reconcileLog.applyEvents(log, first));
+      const kindOf = new Map(first.changes.map((c) => [c.id, c.kind]));
+      const applyEvents = fanOut(this.reconcileLog.applyEvents(log, first), this.progressEvents, metricsSubscriber(this.deps.metrics, (id) => kindOf.get(id)));
+      const result = await this.deps.apply(spec, protosDir, planned, this.abort.signal, applyEvents);
       record.applied = result.applied;
       record.failures = result.failed;
       record.skipped = result.skipped;
       // Re-read after applying: only what is live now can confirm convergence (and drift
       // metrics and /status show the state now, not before).
-      planned = await this.deps.plan(spec, protosDir, this.abort.signal);
+      planned = await this.deps.plan(spec, protosDir, this.abort.signal, planEvents);
       this.recordDrift(planned);
     }
     record.pending = planned.plan.changes.length;
@@ -228,6 +238,7 @@ export class Daemon {
   private begin(revision: string, sha?: string): void {
     this.running = true;
     this.status.reconciling = true;
+    this.status.progress = newProgress(new Date());
     if (sha) {
       this.status.lastAttemptedRevision = revision;
       this.deps.metrics.attemptedCommit.reset();
@@ -265,6 +276,7 @@ export class Daemon {
     this.status.lastReconcile = record;
     this.setConditions(outcomeConditions(this.status.conditions, result.outcome, message, record.finishedAt, reason));
     this.status.reconciling = false;
+    this.status.progress = null;
     this.running = false;
   }
 

@@ -1,6 +1,7 @@
 // Every metric platformd exports, defined once (names follow Prometheus conventions: platformd_
-// prefix, _total counters, _seconds durations). The engine, daemon and prober record through
-// these helpers; label sets that are known up front are pre-initialised so series exist at 0.
+// prefix, _total counters, _seconds durations). The daemon and prober record into them, API calls
+// through src/cloud/api-calls.ts, and the engine's events through the subscriber in
+// metrics-events.ts; label sets that are known up front are pre-initialised so series exist at 0.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { onApiCall } from './cloud/api-calls.js';
 
@@ -28,13 +29,20 @@ export interface Metrics {
   probes: Counter<'service' | 'result'>;
   /** 1 while this replica holds the platform's Lease (leader election), else 0. */
   leader: Gauge<'platform'>;
+  /** The next four are recorded from the engine's events (src/metrics-events.ts). */
+  observeDuration: Histogram<'kind'>;
+  changeDuration: Histogram<'action'>;
+  changeFailures: Counter<'kind' | 'action'>;
+  resourceRetries: Counter<'kind'>;
   /** Delete every series of a service that is no longer probed. */
   forgetProbedService(service: string): void;
   /** Stop recording API calls (tests, shutdown). */
   close(): void;
 }
 
-export const RECONCILE_OUTCOMES = ['success', 'failure', 'invalid_spec', 'blocked', 'drifted'] as const;
+const RECONCILE_OUTCOMES = ['success', 'failure', 'invalid_spec', 'blocked', 'drifted'] as const;
+/** The `action` label values of change metrics (the verbs of the plan's action symbols). */
+const CHANGE_ACTIONS = ['create', 'update', 'delete', 'replace'] as const;
 
 /** A fresh registry with every platformd metric; API calls are recorded from src/cloud/api-calls.ts. */
 export function createMetrics(version: string, mode: string): Metrics {
@@ -65,12 +73,19 @@ export function createMetrics(version: string, mode: string): Metrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry] }),
     probes: new Counter({ name: 'platformd_probes_total', help: 'gRPC probes by service and result (success, failure).', labelNames: ['service', 'result'] as const, registers: [registry] }),
     leader: new Gauge({ name: 'platformd_leader', help: 'Whether this replica leads the platform (holds its Lease and may change it): 1, or 0 while another replica does.', labelNames: ['platform'] as const, registers: [registry] }),
+    observeDuration: new Histogram({ name: 'platformd_observe_duration_seconds', help: 'How long reading every live object of one resource kind took (one batched read, retries included), by kind.', labelNames: ['kind'] as const,
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60], registers: [registry] }),
+    changeDuration: new Histogram({ name: 'platformd_change_duration_seconds', help: 'How long an applied change took until the resource was ready (or gone), by action (create, update, delete, replace).', labelNames: ['action'] as const,
+      buckets: [0.5, 1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600], registers: [registry] }),
+    changeFailures: new Counter({ name: 'platformd_change_failures_total', help: 'Changes that failed while applying (their dependents are skipped), by resource kind and action.', labelNames: ['kind', 'action'] as const, registers: [registry] }),
+    resourceRetries: new Counter({ name: 'platformd_resource_retries_total', help: 'Engine calls to AWS or Kubernetes retried after a throttled, transient or conflicting answer, by resource kind.', labelNames: ['kind'] as const, registers: [registry] }),
   };
   m.info.labels(version, mode).set(1);
   for (const outcome of RECONCILE_OUTCOMES) {
     m.reconciles.labels(outcome).inc(0);
   }
   for (const outcome of ['success', 'failure']) m.sourceFetches.labels(outcome).inc(0);
+  for (const action of CHANGE_ACTIONS) m.changeDuration.zero({ action });
   m.specValid.set(1);
   m.consecutiveFailures.set(0);
   // Node's process and runtime metrics under their standard names (process_*, nodejs_*), as every

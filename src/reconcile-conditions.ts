@@ -8,11 +8,11 @@ import type { Metrics } from './metrics.js';
 
 type Status = Condition['status'];
 type Type = Condition['type'];
-export const CONDITION_TYPES: readonly Type[] = ['Ready', 'Reconciling', 'Stalled'];
-export const CONDITION_STATUSES: readonly Status[] = ['True', 'False', 'Unknown'];
+const CONDITION_TYPES: readonly Type[] = ['Ready', 'Reconciling', 'Stalled'];
+const CONDITION_STATUSES: readonly Status[] = ['True', 'False', 'Unknown'];
 
 /** Condition reasons (CamelCase, as metav1.Condition requires). */
-export const REASONS: Record<ReconcileOutcome, string> = {
+const REASONS: Record<ReconcileOutcome, string> = {
   success: 'ReconciliationSucceeded',
   failure: 'ReconciliationFailed',
   invalid_spec: 'ValidationFailed',
@@ -24,7 +24,7 @@ export const REASONS: Record<ReconcileOutcome, string> = {
  * Pure: the conditions with `next` set. lastTransitionTime moves only when the status changes
  * (apimachinery meta.SetStatusCondition); reason and message always take the new values.
  */
-export function setCondition(conditions: Condition[], next: Omit<Condition, 'lastTransitionTime'>, now: string): Condition[] {
+function setCondition(conditions: Condition[], next: Omit<Condition, 'lastTransitionTime'>, now: string): Condition[] {
   const old = conditions.find((c) => c.type === next.type);
   const updated: Condition = { ...next, lastTransitionTime: old && old.status === next.status ? old.lastTransitionTime : now };
   const rest = conditions.filter((c) => c.type !== next.type);

@@ -94,8 +94,3 @@ export function classifyAwsError(err: unknown): ErrorClass {
 export function isNotFound(err: unknown): boolean {
   return classifyAwsError(err) === 'notFound';
 }
-
-export function isRetryable(err: unknown): boolean {
-  const c = classifyAwsError(err);
-  return c === 'throttled' || c === 'transient';
-}

@@ -1,15 +1,15 @@
 // What apply and destroy share while they change things: Ctrl-C or SIGTERM stops the run after
 // the calls in flight (a re-run converges), and progress goes to stderr, reading progress first;
 // after an interrupt the changes never started are left to the summary's one line.
-import type { ApplyEvent } from '../apply/events.js';
+import type { ApplyEventSubscriber } from '../apply/events.js';
 import { progressLine } from '../apply/progress-text.js';
 import { readingProgress } from '../apply/reading-progress.js';
 
 export interface InterruptibleRun {
   /** Aborted on SIGINT/SIGTERM. */
   signal: AbortSignal;
-  /** Progress lines on stderr. */
-  onEvent: (e: ApplyEvent) => void;
+  /** The engine's events as progress lines on stderr. */
+  onEvent: ApplyEventSubscriber;
 }
 
 /** `rerun` completes "interrupted: stopping after the current calls; re-run … to converge". */

@@ -7,6 +7,7 @@ import { renderPlanJson } from '../plan/render-json.js';
 import { renderPlanMarkdown } from '../plan/render-markdown.js';
 import { loadSpecOrReport, parseLayers } from './spec-args.js';
 import { clusterAccessFor } from '../cloud/cluster-access.js';
+import type { ApplyEventSubscriber } from '../apply/events.js';
 import { progressLine } from '../apply/progress-text.js';
 import { readingProgress } from '../apply/reading-progress.js';
 import { specFileHash, writePlanFile } from './saved-plan-io.js';
@@ -59,7 +60,7 @@ Example:
     // Retries while reading live state show on stderr (operation, attempt, next try), so a slow
     // or failing endpoint is visible long before the plan ends.
     const reading = readingProgress();
-    const onEvent = (e: Parameters<typeof progressLine>[0]) => {
+    const onEvent: ApplyEventSubscriber = (e) => {
       const line = reading(e) ?? (e.type === 'retry' ? progressLine(e) : undefined);
       if (line) console.error(line);
     };

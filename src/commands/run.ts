@@ -265,8 +265,8 @@ close, exit 0. Losing the Lease (no renewal within the renew deadline): the same
     const probePort = values['probe-port'] ? Number(values['probe-port']) : 443;
     const running = new Daemon({
       source, metrics, mode, branch, pollIntervalMs, resyncIntervalMs, backoffMs, maxBackoffMs, log, logger,
-      plan: async (spec, protosDir, signal) => {
-        const planned = await planPlatform({ ...engine(spec, protosDir), signal });
+      plan: async (spec, protosDir, signal, onEvent) => {
+        const planned = await planPlatform({ ...engine(spec, protosDir), signal, onEvent });
         outputs = platformOutputs(planned.observed.values());
         return planned;
       },

@@ -48,21 +48,3 @@ function findCycle(remaining: string[], deps: ReadonlyMap<string, ReadonlySet<st
   if (current === undefined) return remaining;
   return [...path.slice(seen.get(current)!), current];
 }
-
-/** Every id that transitively depends on `id` (not including it). */
-export function dependentsOf(id: string, deps: ReadonlyMap<string, ReadonlySet<string>>): Set<string> {
-  const out = new Set<string>();
-  let frontier = [id];
-  while (frontier.length > 0) {
-    const next: string[] = [];
-    for (const [node, nodeDeps] of deps) {
-      if (out.has(node)) continue;
-      if (frontier.some((f) => nodeDeps.has(f))) {
-        out.add(node);
-        next.push(node);
-      }
-    }
-    frontier = next;
-  }
-  return out;
-}

@@ -3,7 +3,7 @@
 // long waits, failures with their cause chain, and an invalid spec's diagnostics one per line
 // with repository-relative paths. Child loggers carry {platform, commit} and {id, kind}.
 import { isAbsolute, relative } from 'node:path';
-import type { ApplyEvent } from '../apply/events.js';
+import type { ApplyEventSubscriber } from '../apply/events.js';
 import type { Change, Plan } from '../plan/types.js';
 import type { Diagnostic } from '../spec/diagnostics.js';
 import type { Logger } from './logger.js';
@@ -12,12 +12,12 @@ const VERB: Record<Change['action'], string> = { '+': 'create', '~': 'update', '
 const DONE: Record<string, string> = { create: 'created', update: 'updated', delete: 'deleted', replace: 'replaced' };
 
 /** The short commit a person recognises. */
-export function shortSha(sha: string): string {
+function shortSha(sha: string): string {
   return sha.slice(0, 12);
 }
 
 /** "3 changes (1 create, 2 update)" — counts by verb, in plan order of verbs. */
-export function changeCounts(plan: Plan): string {
+function changeCounts(plan: Plan): string {
   const s = plan.summary;
   const parts = ([['create', s.create], ['update', s.update], ['replace', s.replace], ['delete', s.delete], ['blocked', s.blocked]] as const)
     .filter(([, n]) => n > 0).map(([verb, n]) => `${n} ${verb}`);
@@ -84,7 +84,7 @@ export class ReconcileLog {
   }
 
   /** The engine's events as log lines; `plan` supplies each change's kind and field paths. */
-  applyEvents(log: Logger, planned: Plan): (e: ApplyEvent) => void {
+  applyEvents(log: Logger, planned: Plan): ApplyEventSubscriber {
     const byId = new Map(planned.changes.map((c) => [c.id, c]));
     const children = new Map<string, Logger>();
     const forId = (id: string): Logger => {

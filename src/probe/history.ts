@@ -16,7 +16,7 @@ export interface ProbeSeries {
 }
 
 /** 720 points: an hour at the default 5 s interval; a shorter interval keeps a shorter span. */
-export const PROBE_HISTORY_POINTS = 720;
+const PROBE_HISTORY_POINTS = 720;
 export const PROBE_HISTORY_WINDOW_MS = 60 * 60 * 1000;
 
 class Ring {

@@ -74,11 +74,11 @@ export interface DiffResult {
 export type Readiness = true | { waiting: string } | { failed: string };
 
 export interface ProgressSink {
-  /** A line of progress for long operations (the engine adds id and elapsed time). */
+  /** A line of progress for long operations; the engine emits it as a 'progress' event for the resource worked on. */
   (message: string): void;
 }
 
-/** Everything a kind may use; built once per reconcile by the engine. */
+/** Everything a kind may use; built by the engine for each read of a kind and each change. */
 export interface KindContext {
   platform: string;
   region: string;

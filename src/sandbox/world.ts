@@ -85,7 +85,7 @@ export const SANDBOX_CREDENTIALS = {
 };
 
 /** The sandbox's own credentials: the emulated STS checks presigned (EKS token) signatures with them. */
-export function sandboxSecretOf(accessKeyId: string): string | undefined {
+function sandboxSecretOf(accessKeyId: string): string | undefined {
   return accessKeyId === SANDBOX_CREDENTIALS.AWS_ACCESS_KEY_ID ? SANDBOX_CREDENTIALS.AWS_SECRET_ACCESS_KEY : undefined;
 }
 

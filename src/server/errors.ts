@@ -15,7 +15,7 @@ export interface ApiErrorBody {
 }
 
 /** The error body's schema; `details` is open because each code carries its own. */
-export const errorBodySchema = {
+const errorBodySchema = {
   type: 'object',
   required: ['error'],
   properties: {
@@ -32,7 +32,7 @@ export function errorResponses(...statuses: number[]): Record<number, typeof err
   return Object.fromEntries(statuses.map((s) => [s, errorBodySchema]));
 }
 
-export function errorBody(code: ApiErrorCode, message: string, details?: Record<string, unknown>): ApiErrorBody {
+function errorBody(code: ApiErrorCode, message: string, details?: Record<string, unknown>): ApiErrorBody {
   return { error: { code, message, ...(details ? { details } : {}) } };
 }
 
@@ -42,7 +42,7 @@ export function sendError(reply: FastifyReply, status: number, code: ApiErrorCod
 }
 
 /** Content types a route parses, named by its 415 answer (route config `accepts`). */
-export const DEFAULT_ACCEPTED_TYPES = ['application/json'];
+const DEFAULT_ACCEPTED_TYPES = ['application/json'];
 
 function acceptedTypes(req: FastifyRequest): string[] {
   const config = req.routeOptions.config as { accepts?: string[] } | undefined;

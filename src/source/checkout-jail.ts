@@ -35,7 +35,7 @@ function refusalFor(relPath: string, err: unknown): JailRefusal {
 }
 
 /** The real path of the checkout root; everything read must resolve under it. */
-export async function jailRoot(dir: string): Promise<string> {
+async function jailRoot(dir: string): Promise<string> {
   return realpath(dir);
 }
 

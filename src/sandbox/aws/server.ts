@@ -12,7 +12,7 @@ import { unknownAccessKey } from './credentials.js';
 import { ServiceError, type EmulatedService, type RawRequest, type RequestContext } from './service.js';
 import type { RequestAuthorizer } from './iam-auth/enforcer.js';
 
-export const SANDBOX_ACCOUNT_ID = '123456789012';
+const SANDBOX_ACCOUNT_ID = '123456789012';
 
 export interface AwsEmulatorOptions {
   clock?: ScaledClock;
@@ -177,7 +177,7 @@ export class AwsEmulator {
 }
 
 /** Signing name, region and access key from SigV4 (header, or query for presigned URLs). */
-export function credentialScope(req: RawRequest): { accessKeyId: string; region: string; signingName: string } | undefined {
+function credentialScope(req: RawRequest): { accessKeyId: string; region: string; signingName: string } | undefined {
   const auth = req.headers.authorization;
   const credential = typeof auth === 'string'
     ? /Credential=([^,\s]+)/.exec(auth)?.[1]

@@ -27,9 +27,9 @@ import { deleteManagedSecurityGroup, ensureBackendSecurityGroup, ensureManagedSe
 import { desiredBindings, reconcileNetworking, syncBindings, type TargetGroupBindingStore } from './lbc/target-group-bindings.js';
 import { PodCredentials, podServiceAccount, type ControllerIdentity } from './lbc/irsa.js';
 
-export const LBC_NAMESPACE = 'kube-system';
-export const LBC_DEPLOYMENT = 'aws-load-balancer-controller';
-export const IMPLICIT_FINALIZER = 'ingress.k8s.aws/resources';
+const LBC_NAMESPACE = 'kube-system';
+const LBC_DEPLOYMENT = 'aws-load-balancer-controller';
+const IMPLICIT_FINALIZER = 'ingress.k8s.aws/resources';
 
 export interface LoadBalancerControllerOptions {
   store: LbcClusterStore;
@@ -60,7 +60,7 @@ interface Group {
 }
 
 /** Finalizer the controller puts on an Ingress of a group. */
-export function finalizerOf(stackId: string, explicit: boolean): string {
+function finalizerOf(stackId: string, explicit: boolean): string {
   return explicit ? `group.ingress.k8s.aws/${stackId}` : IMPLICIT_FINALIZER;
 }
 

@@ -6,7 +6,7 @@ import type { ContainerRuntime } from '../container-runtime.js';
 import { startGrpcServer, type ServiceName } from './grpc-services.js';
 import { LoopbackAddresses } from './loopback.js';
 
-export function serviceForImage(image: string): ServiceName | undefined {
+function serviceForImage(image: string): ServiceName | undefined {
   const repo = image.split('@')[0]!.split(':')[0]!.split('/').pop() ?? '';
   if (/route-?guide/.test(repo)) return 'routeguide';
   if (/greeter|helloworld/.test(repo)) return 'greeter';

@@ -82,7 +82,7 @@ export interface DecodeOutcome {
  * Walks `obj` as the Go decoder would, removing unknown fields. Pure except for that removal;
  * objects of kinds without a 1.35 definition (custom resources) are left alone.
  */
-export function decodeBuiltin(obj: Record<string, unknown>, group: string, version: string, kind: string): DecodeOutcome {
+function decodeBuiltin(obj: Record<string, unknown>, group: string, version: string, kind: string): DecodeOutcome {
   const out: DecodeOutcome = { unknown: [] };
   const root = definitionName(group, version, kind);
   if (!root) return out;

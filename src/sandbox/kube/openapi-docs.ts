@@ -47,7 +47,7 @@ function paths(resources: readonly ApiResource[], ref: (name: string) => string,
 
 const info = { title: 'Kubernetes', version: 'v1.35.0' };
 
-export function openApiV2(): Json {
+function openApiV2(): Json {
   return { swagger: '2.0', info, paths: paths(BUILTIN, (n) => `#/definitions/${n}`, false), definitions: DEFINITIONS_1_35 };
 }
 
@@ -58,13 +58,13 @@ function componentsSchemas(): Json {
   return schemasV3;
 }
 
-export function openApiV3GroupVersion(group: string, version: string): Json | undefined {
+function openApiV3GroupVersion(group: string, version: string): Json | undefined {
   const resources = BUILTIN.filter((r) => r.group === group && r.version === version);
   if (resources.length === 0) return undefined;
   return { openapi: '3.0.0', info, paths: paths(resources, (n) => `#/components/schemas/${n}`, true), components: { schemas: componentsSchemas() } };
 }
 
-export function openApiV3Root(): Json {
+function openApiV3Root(): Json {
   const gvs = [...new Set(BUILTIN.map((r) => gvPath(r.group, r.version)))];
   return { paths: Object.fromEntries(gvs.map((p) => {
     const [group, version] = p.startsWith('api/') ? ['', p.slice(4)] : p.slice(5).split('/') as [string, string];

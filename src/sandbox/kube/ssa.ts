@@ -35,7 +35,7 @@ const join = (a: string, b: string): string => (a ? `${a}.${b}` : b);
 const SYSTEM_METADATA = ['resourceVersion', 'uid', 'creationTimestamp', 'generation', 'managedFields', 'deletionTimestamp', 'selfLink'];
 
 /** `config` without what no manager owns (apiVersion, kind, status, system metadata). */
-export function appliedContent(config: Json): Json {
+function appliedContent(config: Json): Json {
   const { apiVersion: _a, kind: _k, status: _s, ...rest } = config ?? {};
   if (isObj(rest.metadata)) rest.metadata = Object.fromEntries(Object.entries(rest.metadata).filter(([k]) => !SYSTEM_METADATA.includes(k)));
   return rest;
@@ -78,7 +78,7 @@ export function fieldSet(obj: Json, listTypeAt: ListTypeAt): Map<string, FieldEn
 }
 
 /** The value at a field path ('undefined' when absent). */
-export function getAt(obj: Json, path: string[]): Json {
+function getAt(obj: Json, path: string[]): Json {
   let v = obj;
   for (const el of path) {
     if (el.startsWith('f:')) v = isObj(v) ? v[el.slice(2)] : undefined;
@@ -133,7 +133,7 @@ function merge(live: Json, config: Json, typePath: string, listTypeAt: ListTypeA
 }
 
 /** How structured-merge-diff prints a path: .spec.containers[name="app"].image */
-export function renderPath(path: string[]): string {
+function renderPath(path: string[]): string {
   return path.map((el) => {
     if (el.startsWith('f:')) return `.${el.slice(2)}`;
     if (el.startsWith('v:')) return `[=${el.slice(2)}]`;

@@ -14,7 +14,7 @@ import type { PlatformSpec } from '../../spec/types.js';
 import { errorResponses, sendError } from '../errors.js';
 
 /** What POST /plan parses as the spec's text (JSON is YAML too); anything else is 415 naming these. */
-export const SPEC_CONTENT_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain', 'application/json'];
+const SPEC_CONTENT_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain', 'application/json'];
 
 const query = { type: 'object', properties: { format: { type: 'string', enum: ['json', 'markdown', 'text'] } } } as const;
 const headers = { type: 'object', properties: { authorization: { type: 'string' }, accept: { type: 'string' } } } as const;

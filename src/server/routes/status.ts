@@ -11,7 +11,7 @@ const nullable = (type: string) => ({ type: [type, 'null'] });
  * without declared properties), so only what every client relies on is typed, nothing is required
  * (during startup the body is `{ starting }`; a standby answers `{ standby, leadership, message }`).
  */
-export const statusResponseSchema = {
+const statusResponseSchema = {
   type: 'object',
   additionalProperties: true,
   properties: {

@@ -11,8 +11,8 @@
 import { createHash } from 'node:crypto';
 import { html, raw, type Html } from './html.js';
 
-export const REFRESH_SECONDS = 5;
-export const NOSCRIPT_REFRESH_SECONDS = 15;
+const REFRESH_SECONDS = 5;
+const NOSCRIPT_REFRESH_SECONDS = 15;
 
 const STYLE = `
 :root{color-scheme:light;--fg:#1b1f23;--muted:#4a525a;--bg:#fff;--line:#c9d1d9;--ok:#0a6b2d;--warn:#7a4b00;--bad:#a4161a;--block:#6b2a8a}

@@ -13,7 +13,7 @@ export class Html {
 type Part = Html | string | number | boolean | null | undefined | readonly Part[];
 
 /** Text for element content and double-quoted attribute values (OWASP's five characters). */
-export function escapeHtml(value: string): string {
+function escapeHtml(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 

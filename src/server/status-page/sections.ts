@@ -42,13 +42,24 @@ function shownState(r: ResourceStatus, last: ReconcileRecord | null): { state: s
   return { state: r.state, reason: r.reason };
 }
 
+/** "yes — applying: 2 done, 0 failed, 0 skipped" and each change under way with its latest message, from the engine's events. */
+function reconcilingNow(s: DaemonStatus): Html | string {
+  if (!s.reconciling) return 'no';
+  const p = s.progress;
+  if (!p) return 'yes';
+  const counts = p.phase === 'observing' ? `reading live state: ${p.kinds.observed}/${p.kinds.total} kinds`
+    : `applying: ${p.changes.done} done, ${p.changes.failed} failed, ${p.changes.skipped} skipped`;
+  const underWay = p.inFlight.map((c) => html`<li><code>${c.id}</code>${c.message ? html`: ${c.message}` : ''}</li>`);
+  return html`yes — ${counts}${p.retries ? `, ${p.retries} retried call(s)` : ''}${underWay.length ? html`<ul>${underWay}</ul>` : ''}`;
+}
+
 function summary(s: DaemonStatus): Html {
   const conditions = s.conditions.map((c) => html`<li><strong>${c.type}</strong>: ${c.status} — ${c.reason}${c.message ? html`: ${c.message}` : ''}</li>`);
   const diagnostics = s.spec.valid ? '' : html`<h3>The spec at HEAD is invalid</h3><ul>${s.spec.diagnostics.map((d) =>
     html`<li class="st-failed">✗ ${d.file}:${d.line}:${d.column} ${d.summary}${d.detail ? html` — ${d.detail}` : ''}</li>`)}</ul>`;
   return html`<section aria-labelledby="h-summary"><h2 id="h-summary">Summary</h2>
 <dl class="facts"><dt>Branch</dt><dd>${s.branch}</dd><dt>Commit</dt><dd><code>${s.commit?.slice(0, 12) ?? '—'}</code></dd><dt>Mode</dt><dd>${s.mode}</dd>
-<dt>Last applied</dt><dd><code>${shortRevision(s.lastAppliedRevision)}</code></dd><dt>Reconciling now</dt><dd>${s.reconciling ? 'yes' : 'no'}</dd>
+<dt>Last applied</dt><dd><code>${shortRevision(s.lastAppliedRevision)}</code></dd><dt>Reconciling now</dt><dd>${reconcilingNow(s)}</dd>
 ${s.retry ? html`<dt>Retry</dt><dd>after ${s.retry.consecutiveFailures} failure(s), at ${s.retry.at}</dd>` : ''}</dl>
 <ul class="conditions">${conditions}</ul>${diagnostics}</section>`;
 }

@@ -60,7 +60,7 @@ export function iamEngineInstalled(): boolean {
 }
 
 /** Refuses a policy document IAM would refuse (PutRolePolicy/CreatePolicy answer MalformedPolicyDocument). */
-export async function assertValidIdentityPolicy(policy: IdentityPolicy): Promise<void> {
+async function assertValidIdentityPolicy(policy: IdentityPolicy): Promise<void> {
   const { validateIdentityPolicy } = await policyChecker();
   const errors = validateIdentityPolicy(policy.document);
   if (errors.length > 0) throw new Error(`policy ${policy.name} is not a valid identity policy: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
@@ -107,7 +107,7 @@ export async function evaluateCheck(principalArn: string, policies: readonly Ide
  * as sts:DecodeAuthorizationMessage returns it decoded
  * (https://docs.aws.amazon.com/STS/latest/APIReference/API_DecodeAuthorizationMessage.html).
  */
-export function encodeAuthorizationMessage(principalArn: string, check: AuthorizationCheck, decision: Decision): string {
+function encodeAuthorizationMessage(principalArn: string, check: AuthorizationCheck, decision: Decision): string {
   const conditions = Object.entries(check.context).map(([key, v]) => ({ key, values: { items: [v].flat().map((value) => ({ value })) } }));
   const decoded = {
     allowed: false, explicitDeny: decision === 'ExplicitlyDenied', matchedStatements: { items: [] }, failures: { items: [] },

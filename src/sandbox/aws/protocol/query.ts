@@ -11,7 +11,7 @@ import { escapeXml, toXml } from './xml.js';
  * For awsQuery the `member` segment is dropped (`Tags.member.1.Key` → Tags[0].Key);
  * `entry.N.key/value` maps become objects.
  */
-export function unflattenQuery(params: URLSearchParams, flavour: 'ec2' | 'aws'): Record<string, any> {
+function unflattenQuery(params: URLSearchParams, flavour: 'ec2' | 'aws'): Record<string, any> {
   const root: Record<string, any> = {};
   for (const [rawKey, value] of params) {
     if (rawKey === 'Action' || rawKey === 'Version') continue;

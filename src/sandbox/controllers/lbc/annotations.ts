@@ -4,7 +4,7 @@
 // Service, which then takes precedence (as in the real controller).
 import type { KubeObject } from './objects.js';
 
-export const PREFIX = 'alb.ingress.kubernetes.io/';
+const PREFIX = 'alb.ingress.kubernetes.io/';
 
 /** A model-build failure; becomes a Warning Event (FailedBuildModel) on the Ingress. */
 export class BuildError extends Error {
@@ -106,7 +106,7 @@ export function parseListenPorts(raw: string | undefined, hasCertificate: boolea
 }
 
 /** tags: "k1=v1,k2=v2". */
-export function parseTags(raw: string | undefined): Record<string, string> {
+function parseTags(raw: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   if (!raw) return out;
   for (const part of raw.split(',')) {

@@ -13,7 +13,7 @@ import type { WebIdentityFederation } from '../../aws/iam-auth/web-identity.js';
 import type { OidcIssuers } from '../../kube/oidc-issuer.js';
 import type { KubeObject } from './objects.js';
 
-export const ROLE_ARN_ANNOTATION = 'eks.amazonaws.com/role-arn';
+const ROLE_ARN_ANNOTATION = 'eks.amazonaws.com/role-arn';
 const TOKEN_AUDIENCE = 'sts.amazonaws.com';
 /** The SDK refreshes cached credentials this long before they expire. */
 const REFRESH_BEFORE_MS = 5 * 60_000;

@@ -16,7 +16,7 @@ import { backendSecurityGroupName, managedSecurityGroupName } from './names.js';
 /** One EC2 call in-process (Ec2Service.invoke bound to a region), wire-shaped input. */
 export type Ec2Call = (operation: string, input: Record<string, unknown>) => Promise<any>;
 
-export const MANAGED_SG_RESOURCE = 'ManagedLBSecurityGroup';
+const MANAGED_SG_RESOURCE = 'ManagedLBSecurityGroup';
 const BACKEND_SG_RESOURCE_TAG = 'elbv2.k8s.aws/resource';
 
 interface WireGroup {

@@ -31,7 +31,7 @@ export interface TargetGroupBindingStore {
 }
 
 /** Tracking labels of a stack (pkg/deploy/tracking/provider.go StackLabels). */
-export function stackLabels(stackId: string, explicit: boolean): Record<string, string> {
+function stackLabels(stackId: string, explicit: boolean): Record<string, string> {
   if (explicit) return { 'ingress.k8s.aws/stack': stackId };
   const [namespace = '', name = ''] = stackId.split('/');
   return { 'ingress.k8s.aws/stack-namespace': namespace, 'ingress.k8s.aws/stack-name': name };
@@ -77,7 +77,7 @@ export async function syncBindings(store: TargetGroupBindingStore, stackId: stri
 interface Permission { protocol: string; fromPort: number; toPort: number; groupId?: string; cidr?: string }
 
 /** What the bindings' spec.networking asks for, aggregated per source as the restricted rules are. */
-export function permissionsOf(bindings: KubeObject[], targetPorts: (tgb: KubeObject) => number[]): Permission[] {
+function permissionsOf(bindings: KubeObject[], targetPorts: (tgb: KubeObject) => number[]): Permission[] {
   const byGroup = new Map<string, Permission>();
   const byCidr = new Map<string, Permission>();
   for (const tgb of bindings) {

@@ -40,7 +40,7 @@ function filterable(c: Certificate): FilterableCertificate {
 }
 
 /** The validation CNAME for a domain: stable per domain and account. */
-export function validationRecord(domain: string, accountId: string): { name: string; value: string } {
+function validationRecord(domain: string, accountId: string): { name: string; value: string } {
   const h = createHash('sha256').update(`${accountId}|${domain.replace(/^\*\./, '')}`).digest('hex');
   const base = domain.replace(/^\*\./, '');
   return { name: `_${h.slice(0, 32)}.${base}.`, value: `_${h.slice(32, 64)}.${h.slice(0, 10)}.acm-validations.aws.` };

@@ -78,7 +78,7 @@ export function rulesOf(s: Ec2State, permissions: WirePermission[] | undefined):
 }
 
 /** Rules grouped back into IpPermissions items, as DescribeSecurityGroups returns them. */
-export function permissionsWire(rules: SgRule[], ownerId: string) {
+function permissionsWire(rules: SgRule[], ownerId: string) {
   const byRange = new Map<string, SgRule[]>();
   for (const r of rules) {
     const k = `${r.protocol}|${r.fromPort}|${r.toPort}`;
@@ -94,7 +94,7 @@ export function permissionsWire(rules: SgRule[], ownerId: string) {
   }));
 }
 
-export function securityGroupWire(g: SecurityGroup, region: string) {
+function securityGroupWire(g: SecurityGroup, region: string) {
   return {
     ownerId: g.ownerId, groupName: g.groupName, groupId: g.groupId, groupDescription: g.description, vpcId: g.vpcId,
     ipPermissions: permissionsWire(g.ingress, g.ownerId), ipPermissionsEgress: permissionsWire(g.egress, g.ownerId),

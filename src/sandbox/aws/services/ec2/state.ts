@@ -95,7 +95,7 @@ export class Ec2State {
 }
 
 /** AWS tag list (from a decoded TagSpecification or CreateTags input) → map. */
-export function tagsFrom(list: { Key?: string; Value?: string }[] | undefined): Tags {
+function tagsFrom(list: { Key?: string; Value?: string }[] | undefined): Tags {
   const m: Tags = new Map();
   for (const t of list ?? []) if (t.Key !== undefined) m.set(t.Key, t.Value ?? '');
   return m;

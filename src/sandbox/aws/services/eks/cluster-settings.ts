@@ -18,7 +18,7 @@ export interface ClusterSettings {
 }
 
 /** LogType: Valid Values api | audit | authenticator | controllerManager | scheduler (API_LogSetup). */
-export const LOG_TYPES: readonly string[] = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
+const LOG_TYPES: readonly string[] = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
 const AUTHENTICATION_MODES: readonly string[] = ['API', 'API_AND_CONFIG_MAP', 'CONFIG_MAP'];
 
 export interface LoggingInput { clusterLogging?: { types?: unknown[]; enabled?: unknown }[] }

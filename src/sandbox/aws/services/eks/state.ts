@@ -58,10 +58,10 @@ export const TIMINGS = {
  * once nodes join (eksctl-io/eksctl#5458: "The addon will still degrade but it will recover once
  * there are nodegroups again").
  */
-export const ADDONS_NEEDING_NODES: readonly string[] = ['coredns'];
+const ADDONS_NEEDING_NODES: readonly string[] = ['coredns'];
 
 /** The health issue EKS reports for an add-on without its replicas (AddonIssueCode). */
-export const INSUFFICIENT_REPLICAS: HealthIssue = {
+const INSUFFICIENT_REPLICAS: HealthIssue = {
   code: 'InsufficientNumberOfReplicas', message: 'The add-on is unhealthy because it doesn\'t have the desired number of replicas.',
 };
 

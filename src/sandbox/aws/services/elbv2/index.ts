@@ -18,7 +18,7 @@ import { tagOperations } from './ops-tags.js';
 import { Elbv2State } from './state.js';
 import { albViewSource } from './view.js';
 
-export const ELBV2_XMLNS = 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/';
+const ELBV2_XMLNS = 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/';
 
 export interface Elbv2ServiceOptions {
   clock: ScaledClock;

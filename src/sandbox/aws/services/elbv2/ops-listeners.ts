@@ -9,9 +9,9 @@ import { normaliseActions } from './rule-model.js';
 import { hexId, type Certificate, type Elbv2State, type Listener } from './state.js';
 import { wireListener } from './wire.js';
 
-export const DEFAULT_SSL_POLICY = 'ELBSecurityPolicy-2016-08';
+const DEFAULT_SSL_POLICY = 'ELBSecurityPolicy-2016-08';
 /** ALB quota: listeners per load balancer. */
-export const MAX_LISTENERS = 50;
+const MAX_LISTENERS = 50;
 
 export function listenerOperations(deps: Elbv2Deps): Record<string, OperationHandler> {
   return {

@@ -7,7 +7,7 @@ import type { Elbv2State } from './state.js';
 import { wireTags } from './wire.js';
 
 /** DescribeTags' limit on ResourceArns per call. */
-export const MAX_DESCRIBE_TAGS_ARNS = 20;
+const MAX_DESCRIBE_TAGS_ARNS = 20;
 
 export function tagOperations(deps: Elbv2Deps): Record<string, OperationHandler> {
   return {

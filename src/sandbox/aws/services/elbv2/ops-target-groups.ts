@@ -110,7 +110,7 @@ export function targetGroupOperations(deps: Elbv2Deps): Record<string, Operation
 }
 
 /** Health-check settings from a Create/ModifyTargetGroup input over the defaults (or `base`). */
-export function healthCheckOf(input: Record<string, any>, protocol: string, protocolVersion: string, base?: HealthCheck): HealthCheck {
+function healthCheckOf(input: Record<string, any>, protocol: string, protocolVersion: string, base?: HealthCheck): HealthCheck {
   const grpc = protocolVersion === 'GRPC';
   const d: HealthCheck = base ?? {
     enabled: true,

@@ -8,9 +8,9 @@ import { list, num, required, str } from './input.js';
 import type { Elbv2State, TargetGroup } from './state.js';
 
 /** Default deregistration_delay.timeout_seconds of a target group. */
-export const DEREGISTRATION_DELAY_MS = 300_000;
+const DEREGISTRATION_DELAY_MS = 300_000;
 /** ALB quota: targets per load balancer (counted over its target groups). */
-export const MAX_TARGETS_PER_LB = 1000;
+const MAX_TARGETS_PER_LB = 1000;
 
 export function targetOperations(deps: Elbv2Deps): Record<string, OperationHandler> {
   return {

@@ -7,7 +7,7 @@ import type { Action, Condition } from './state.js';
 
 /** ALB quota: condition values per rule (a Prefix path from the LBC uses two). */
 export const MAX_CONDITION_VALUES = 5;
-export const MAX_PATH_PATTERN_LENGTH = 128;
+const MAX_PATH_PATTERN_LENGTH = 128;
 const FIELDS = new Set(['path-pattern', 'host-header', 'http-header', 'http-request-method', 'query-string', 'source-ip']);
 
 /** Normalise and validate the Conditions of CreateRule/ModifyRule (request order kept). */

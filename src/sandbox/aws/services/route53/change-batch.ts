@@ -25,7 +25,7 @@ interface RecordSetXml {
 const arr = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 /** A ResourceRecordSet element of the request → the stored shape. */
-export function parseRecord(x: RecordSetXml = {}): RecordSet {
+function parseRecord(x: RecordSetXml = {}): RecordSet {
   const alias = x.AliasTarget;
   return {
     name: canonicalName(String(x.Name)), type: String(x.Type),
@@ -35,7 +35,7 @@ export function parseRecord(x: RecordSetXml = {}): RecordSet {
 }
 
 /** "To delete a resource record set, you must specify all the same values that you specified when you created it" (values in any order). */
-export const sameRecordSet = (a: RecordSet, b: RecordSet) =>
+const sameRecordSet = (a: RecordSet, b: RecordSet) =>
   JSON.stringify({ ...a, values: [...(a.values ?? [])].sort() }) === JSON.stringify({ ...b, values: [...(b.values ?? [])].sort() });
 
 const ELB_NAME = /^(?:dualstack\.)?[^.]+\.([a-z0-9-]+)\.elb\.amazonaws\.com\.$/;

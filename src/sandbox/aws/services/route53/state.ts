@@ -23,7 +23,7 @@ export interface HostedZone {
 
 export interface Change { id: string; submittedAt: Date; insyncAt: number; zoneId: string }
 
-export const CHANGE_PROPAGATION_MS = 60_000;
+const CHANGE_PROPAGATION_MS = 60_000;
 
 export const zoneIdOf = () => `Z${randomBytes(10).toString('hex').toUpperCase().slice(0, 19)}`;
 
