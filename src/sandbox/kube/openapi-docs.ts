@@ -47,7 +47,7 @@ function paths(resources: readonly ApiResource[], ref: (name: string) => string,
 
 const info = { title: 'Kubernetes', version: 'v1.35.0' };
 
-function openApiV2(): Json {
+export function openApiV2(): Json {
   return { swagger: '2.0', info, paths: paths(BUILTIN, (n) => `#/definitions/${n}`, false), definitions: DEFINITIONS_1_35 };
 }
 
