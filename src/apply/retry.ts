@@ -3,7 +3,7 @@
 // waited out where the caller says so; everything else is handed up at once.
 import { classifyAwsError } from '../cloud/aws-errors.js';
 import { isKubeApiError, isKubeRetryable } from '../cloud/kube-errors.js';
-import { describeError } from '../errors.js';
+import { ErrorCodes, describeError, isPlatformdError } from '../errors.js';
 
 export interface RetryOptions {
   signal?: AbortSignal;
@@ -17,11 +17,13 @@ export interface RetryOptions {
 }
 
 /**
- * Whether to try again, asking the classifier of the error's API family (kinds never decide).
+ * Whether to try again, asking the classifier of the error's API family (kinds never decide);
+ * PLATFORMD_RESOURCE_PENDING (what another actor creates is not there yet) is always retried.
  * A Kubernetes 409 is stale state and always retried; an AWS conflict (a dependent still
  * present) only where the caller rides out deletes.
  */
 export function shouldRetry(err: unknown, retryConflicts: boolean): boolean {
+  if (isPlatformdError(err, ErrorCodes.RESOURCE_PENDING)) return true;
   if (isKubeApiError(err)) return isKubeRetryable(err);
   const c = classifyAwsError(err);
   return c === 'throttled' || c === 'transient' || c === 'busy' || (retryConflicts && c === 'conflict');
