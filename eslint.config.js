@@ -18,4 +18,20 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/sandbox/**', './sandbox/*', '../sandbox/*'], message: 'Product code must not import the sandbox.' }] }],
     },
   },
+  {
+    // Kinds talk to their API and return: the engine plans and applies, waits (ready()) and
+    // retries (one classifier per API family in cloud/). This block's no-restricted-imports
+    // replaces the one above for these files, so it repeats the sandbox rule.
+    files: ['src/resources/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['**/sandbox/**', './sandbox/*', '../sandbox/*'], message: 'Product code must not import the sandbox.' },
+        { group: ['**/plan/*', '**/apply/*'], message: 'resources/ imports neither plan/ nor apply/ (issue 12): shared values live in resources/plan-values.ts.' },
+      ] }],
+      'no-restricted-globals': ['error',
+        { name: 'setTimeout', message: 'Kinds never wait: return, and let ready() or a retryable error class make the engine call again.' },
+        { name: 'setInterval', message: 'Kinds never poll: the engine polls refresh() + ready().' },
+      ],
+    },
+  },
 );

@@ -13,6 +13,7 @@ import { buildPlan, deletionOrder } from './plan/diff.js';
 import { resolveRefs } from './plan/resolve.js';
 import { walkGraph } from './apply/walk.js';
 import { withRetry } from './apply/retry.js';
+import { convergeUpdate } from './apply/converge-update.js';
 import { withFence } from './cloud/fence.js';
 import { keyObserved } from './plan/duplicates.js';
 import { waitUntil } from './apply/wait.js';
@@ -235,10 +236,11 @@ export async function applyPlatform(opts: EngineOptions & { plan?: PlanResult })
       await create();
     } else if (change.action === '~') {
       const desired = desiredResolved();
-      const live = observed.get(id)!;
-      const diff = kind.diff(desired.properties, live);
-      const updated = await withRetry(() => { opts.fence?.(); return kind.update(ctx, desired, live, diff); }, retry('update'));
-      const ready = await waitReady(kind, ctx, updated, id, progress('updating'), timeouts.readyTimeoutMs);
+      const ready = await convergeUpdate(id, observed.get(id)!, {
+        diff: (live) => kind.diff(desired.properties, live),
+        update: (live, diff) => withRetry(() => { opts.fence?.(); return kind.update(ctx, desired, live, diff); }, retry('update')),
+        settle: (updated) => waitReady(kind, ctx, updated, id, progress('updating'), timeouts.readyTimeoutMs),
+      });
       outputs.set(id, ready.outputs);
     }
     emit({ type: 'change-done', id, action: change.action, durationMs: Date.now() - t0 });

@@ -2,7 +2,8 @@
 // exponential backoff and full jitter; conflicts (DependencyViolation, ResourceInUse) are
 // waited out where the caller says so; everything else is handed up at once.
 import { classifyAwsError } from '../cloud/aws-errors.js';
-import { describeError } from '../errors.js';
+import { isKubeApiError, isKubeRetryable } from '../cloud/kube-errors.js';
+import { ErrorCodes, describeError, isPlatformdError } from '../errors.js';
 
 export interface RetryOptions {
   signal?: AbortSignal;
@@ -15,15 +16,17 @@ export interface RetryOptions {
   onRetry?: (attempt: number, delayMs: number, error: string) => void;
 }
 
-/** Errors a kind throws to ask for a retry (e.g. a cluster busy with an update). */
-export function isRetryRequested(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { retryable?: unknown }).retryable === true;
-}
-
+/**
+ * Whether to try again, asking the classifier of the error's API family (kinds never decide);
+ * PLATFORMD_RESOURCE_PENDING (what another actor creates is not there yet) is always retried.
+ * A Kubernetes 409 is stale state and always retried; an AWS conflict (a dependent still
+ * present) only where the caller rides out deletes.
+ */
 export function shouldRetry(err: unknown, retryConflicts: boolean): boolean {
-  if (isRetryRequested(err)) return true;
+  if (isPlatformdError(err, ErrorCodes.RESOURCE_PENDING)) return true;
+  if (isKubeApiError(err)) return isKubeRetryable(err);
   const c = classifyAwsError(err);
-  return c === 'throttled' || c === 'transient' || (retryConflicts && c === 'conflict');
+  return c === 'throttled' || c === 'transient' || c === 'busy' || (retryConflicts && c === 'conflict');
 }
 
 /** Full-jitter exponential backoff: random in [0, min(max, base·2^attempt)]. */

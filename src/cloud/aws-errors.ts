@@ -5,12 +5,14 @@
 import { ErrorCodes, isPlatformdError } from '../errors.js';
 
 /**
- * throttled/transient: retried with backoff. notFound: the service said the object does not
+ * throttled/transient: retried with backoff. busy: the object is in a state that passes on its
+ * own (an EKS cluster mid-update, a certificate still used by an ALB going away, an IAM role not
+ * yet visible to EKS); retried with backoff. notFound: the service said the object does not
  * exist. conflict: retried only where a caller rides out deletes. auth: the credentials are
  * wrong or lack a permission (not retried). endpoint: the answer did not come from AWS, or
  * nothing answered (not retried by the engine). terminal: anything else.
  */
-export type ErrorClass = 'throttled' | 'transient' | 'notFound' | 'conflict' | 'auth' | 'endpoint' | 'terminal';
+export type ErrorClass = 'throttled' | 'transient' | 'busy' | 'notFound' | 'conflict' | 'auth' | 'endpoint' | 'terminal';
 
 const THROTTLING = new Set([
   'Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'PriorRequestNotComplete',
@@ -49,6 +51,23 @@ const CONFLICT = new Set([
   'IncorrectState', 'InvalidStateException',
 ]);
 
+/**
+ * ResourceInUseException whose message names a state ("Cluster has status UPDATING. Resource … is
+ * in use.", ACM's "Certificate … in use by …"): busy. Without such words it is a conflict
+ * ("Cluster has nodegroups attached") or a create that already happened ("already exists").
+ */
+const BUSY_MESSAGE = /in use|status/i;
+/**
+ * IAM changes take a while to reach EKS: InvalidParameterException with these messages means "try
+ * again shortly" (Terraform's EKS provider retries them for 2 minutes).
+ */
+const IAM_PROPAGATION = [/does not exist/, /Error in role params/, /trusted entity is not correct/, /doesn't have the Amazon EKS Managed Policies/, /IAM role's policy must include/];
+
+function isBusy(name: string, message: string): boolean {
+  return (name === 'ResourceInUseException' && BUSY_MESSAGE.test(message))
+    || (name === 'InvalidParameterException' && IAM_PROPAGATION.some((re) => re.test(message)));
+}
+
 export function errorName(err: unknown): string {
   if (typeof err !== 'object' || err === null) return String(err);
   // The SDK's `name` is the modeled shape name (NoSuchEntityException) or, for unmodeled codes,
@@ -82,6 +101,7 @@ export function classifyAwsError(err: unknown): ErrorClass {
   if (NO_AWS_CODE.has(name) && status !== undefined) return 'endpoint';
   if (THROTTLING.has(name) || status === 429) return 'throttled';
   if (isNotFoundCode(name)) return 'notFound';
+  if (isBusy(name, err instanceof Error ? err.message : '')) return 'busy';
   if (AUTH.has(name)) return 'auth';
   if (CONFLICT.has(name) || status === 409) return 'conflict';
   if (TRANSIENT.has(name) || (typeof code === 'string' && TRANSIENT.has(code))

@@ -8,6 +8,7 @@ import type { RequestContext } from '@kubernetes/client-node';
 import type { AwsClients } from './aws.js';
 import { recordApiCall } from './api-calls.js';
 import { checkFence } from './fence.js';
+import { classifyKubeError } from './kube-errors.js';
 import { eksToken, type EksToken } from './eks-token.js';
 import { ErrorCodes, PlatformdError } from '../errors.js';
 
@@ -48,7 +49,7 @@ function counted(api: KubernetesObjectApi): KubernetesObjectApi {
           recordApiCall({ service: 'kubernetes', operation: `${String(prop)} ${kind}`, outcome: 'success', durationMs: performance.now() - started });
           return out;
         } catch (err) {
-          recordApiCall({ service: 'kubernetes', operation: `${String(prop)} ${kind}`, outcome: (err as { code?: number }).code === 429 ? 'throttled' : 'error', durationMs: performance.now() - started });
+          recordApiCall({ service: 'kubernetes', operation: `${String(prop)} ${kind}`, outcome: classifyKubeError(err) === 'throttled' ? 'throttled' : 'error', durationMs: performance.now() - started });
           throw err;
         }
       };

@@ -1,6 +1,7 @@
 // The plan is pure data (like Terraform's plan): built by plan/diff.ts, rendered by
 // render-text.ts / render-json.ts, and walked by apply/. Nothing here does I/O.
 import type { FieldChange } from '../resources/kind.js';
+import type { OperatorAction } from '../resources/plan-values.js';
 
 /** The action symbol doubles as its value: + create, ~ update, - delete, ± replace, ! blocked. */
 export type Action = '+' | '~' | '-' | '±' | '!';
@@ -33,15 +34,8 @@ export interface Change {
   notes?: string[];
 }
 
-export const KNOWN_AFTER_APPLY = '(known after apply)';
-
-/** Something only a person can do, e.g. delegate the domain at the registrar. */
-export interface OperatorAction {
-  id: string;
-  summary: string;
-  detail?: string;
-  done?: boolean;
-}
+// Defined beside the kinds that produce them (resources/ never imports plan/).
+export { KNOWN_AFTER_APPLY, type OperatorAction } from '../resources/plan-values.js';
 
 export interface Plan {
   platform: string;

@@ -2,7 +2,7 @@
 // make the load balancer controller build), the comparable state read from ELBv2, the drift
 // between them and readiness. No I/O here.
 import type { DiffResult, FieldChange, OutputRef, Readiness } from '../kind.js';
-import { KNOWN_AFTER_APPLY } from '../../plan/types.js';
+import { KNOWN_AFTER_APPLY } from '../plan-values.js';
 
 /** One ALB rule: its path-pattern values and the backend its target group serves. */
 export interface AlbRule {

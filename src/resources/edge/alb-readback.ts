@@ -6,7 +6,6 @@
 import type { LoadBalancer } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Desired, KindContext, Observed, ResourceKind } from '../kind.js';
 import { PlatformdError, ErrorCodes } from '../../errors.js';
-import { sleep } from '../../apply/retry.js';
 import { RECONCILE_REQUEST_ANNOTATION } from '../kube/ingress.js';
 import { controllerWarning } from './alb-controller-events.js';
 import { albReady, albStateFromLive, diffAlb, type AlbDesired, type AlbState } from './alb-readback-model.js';
@@ -20,8 +19,6 @@ export const REPAIR_FIELD_MANAGER = 'platformd-alb-repair';
  * undici 8, which needs Node 22 (zstd) — the types alone are fine.
  */
 const SERVER_SIDE_APPLY = 'application/apply-patch+yaml';
-/** How long create waits for the controller to make the ALB at all (readiness is waited for afterwards). */
-const CREATE_WAIT_MS = 15 * 60_000;
 
 type AlbObserved = Observed<AlbState>;
 
@@ -88,21 +85,15 @@ export const albReadback: ResourceKind<AlbDesired, AlbState> = {
   },
 
   async create(ctx, desired) {
-    // The controller creates the ALB from the Ingress; platformd waits for it to appear.
-    const deadline = Date.now() + CREATE_WAIT_MS;
-    let delay = 500;
-    for (;;) {
-      const o = await observeGroup(ctx, desired);
-      if (o) return { ...o, state: { ...o.state, expected: desired.properties } };
-      const warning = await controllerWarning(ctx, desired.properties.ingresses);
-      const says = warning ? `; the controller reports ${warning}` : '';
-      if (Date.now() > deadline) {
-        throw new PlatformdError(ErrorCodes.WAIT_TIMEOUT, `the load balancer controller did not create the ALB of ingress group ${desired.properties.group} within ${CREATE_WAIT_MS / 60_000} minutes${says || ' (check the Ingress events)'}`);
-      }
-      ctx.progress(`waiting for the load balancer controller to create the ALB of ingress group ${desired.properties.group}${says}`);
-      await sleep(delay, ctx.signal);
-      delay = Math.min(delay * 2, 15_000);
-    }
+    // The controller creates the ALB from the Ingress. Not there yet: say why if the controller
+    // complains, and throw PLATFORMD_RESOURCE_PENDING, which the engine retries with backoff
+    // until its create deadline (kinds never wait).
+    const o = await observeGroup(ctx, desired);
+    if (o) return { ...o, state: { ...o.state, expected: desired.properties } };
+    const warning = await controllerWarning(ctx, desired.properties.ingresses);
+    const says = warning ? `; the controller reports ${warning}` : '';
+    ctx.progress(`waiting for the load balancer controller to create the ALB of ingress group ${desired.properties.group}${says}`);
+    throw new PlatformdError(ErrorCodes.RESOURCE_PENDING, `the load balancer controller has not created the ALB of ingress group ${desired.properties.group} yet${says || ' (check the Ingress events)'}`);
   },
 
   async update(ctx, desired, observed) {

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { errorName, isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId, ownershipTags } from '../ownership.js';
 import type { Desired, KindContext, Observed, ResourceKind } from '../kind.js';
-import type { OperatorAction } from '../../plan/types.js';
+import type { OperatorAction } from '../plan-values.js';
 
 export interface HostedZoneProps { name: string }
 interface ZoneState { name: string }

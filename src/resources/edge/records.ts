@@ -1,10 +1,10 @@
 // route53/records: a set of record sets in one zone, written as ONE atomic change batch (UPSERT
-// of exactly what differs) and waited for until INSYNC. Record sets have no tags: the zone is
-// ours, and only the names and types the spec produces are compared (others are left alone).
+// of exactly what differs); ready() once the change is INSYNC (refresh() asks GetChange; the
+// engine polls). Record sets have no tags: the zone is ours, and only the names and types the
+// spec produces are compared (others are left alone).
 import { ChangeResourceRecordSetsCommand, GetChangeCommand, ListResourceRecordSetsCommand, type ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { isOutputRef, type KindContext, type Observed, type ResourceKind } from '../kind.js';
 import { hostedZoneKind } from './hosted-zone.js';
-import { sleep } from '../../apply/retry.js';
 
 export interface DesiredRecord {
   name: string;
@@ -18,7 +18,12 @@ export interface RecordsProps {
   zoneId: string;
   records: DesiredRecord[];
 }
-interface RecordsState { zoneId: string; records: Record<string, DesiredRecord> }
+interface RecordsState {
+  zoneId: string;
+  records: Record<string, DesiredRecord>;
+  /** The id of the change batch this apply sent, until Route 53 reports it INSYNC. */
+  pendingChange?: string;
+}
 
 const dot = (n: string) => (n.endsWith('.') ? n : `${n}.`).toLowerCase();
 const key = (r: { name: string; type: string }) => `${dot(r.name)}|${r.type}`;
@@ -88,24 +93,23 @@ export const recordsKind: ResourceKind<RecordsProps, RecordsState> = {
         ? { Name: r.name, Type: r.type, AliasTarget: { HostedZoneId: r.alias.hostedZoneId, DNSName: r.alias.dnsName, EvaluateTargetHealth: false } }
         : { Name: r.name, Type: r.type, TTL: r.ttl, ResourceRecords: (r.values ?? []).map((Value) => ({ Value })) },
     }));
-    if (changes.length > 0) {
-      const info = (await ctx.aws.route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Comment: `platformd ${ctx.platform} ${desired.id}`, Changes: changes } }))).ChangeInfo!;
-      // Wait for INSYNC (all authoritative servers answer the new records), pacing GetChange.
-      let delay = 250;
-      for (let status = info.Status; status !== 'INSYNC';) {
-        ctx.progress(`Route 53 change ${status}`);
-        await sleep(delay, ctx.signal);
-        delay = Math.min(5_000, delay * 2);
-        status = (await ctx.aws.route53.send(new GetChangeCommand({ Id: info.Id }))).ChangeInfo?.Status;
-      }
-    }
-    return { ...observed, state: { zoneId, records: await readZone(ctx, zoneId) } };
+    if (changes.length === 0) return { ...observed, status: 'INSYNC', state: { zoneId, records: observed.state.records } };
+    const info = (await ctx.aws.route53.send(new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Comment: `platformd ${ctx.platform} ${desired.id}`, Changes: changes } }))).ChangeInfo!;
+    // The listing shows the new records at once; ready() waits until every authoritative server answers them.
+    return { ...observed, status: info.Status, state: { zoneId, records: await readZone(ctx, zoneId), ...(info.Status === 'INSYNC' ? {} : { pendingChange: info.Id }) } };
   },
   async delete() {
     // Record sets carry no ownership of their own; they go with the zone.
   },
-  async refresh(_ctx, observed) {
-    return observed;
+  async refresh(ctx, observed) {
+    const changeId = observed.state.pendingChange;
+    if (!changeId) return observed;
+    const status = (await ctx.aws.route53.send(new GetChangeCommand({ Id: changeId }))).ChangeInfo?.Status;
+    if (status !== 'INSYNC') return { ...observed, status };
+    const { pendingChange: _done, ...state } = observed.state;
+    return { ...observed, status, state };
   },
-  ready: () => true,
+  ready(observed) {
+    return observed.status === 'INSYNC' ? true : { waiting: `Route 53 change ${observed.status ?? 'PENDING'}` };
+  },
 };

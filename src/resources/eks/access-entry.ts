@@ -8,7 +8,6 @@ import {
 import { errorName, isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId, ownershipTagMap } from '../ownership.js';
 import type { Observed, ResourceKind } from '../kind.js';
-import { retryableEks } from './common.js';
 import { clustersToScan } from './clusters-read.js';
 
 export const CLUSTER_ADMIN_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
@@ -57,7 +56,7 @@ export const accessEntryKind: ResourceKind<AccessEntryProps, AccessEntryProps> =
       await ctx.aws.eks.send(new CreateAccessEntryCommand({ clusterName: p.clusterName, principalArn: p.principalArn, type: 'STANDARD', tags: ownershipTagMap(ctx.platform, desired.id) }));
     } catch (err) {
       // A re-run after a crash finds its own entry; anyone else's entry for the principal is an error.
-      if (errorName(err) !== 'ResourceInUseException' || !(await describe(ctx.aws.eks, ctx.platform, p.clusterName, p.principalArn))) throw retryableEks(err);
+      if (errorName(err) !== 'ResourceInUseException' || !(await describe(ctx.aws.eks, ctx.platform, p.clusterName, p.principalArn))) throw err;
     }
     for (const policyArn of p.policyArns) {
       await ctx.aws.eks.send(new AssociateAccessPolicyCommand({ clusterName: p.clusterName, principalArn: p.principalArn, policyArn, accessScope: { type: 'cluster' } }));

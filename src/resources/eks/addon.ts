@@ -4,7 +4,6 @@ import { CreateAddonCommand, DeleteAddonCommand, DescribeAddonCommand, DescribeA
 import { isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId, ownershipTagMap } from '../ownership.js';
 import type { Observed, ResourceKind } from '../kind.js';
-import { retryableEks } from './common.js';
 import { clustersToScan } from './clusters-read.js';
 
 export interface AddonProps {
@@ -83,29 +82,21 @@ export const addonKind: ResourceKind<AddonProps, AddonState> = {
   },
   async create(ctx, desired) {
     const p = desired.properties;
-    try {
-      const a = (await ctx.aws.eks.send(new CreateAddonCommand({ clusterName: p.clusterName, addonName: p.name, addonVersion: await resolvedVersion(ctx.aws.eks, p),
-        serviceAccountRoleArn: p.serviceAccountRoleArn, resolveConflicts: 'OVERWRITE', tags: ownershipTagMap(ctx.platform, desired.id) }))).addon!;
-      return toObserved(a, desired.id);
-    } catch (err) {
-      throw retryableEks(err);
-    }
+    const a = (await ctx.aws.eks.send(new CreateAddonCommand({ clusterName: p.clusterName, addonName: p.name, addonVersion: await resolvedVersion(ctx.aws.eks, p),
+      serviceAccountRoleArn: p.serviceAccountRoleArn, resolveConflicts: 'OVERWRITE', tags: ownershipTagMap(ctx.platform, desired.id) }))).addon!;
+    return toObserved(a, desired.id);
   },
   async update(ctx, desired, observed) {
     const p = desired.properties;
-    try {
-      await ctx.aws.eks.send(new UpdateAddonCommand({ clusterName: p.clusterName, addonName: p.name, addonVersion: await resolvedVersion(ctx.aws.eks, p),
-        serviceAccountRoleArn: p.serviceAccountRoleArn, resolveConflicts: 'OVERWRITE' }));
-    } catch (err) {
-      throw retryableEks(err);
-    }
+    await ctx.aws.eks.send(new UpdateAddonCommand({ clusterName: p.clusterName, addonName: p.name, addonVersion: await resolvedVersion(ctx.aws.eks, p),
+      serviceAccountRoleArn: p.serviceAccountRoleArn, resolveConflicts: 'OVERWRITE' }));
     return (await this.refresh(ctx, observed))!;
   },
   async delete(ctx, observed) {
     try {
       await ctx.aws.eks.send(new DeleteAddonCommand({ clusterName: observed.state.clusterName, addonName: observed.state.name }));
     } catch (err) {
-      if (!isNotFound(err)) throw retryableEks(err);
+      if (!isNotFound(err)) throw err;
     }
   },
   async refresh(ctx, observed) {

@@ -1,12 +1,14 @@
 // eks/cluster: the control plane in the private subnets, API_AND_CONFIG_MAP authentication with
 // the creator as bootstrap admin, endpoint access as the spec says. Version bumps and endpoint
 // changes are in-place updates; other changes (subnets, role) need a replacement.
+// NOTE(one-step-updates): EKS runs one update at a time, each only while the cluster is ACTIVE.
+// update() sends the first pending step and returns; the engine waits for ready(), diffs again
+// and calls update() for the next step (apply/converge-update.ts).
 import { CreateClusterCommand, DeleteClusterCommand, DescribeClusterCommand, UpdateClusterConfigCommand, UpdateClusterVersionCommand, type Cluster } from '@aws-sdk/client-eks';
 import { isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId, ownershipTagMap } from '../ownership.js';
 import type { Observed, ResourceKind } from '../kind.js';
 import { diffProps } from '../network/ec2-common.js';
-import { retryableEks, waitClusterActive } from './common.js';
 import { accountClusters } from './clusters-read.js';
 
 export interface ClusterProps {
@@ -57,46 +59,32 @@ export const clusterKind: ResourceKind<ClusterProps, ClusterProps> = {
   },
   async create(ctx, desired) {
     const p = desired.properties;
-    try {
-      const c = (await ctx.aws.eks.send(new CreateClusterCommand({
-        name: p.name, version: p.version, roleArn: p.roleArn,
-        resourcesVpcConfig: { subnetIds: p.subnetIds, endpointPublicAccess: p.endpointPublicAccess, endpointPrivateAccess: p.endpointPrivateAccess, publicAccessCidrs: p.publicAccessCidrs },
-        // Set explicitly: API-created clusters default to CONFIG_MAP, and the creator must stay admin.
-        accessConfig: { authenticationMode: p.authenticationMode, bootstrapClusterCreatorAdminPermissions: true },
-        // Always sent: EKS defaults to EXTENDED, the spec to STANDARD.
-        upgradePolicy: { supportType: p.upgradePolicy },
-        tags: ownershipTagMap(ctx.platform, desired.id),
-      }), { abortSignal: ctx.signal })).cluster!;
-      return toObserved(c, desired.id);
-    } catch (err) {
-      throw retryableEks(err);
-    }
+    const c = (await ctx.aws.eks.send(new CreateClusterCommand({
+      name: p.name, version: p.version, roleArn: p.roleArn,
+      resourcesVpcConfig: { subnetIds: p.subnetIds, endpointPublicAccess: p.endpointPublicAccess, endpointPrivateAccess: p.endpointPrivateAccess, publicAccessCidrs: p.publicAccessCidrs },
+      // Set explicitly: API-created clusters default to CONFIG_MAP, and the creator must stay admin.
+      accessConfig: { authenticationMode: p.authenticationMode, bootstrapClusterCreatorAdminPermissions: true },
+      // Always sent: EKS defaults to EXTENDED, the spec to STANDARD.
+      upgradePolicy: { supportType: p.upgradePolicy },
+      tags: ownershipTagMap(ctx.platform, desired.id),
+    }), { abortSignal: ctx.signal })).cluster!;
+    return toObserved(c, desired.id);
   },
   async update(ctx, desired, observed, changes) {
     const p = desired.properties;
     const eks = ctx.aws.eks;
     const changed = (...paths: string[]) => changes.fields.some((f) => paths.includes(f.path));
-    try {
-      if (changed('version')) {
-        await eks.send(new UpdateClusterVersionCommand({ name: p.name, version: p.version }));
-        await waitClusterActive(eks, p.name, ctx);
-      }
-      if (changed('endpointPublicAccess', 'endpointPrivateAccess', 'publicAccessCidrs')) {
-        await eks.send(new UpdateClusterConfigCommand({ name: p.name, resourcesVpcConfig: { endpointPublicAccess: p.endpointPublicAccess, endpointPrivateAccess: p.endpointPrivateAccess, publicAccessCidrs: p.publicAccessCidrs } }));
-        await waitClusterActive(eks, p.name, ctx);
-      }
+    // One step per call, in this order (see NOTE(one-step-updates) at the top).
+    if (changed('version')) {
+      await eks.send(new UpdateClusterVersionCommand({ name: p.name, version: p.version }));
+    } else if (changed('endpointPublicAccess', 'endpointPrivateAccess', 'publicAccessCidrs')) {
+      await eks.send(new UpdateClusterConfigCommand({ name: p.name, resourcesVpcConfig: { endpointPublicAccess: p.endpointPublicAccess, endpointPrivateAccess: p.endpointPrivateAccess, publicAccessCidrs: p.publicAccessCidrs } }));
+    } else if (changed('upgradePolicy')) {
       // After a version change: a cluster can leave EXTENDED only once it is back on a version in
       // standard support (https://docs.aws.amazon.com/eks/latest/userguide/disable-extended-support.html).
-      if (changed('upgradePolicy')) {
-        await eks.send(new UpdateClusterConfigCommand({ name: p.name, upgradePolicy: { supportType: p.upgradePolicy } }));
-        await waitClusterActive(eks, p.name, ctx);
-      }
-      if (changed('authenticationMode')) {
-        await eks.send(new UpdateClusterConfigCommand({ name: p.name, accessConfig: { authenticationMode: p.authenticationMode } }));
-        await waitClusterActive(eks, p.name, ctx);
-      }
-    } catch (err) {
-      throw retryableEks(err);
+      await eks.send(new UpdateClusterConfigCommand({ name: p.name, upgradePolicy: { supportType: p.upgradePolicy } }));
+    } else if (changed('authenticationMode')) {
+      await eks.send(new UpdateClusterConfigCommand({ name: p.name, accessConfig: { authenticationMode: p.authenticationMode } }));
     }
     return (await this.refresh(ctx, observed))!;
   },
@@ -104,7 +92,7 @@ export const clusterKind: ResourceKind<ClusterProps, ClusterProps> = {
     try {
       await ctx.aws.eks.send(new DeleteClusterCommand({ name: observed.physicalId }));
     } catch (err) {
-      if (!isNotFound(err)) throw retryableEks(err);
+      if (!isNotFound(err)) throw err;
     }
   },
   async refresh(ctx, observed) {

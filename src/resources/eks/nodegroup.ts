@@ -1,14 +1,14 @@
 // eks/nodegroup: managed node groups in the private subnets. Scaling, labels and taints change in
 // place (UpdateNodegroupConfig); the Kubernetes version follows the control plane
-// (UpdateNodegroupVersion); instance types, subnets and the role need a replacement.
+// (UpdateNodegroupVersion); instance types, subnets and the role need a replacement. One update
+// runs at a time: update() sends the version step first and returns, and the engine calls it
+// again for the config step once the group is ACTIVE (apply/converge-update.ts).
 import { CreateNodegroupCommand, DeleteNodegroupCommand, DescribeNodegroupCommand, ListNodegroupsCommand, UpdateNodegroupConfigCommand, UpdateNodegroupVersionCommand, type Nodegroup } from '@aws-sdk/client-eks';
 import { isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId, ownershipTagMap } from '../ownership.js';
 import type { DiffResult, Observed, ResourceKind } from '../kind.js';
 import { diffProps } from '../network/ec2-common.js';
-import { retryableEks } from './common.js';
 import { clustersToScan } from './clusters-read.js';
-import { waitUntil } from '../../apply/wait.js';
 
 export interface NodegroupProps {
   clusterName: string;
@@ -65,38 +65,28 @@ export const nodegroupKind: ResourceKind<NodegroupProps, NodegroupProps> = {
   },
   async create(ctx, desired) {
     const p = desired.properties;
-    try {
-      const n = (await ctx.aws.eks.send(new CreateNodegroupCommand({
-        clusterName: p.clusterName, nodegroupName: p.name, version: p.version, nodeRole: p.nodeRole, subnets: p.subnets, instanceTypes: p.instanceTypes,
-        scalingConfig: p.scaling, labels: p.labels, taints: p.taints as never, diskSize: p.diskSize, amiType: p.amiType as never, capacityType: 'ON_DEMAND',
-        tags: ownershipTagMap(ctx.platform, desired.id),
-      }))).nodegroup!;
-      return toObserved(n, desired.id);
-    } catch (err) {
-      throw retryableEks(err);
-    }
+    const n = (await ctx.aws.eks.send(new CreateNodegroupCommand({
+      clusterName: p.clusterName, nodegroupName: p.name, version: p.version, nodeRole: p.nodeRole, subnets: p.subnets, instanceTypes: p.instanceTypes,
+      scalingConfig: p.scaling, labels: p.labels, taints: p.taints as never, diskSize: p.diskSize, amiType: p.amiType as never, capacityType: 'ON_DEMAND',
+      tags: ownershipTagMap(ctx.platform, desired.id),
+    }))).nodegroup!;
+    return toObserved(n, desired.id);
   },
   async update(ctx, desired, observed, changes) {
     const p = desired.properties;
     const eks = ctx.aws.eks;
     const has = (prefix: string) => changes.fields.some((f) => f.path === prefix || f.path.startsWith(`${prefix}.`));
-    try {
-      if (has('version')) {
-        await eks.send(new UpdateNodegroupVersionCommand({ clusterName: p.clusterName, nodegroupName: p.name, version: p.version }));
-        await waitActive(ctx, p, observed);
-      }
-      if (has('scaling') || has('labels') || has('taints')) {
-        const removeLabels = Object.keys(observed.state.labels).filter((k) => !(k in p.labels));
-        const removeTaints = observed.state.taints.filter((t) => !p.taints.some((d) => d.key === t.key));
-        await eks.send(new UpdateNodegroupConfigCommand({
-          clusterName: p.clusterName, nodegroupName: p.name,
-          ...(has('scaling') ? { scalingConfig: p.scaling } : {}),
-          ...(has('labels') ? { labels: { addOrUpdateLabels: p.labels, ...(removeLabels.length ? { removeLabels } : {}) } } : {}),
-          ...(has('taints') ? { taints: { addOrUpdateTaints: p.taints as never, ...(removeTaints.length ? { removeTaints: removeTaints as never } : {}) } } : {}),
-        }));
-      }
-    } catch (err) {
-      throw retryableEks(err);
+    if (has('version')) {
+      await eks.send(new UpdateNodegroupVersionCommand({ clusterName: p.clusterName, nodegroupName: p.name, version: p.version }));
+    } else if (has('scaling') || has('labels') || has('taints')) {
+      const removeLabels = Object.keys(observed.state.labels).filter((k) => !(k in p.labels));
+      const removeTaints = observed.state.taints.filter((t) => !p.taints.some((d) => d.key === t.key));
+      await eks.send(new UpdateNodegroupConfigCommand({
+        clusterName: p.clusterName, nodegroupName: p.name,
+        ...(has('scaling') ? { scalingConfig: p.scaling } : {}),
+        ...(has('labels') ? { labels: { addOrUpdateLabels: p.labels, ...(removeLabels.length ? { removeLabels } : {}) } } : {}),
+        ...(has('taints') ? { taints: { addOrUpdateTaints: p.taints as never, ...(removeTaints.length ? { removeTaints: removeTaints as never } : {}) } } : {}),
+      }));
     }
     return (await this.refresh(ctx, observed))!;
   },
@@ -104,7 +94,7 @@ export const nodegroupKind: ResourceKind<NodegroupProps, NodegroupProps> = {
     try {
       await ctx.aws.eks.send(new DeleteNodegroupCommand({ clusterName: observed.state.clusterName, nodegroupName: observed.state.name }));
     } catch (err) {
-      if (!isNotFound(err)) throw retryableEks(err);
+      if (!isNotFound(err)) throw err;
     }
   },
   async refresh(ctx, observed) {
@@ -123,10 +113,3 @@ export const nodegroupKind: ResourceKind<NodegroupProps, NodegroupProps> = {
     return { waiting: `node group ${observed.state.name} ${observed.status}` };
   },
 };
-
-async function waitActive(ctx: Parameters<ResourceKind['refresh']>[0], p: NodegroupProps, observed: Observed<NodegroupProps>): Promise<void> {
-  await waitUntil(async () => {
-    const now = await nodegroupKind.refresh(ctx, observed);
-    return now ? nodegroupKind.ready(now) : { waiting: 'node group not visible' };
-  }, { what: `node group ${p.name}`, timeoutMs: 30 * 60_000, signal: ctx.signal, onProgress: (r) => ctx.progress(r) });
-}

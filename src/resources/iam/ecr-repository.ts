@@ -9,7 +9,7 @@ import {
 import { errorName, isNotFound } from '../../cloud/aws-errors.js';
 import { deletionAllowed, ownedId, ownershipTags } from '../ownership.js';
 import type { Desired, FieldChange, KindContext, Observed, ResourceKind } from '../kind.js';
-import type { OperatorAction } from '../../plan/types.js';
+import type { OperatorAction } from '../plan-values.js';
 
 export interface EcrRepositoryProps {
   name: string;

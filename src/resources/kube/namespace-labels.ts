@@ -7,6 +7,7 @@
 import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import type { Observed, ResourceKind } from '../kind.js';
 import { kubeId, withFreshToken } from './object-kind.js';
+import { isKubeNotFound } from '../../cloud/kube-errors.js';
 
 export interface NamespaceLabelsProps {
   namespace: string;
@@ -60,7 +61,7 @@ export const namespaceLabelsKind: ResourceKind<NamespaceLabelsProps, NamespaceLa
       const live = (await withFreshToken(ctx, (api) => api.read({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: observed.physicalId } }))) as Live;
       return live.metadata.annotations?.[ANNOTATION_LABELLED_BY] ? toObserved(live) : undefined;
     } catch (err) {
-      if ((err as { code?: number }).code === 404) return undefined;
+      if (isKubeNotFound(err)) return undefined;
       throw err;
     }
   },

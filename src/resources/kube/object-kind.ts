@@ -7,6 +7,7 @@ import { ANNOTATION_ID, MANAGER, ownershipLabels, ownershipSelector } from '../o
 import type { DiffResult, KindContext, Observed, Readiness, ResourceKind } from '../kind.js';
 import { toClientModel, toWireForm } from './wire-form.js';
 import { diffOwned } from './owned-diff.js';
+import { classifyKubeError, isKubeNotFound } from '../../cloud/kube-errors.js';
 
 type Manifest = KubernetesObject & Record<string, any>;
 
@@ -45,7 +46,7 @@ export async function withFreshToken<T>(ctx: KindContext, call: (api: Awaited<Re
   try {
     return await call(await ctx.kube.objects());
   } catch (err) {
-    if ((err as { code?: number }).code !== 401 || !ctx.kube.invalidate) throw err;
+    if (classifyKubeError(err) !== 'unauthorized' || !ctx.kube.invalidate) throw err;
     ctx.kube.invalidate();
     return call(await ctx.kube.objects());
   }
@@ -61,14 +62,11 @@ export function kubeObjectKind(o: KubeKindOptions): ResourceKind<Manifest, Manif
     outputs: { name: live.metadata!.name, namespace: live.metadata?.namespace, uid: live.metadata?.uid, ...(o.kind === 'Ingress' ? { hostname: live.status?.loadBalancer?.ingress?.[0]?.hostname } : {}) },
   });
   const apply = async (ctx: KindContext, id: string, manifest: Manifest): Promise<Observed<Manifest>> => {
-    try {
-      // Sent through the client's model and read back to wire form: see wire-form.ts.
-      const live = await withFreshToken(ctx, (api) => api.patch(toClientModel(owned(manifest, ctx.platform, id)), undefined, undefined, MANAGER, true, PatchStrategy.ServerSideApply));
-      return toObserved(ctx.platform, toWireForm(live as Manifest));
-    } catch (err) {
-      // A 401 here already survived one token refresh (withFreshToken): another try cannot help.
-      throw Object.assign(err as object, { retryable: [409, 429, 500, 503].includes((err as { code?: number }).code ?? 0) });
-    }
+    // Sent through the client's model and read back to wire form: see wire-form.ts. Whether a
+    // failure is worth another try is cloud/kube-errors.ts's call (a 401 here already survived
+    // one token refresh in withFreshToken, and is not retried).
+    const live = await withFreshToken(ctx, (api) => api.patch(toClientModel(owned(manifest, ctx.platform, id)), undefined, undefined, MANAGER, true, PatchStrategy.ServerSideApply));
+    return toObserved(ctx.platform, toWireForm(live as Manifest));
   };
   return {
     kind: kindName,
@@ -97,7 +95,7 @@ export function kubeObjectKind(o: KubeKindOptions): ResourceKind<Manifest, Manif
       try {
         await api.delete({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: observed.state.metadata!.name, namespace: observed.state.metadata?.namespace } });
       } catch (err) {
-        if ((err as { code?: number }).code !== 404) throw err;
+        if (!isKubeNotFound(err)) throw err;
       }
     },
     async refresh(ctx, observed) {
@@ -106,7 +104,7 @@ export function kubeObjectKind(o: KubeKindOptions): ResourceKind<Manifest, Manif
         const live = await api.read({ apiVersion: o.apiVersion, kind: o.kind, metadata: { name: observed.state.metadata!.name!, namespace: observed.state.metadata?.namespace } });
         return toObserved(ctx.platform, toWireForm(live as Manifest));
       } catch (err) {
-        if ((err as { code?: number }).code === 404) return undefined;
+        if (isKubeNotFound(err)) return undefined;
         throw err;
       }
     },

@@ -8,6 +8,7 @@ import { PatchStrategy } from '@kubernetes/client-node';
 import { ANNOTATION_ID, MANAGER, ownershipLabels, ownershipSelector } from '../ownership.js';
 import type { Observed, ResourceKind } from '../kind.js';
 import { withFreshToken } from './object-kind.js';
+import { isKubeNotFound } from '../../cloud/kube-errors.js';
 
 x509.cryptoProvider.set(webcrypto as any);
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
@@ -79,7 +80,7 @@ export const webhookCertificateKind: ResourceKind<WebhookCertificateProps, CertS
     const api = await ctx.kube.objects();
     const [namespace, name] = observed.physicalId.split('/');
     await api.delete({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace } }).catch((err) => {
-      if ((err as { code?: number }).code !== 404) throw err;
+      if (!isKubeNotFound(err)) throw err;
     });
   },
   async refresh(ctx, observed) {
@@ -88,7 +89,7 @@ export const webhookCertificateKind: ResourceKind<WebhookCertificateProps, CertS
     try {
       return toObserved(await api.read({ apiVersion: 'v1', kind: 'Secret', metadata: { name: name!, namespace } }));
     } catch (err) {
-      if ((err as { code?: number }).code === 404) return undefined;
+      if (isKubeNotFound(err)) return undefined;
       throw err;
     }
   },

@@ -13,7 +13,12 @@ t.test('classifies what is retried', async (t) => {
     ['DependencyViolation is retried only when riding out deletes', awsError('DependencyViolation', 400), false, false],
     ['DependencyViolation is retried when conflicts are', awsError('DependencyViolation', 400), true, true],
     ['a validation error is terminal', awsError('InvalidParameterValue', 400), true, false],
-    ['a kind can ask for a retry', Object.assign(new Error('busy'), { retryable: true }), false, true],
+    ['an EKS cluster busy with an update is retried (classified, not marked by the kind)', Object.assign(awsError('ResourceInUseException', 409), { message: 'Cluster has status UPDATING. Resource demo is in use.' }), false, true],
+    ['a retryable property on an error no longer decides anything', Object.assign(new Error('busy'), { retryable: true }), false, false],
+    ['a Kubernetes 409 (stale state) is retried', Object.assign(new Error('HTTP-Code: 409'), { code: 409, body: { reason: 'Conflict' } }), false, true],
+    ['a Kubernetes 429 is retried', Object.assign(new Error('HTTP-Code: 429'), { code: 429 }), false, true],
+    ['a Kubernetes 422 (invalid object) is not', Object.assign(new Error('HTTP-Code: 422'), { code: 422 }), true, false],
+    ['a Kubernetes 401 (after the token refresh) is not', Object.assign(new Error('HTTP-Code: 401'), { code: 401 }), true, false],
   ];
   for (const [reason, err, conflicts, expected] of cases) t.equal(shouldRetry(err, conflicts), expected, reason);
 });

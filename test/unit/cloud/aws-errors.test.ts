@@ -33,6 +33,12 @@ t.test('classifies by the service error code, never by HTTP status alone', async
     { reason: 'a raw socket reset (e.g. from the cluster client) stays transient', err: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), want: 'transient' },
     { reason: 'a new EKS endpoint whose name does not resolve yet stays transient', err: Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }), want: 'transient' },
     { reason: 'a dependency blocking a delete is a conflict', err: sdkError('DependencyViolation', 400), want: 'conflict' },
+    { reason: 'an EKS cluster mid-update is busy, not a conflict', err: Object.assign(sdkError('ResourceInUseException', 409), { message: 'Cluster has status UPDATING. Resource demo is in use.' }), want: 'busy' },
+    { reason: 'a certificate an ALB still uses is busy until the ALB goes', err: Object.assign(sdkError('ResourceInUseException', 400), { message: 'Certificate arn:aws:acm:eu-west-1:1:certificate/x in use by arn:aws:elasticloadbalancing:…' }), want: 'busy' },
+    { reason: 'an IAM role EKS cannot see yet is busy (IAM propagation)', err: Object.assign(sdkError('InvalidParameterException', 400), { message: 'Role with arn: arn:aws:iam::1:role/x, does not exist' }), want: 'busy' },
+    { reason: 'a cluster with node groups attached is a conflict (a delete waits for them)', err: Object.assign(sdkError('ResourceInUseException', 409), { message: 'Cluster has nodegroups attached' }), want: 'conflict' },
+    { reason: 'a cluster that already exists is a conflict, not busy', err: Object.assign(sdkError('ResourceInUseException', 409), { message: 'Cluster already exists with name: demo' }), want: 'conflict' },
+    { reason: 'an invalid EKS parameter other than IAM propagation is terminal', err: Object.assign(sdkError('InvalidParameterException', 400), { message: 'Unsupported Kubernetes minor version update from 1.30 to 1.32' }), want: 'terminal' },
     { reason: 'a validation error is terminal', err: sdkError('InvalidParameterValue', 400), want: 'terminal' },
     { reason: 'a Kubernetes client error with a numeric code does not crash the classifier', err: Object.assign(new Error('HTTP-Code: 401'), { code: 401 }), want: 'terminal' },
   ];
