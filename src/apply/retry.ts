@@ -1,8 +1,9 @@
 // Retry by error class: throttling and transient errors are normal and retried with capped
 // exponential backoff and full jitter; conflicts (DependencyViolation, ResourceInUse) are
-// waited out where the caller says so; everything else is handed up at once.
+// waited out where the caller says so; terminal errors (errors.ts) and everything else are
+// handed up at once.
 import { classifyAwsError } from '../cloud/aws-errors.js';
-import { describeError } from '../errors.js';
+import { describeError, isTerminalError } from '../errors.js';
 
 export interface RetryOptions {
   signal?: AbortSignal;
@@ -20,7 +21,9 @@ export function isRetryRequested(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { retryable?: unknown }).retryable === true;
 }
 
+/** Whether `err` is worth another attempt. A terminal error never is, whatever else it says. */
 export function shouldRetry(err: unknown, retryConflicts: boolean): boolean {
+  if (isTerminalError(err)) return false;
   if (isRetryRequested(err)) return true;
   const c = classifyAwsError(err);
   return c === 'throttled' || c === 'transient' || (retryConflicts && c === 'conflict');
