@@ -111,7 +111,7 @@ async function applyChange(options: ApplyPlanOptions, change: Change, changes: R
       await deleteResource(step, live());
       outputs.delete(id);
       break;
-    case '±':
+    case '-/+':
       await deleteResource(step, live());
       outputs.delete(id);
       outputs.set(id, (await createResource(step, desired())).outputs);
@@ -124,6 +124,9 @@ async function applyChange(options: ApplyPlanOptions, change: Change, changes: R
       break;
     case '!':
       return;
+    default:
+      // A plan read from a file may carry an action this version does not know (e.g. an old "±").
+      throw new PlatformdError(ErrorCodes.APPLY_FAILED, `unknown action ${JSON.stringify(change.action)}`, { terminal: true });
   }
   options.emit({ type: 'change-done', id, action: change.action, durationMs: Date.now() - t0 });
 }

@@ -69,7 +69,7 @@ export function buildPlan(input: PlanInput): Plan {
     }
     if (diff.replaces.length > 0) {
       const allowed = deletionAllowed(input.deletion, kind.deletionCategory);
-      changes.set(id, { id, kind: desired.kind, action: allowed ? '±' : '!', reason: 'replace-immutable', fields, dependsOn,
+      changes.set(id, { id, kind: desired.kind, action: allowed ? '-/+' : '!', reason: 'replace-immutable', fields, dependsOn,
         physicalId: live.physicalId,
         ...(allowed ? {} : { blockedBy: `replacing it deletes it first: set deletion.allow: [${kind.deletionCategory}] to allow` }),
         notes: [`cannot change in place: ${diff.replaces.join(', ')}`] });
@@ -106,7 +106,7 @@ export function buildPlan(input: PlanInput): Plan {
   return {
     platform: input.platform,
     changes: list,
-    summary: { create: count('+'), update: count('~'), delete: count('-'), replace: count('±'), blocked: count('!') },
+    summary: { create: count('+'), update: count('~'), delete: count('-'), replace: count('-/+'), blocked: count('!') },
     inSync,
     operatorActions: input.operatorActions ?? [],
     notes: input.notes ?? [],
@@ -136,7 +136,7 @@ export function deletionOrder(kindOrder: readonly string[], deleteAfter: (kind: 
  */
 function blockOnMissingExternals(changes: Map<string, Change>, graph: DesiredGraph, observed: ReadonlyMap<string, Observed>): void {
   for (const [id, change] of changes) {
-    if (change.action !== '+' && change.action !== '~' && change.action !== '±') continue;
+    if (change.action !== '+' && change.action !== '~' && change.action !== '-/+') continue;
     const desired = graph.nodes.get(id);
     if (!desired) continue;
     const needs = new Set([...desired.dependsOn, ...collectRefs(desired.properties).map((r) => r.$ref)]);

@@ -2,8 +2,12 @@
 // render-text.ts / render-json.ts, and walked by apply/. Nothing here does I/O.
 import type { FieldChange } from '../resources/kind.js';
 
-/** The action symbol doubles as its value: + create, ~ update, - delete, ± replace, ! blocked. */
-export type Action = '+' | '~' | '-' | '±' | '!';
+/**
+ * The action symbol doubles as its value: + create, ~ update, - delete, -/+ replace, ! blocked.
+ * NOTE(glyphs): -/+ is Terraform's "destroy, then create", which is what a replacement does here;
+ * Terraform's +/- (create before destroy) is not an action platformd takes.
+ */
+export type Action = '+' | '~' | '-' | '-/+' | '!';
 
 export type Reason =
   | 'missing'             // desired, not found live → create
