@@ -13,7 +13,16 @@ import type { Observed } from '../resources/kind.js';
  */
 function identitiesOf(o: Observed): string[] {
   const arn = o.outputs.arn;
-  return [o.physicalId, ...(typeof arn === 'string' ? [arn] : [])].filter((s) => s.length > 0);
+  return [o.physicalId, ...(typeof arn === 'string' ? [arn] : [])].filter(isDistinctive);
+}
+
+/**
+ * NOTE(bare-names): a bare word ("default", "grpc-demo") names too many things to be an edge: a
+ * node group called default is not the namespace default. Identities count only when they carry
+ * a digit, ':' or '/' (vpc-0a1b…, ARNs, namespace/name); bare names fall back to kind rank.
+ */
+function isDistinctive(identity: string): boolean {
+  return /[0-9:/]/.test(identity);
 }
 
 /** Every string anywhere inside `value`. */

@@ -44,8 +44,8 @@ t.test('objects with no edge between them keep the kind order', async (t) => {
 });
 
 t.test('references in a cycle fall back to rank and still never wait in a cycle', async (t) => {
-  const a = live('sg/a', 'ec2/sg', 'sg-a', { ingressFrom: ['sg-b'] });
-  const b = live('sg/b', 'ec2/sg', 'sg-b', { ingressFrom: ['sg-a'] });
+  const a = live('sg/a', 'ec2/sg', 'sg-0a', { ingressFrom: ['sg-0b'] });
+  const b = live('sg/b', 'ec2/sg', 'sg-0b', { ingressFrom: ['sg-0a'] });
   t.same(deletionSequence(['sg/a', 'sg/b'], referencesAmong([a, b]), () => 0), ['sg/a', 'sg/b'], 'input order among equals');
   const waits = deletionDependencies([a, b], () => 0);
   t.same(waits.get('sg/a'), [], 'the first waits for nothing');
@@ -57,4 +57,13 @@ t.test('an ARN in outputs.arn identifies its object: policies and clusters name 
   const cluster = live('eks/cluster', 'eks/cluster', 'grpc-demo', { roleArn: 'arn:aws:iam::1:role/grpc-demo-cluster' }, { arn: 'arn:aws:eks:ap-northeast-1:1:cluster/grpc-demo' });
   t.same([...referencesAmong([role, cluster]).get('eks/cluster')!], ['iam/role/cluster']);
   t.same([...referencesAmong([role, cluster]).get('iam/role/cluster')!], [], 'the role names only itself');
+});
+
+t.test('a bare name is not an edge: a node group called default does not use the namespace default', async (t) => {
+  const namespace = live('kube/namespace-labels/default', 'kube/namespace-labels', 'default', { namespace: 'default' });
+  const nodegroup = live('eks/nodegroup/default', 'eks/nodegroup', 'default', { name: 'default', clusterName: 'grpc-demo' });
+  const cluster = live('eks/cluster', 'eks/cluster', 'grpc-demo');
+  const refs = referencesAmong([namespace, nodegroup, cluster]);
+  t.same([...refs.get('eks/nodegroup/default')!], [], 'neither the namespace nor the cluster by its bare name');
+  t.same([...refs.get('kube/namespace-labels/default')!], []);
 });
