@@ -3,6 +3,8 @@
 import t from 'tap';
 import type { Observed } from '../../../src/resources/kind.js';
 import { deletionDependencies, deletionSequence, referencesAmong } from '../../../src/plan/deletion-edges.js';
+import { inDeletionOrder } from '../../../src/plan/teardown.js';
+import type { Change } from '../../../src/plan/types.js';
 
 function live(id: string, kind: string, physicalId: string, state: Record<string, unknown> = {}, outputs: Record<string, unknown> = {}): Observed {
   return { id, kind, physicalId, state, outputs, owned: true };
@@ -66,4 +68,11 @@ t.test('a bare name is not an edge: a node group called default does not use the
   const refs = referencesAmong([namespace, nodegroup, cluster]);
   t.same([...refs.get('eks/nodegroup/default')!], [], 'neither the namespace nor the cluster by its bare name');
   t.same([...refs.get('kube/namespace-labels/default')!], []);
+});
+
+t.test('destroy lists deletions after what they wait for, even against kind rank', async (t) => {
+  const change = (id: string, kind: string, dependsOn: string[] = []): Change => ({ id, kind, action: '-', reason: 'not-in-spec', fields: [], dependsOn });
+  // By rank the provider would go first; the IRSA role's trust policy names it, so the role goes first.
+  const changes = [change('iam/oidc-provider', 'iam/oidc-provider', ['iam/role/irsa']), change('iam/role/irsa', 'iam/role'), change('network/vpc', 'ec2/vpc', ['iam/role/irsa'])];
+  t.same(inDeletionOrder(changes, ['iam/oidc-provider', 'iam/role', 'ec2/vpc']).map((c) => c.id), ['iam/role/irsa', 'iam/oidc-provider', 'network/vpc']);
 });
