@@ -39,7 +39,7 @@ export interface ReconcileRecord {
   startedAt: string; finishedAt: string; durationMs: number; outcome: ReconcileOutcome;
   /** Changes planned before applying, and those still pending after (0 when converged). */
   changes: number; pending: number;
-  applied: string[]; failures: { id: string; error: string }[]; skipped: { id: string; because: string }[]; error?: string;
+  applied: string[]; failures: { id: string; error: string; terminal?: true }[]; skipped: { id: string; because: string }[]; error?: string;
   /** The backoff delay scheduled after this failure, if any. */
   retryInMs?: number;
 }

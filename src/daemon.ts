@@ -10,7 +10,7 @@ import type { Metrics } from './metrics.js';
 import { metricsSubscriber } from './metrics-events.js';
 import { newProgress, progressSubscriber } from './reconcile-progress.js';
 import type { Revision } from './source/git.js';
-import { describeError } from './errors.js';
+import { describeError, isTerminalError } from './errors.js';
 import { resourceStatuses, type Condition, type DaemonStatus, type ReconcileRecord } from './daemon-status.js';
 import { initialConditions, outcomeConditions, progressingConditions, recordConditions } from './reconcile-conditions.js';
 import { verdict, type Verdict } from './reconcile-outcome.js';
@@ -169,14 +169,17 @@ export class Daemon {
     const record = newRecord(trigger, started, revision);
     this.begin(revision, rev.sha);
     let result: Verdict;
+    let terminal = false;
     try {
       result = await this.planAndApply(rev, revision, record);
+      terminal = record.failures.length > 0 && record.failures.every((f) => f.terminal);
     } catch (err) {
       record.error = describeError(err);
+      terminal = isTerminalError(err);
       this.reconcileLog.failed(`reconcile of ${revision} failed`, record.error);
       result = { outcome: 'failure', message: `reconciling ${revision} failed: ${record.error}` };
     }
-    this.finish(record, result);
+    this.finish(record, result, undefined, terminal);
   }
 
   /** Read the spec at `rev` when it is new; put a valid one in force. */
@@ -247,14 +250,23 @@ export class Daemon {
     this.setConditions(progressingConditions(this.status.conditions, revision, new Date().toISOString()));
   }
 
-  private finish(record: ReconcileRecord, result: Verdict, reason?: string): void {
+  /**
+   * Record a reconcile's outcome. A failure backs off and retries, unless it is terminal (retrying
+   * cannot fix it, e.g. a dependency cycle): that one is reported and waits for a new commit.
+   */
+  private finish(record: ReconcileRecord, result: Verdict, reason?: string, terminal = false): void {
     const m = this.deps.metrics;
     const now = new Date();
     record.outcome = result.outcome;
     record.finishedAt = now.toISOString();
     record.durationMs = now.getTime() - Date.parse(record.startedAt);
     let message = result.message;
-    if (result.outcome === 'failure') {
+    if (result.outcome === 'failure' && terminal) {
+      this.failures++;
+      this.status.retry = null;
+      if (this.retryTimer) clearTimeout(this.retryTimer);
+      message += '; not retried: retrying cannot fix this, waiting for a new commit';
+    } else if (result.outcome === 'failure') {
       record.retryInMs = this.scheduleRetry();
       message += `; retrying in ${formatDelay(record.retryInMs)} (failure ${this.failures} in a row)`;
     } else {
@@ -274,7 +286,7 @@ export class Daemon {
     }
     this.status.reconciles = [record, ...this.status.reconciles].slice(0, RECONCILE_HISTORY);
     this.status.lastReconcile = record;
-    this.setConditions(outcomeConditions(this.status.conditions, result.outcome, message, record.finishedAt, reason));
+    this.setConditions(outcomeConditions(this.status.conditions, result.outcome, message, record.finishedAt, reason, terminal));
     this.status.reconciling = false;
     this.status.progress = null;
     this.running = false;

@@ -10,14 +10,10 @@ import type { Desired, KindContext, Observed, ResourceKind } from './resources/k
 import type { ApplyEvent } from './apply/events.js';
 import { buildDesiredGraph, type DesiredGraph } from './graph/build.js';
 import { buildPlan, deletionOrder } from './plan/diff.js';
-import { resolveRefs } from './plan/resolve.js';
-import { walkGraph } from './apply/walk.js';
 import { withRetry } from './apply/retry.js';
-import { convergeUpdate } from './apply/converge-update.js';
-import { withFence } from './cloud/fence.js';
 import { keyObserved } from './plan/duplicates.js';
-import { waitUntil } from './apply/wait.js';
-import { ErrorCodes, PlatformdError, describeError } from './errors.js';
+import { applyPlan, type ApplyResult } from './apply/apply-plan.js';
+import { ErrorCodes, PlatformdError } from './errors.js';
 import { defaultProtosDir } from './protos-dir.js';
 
 export interface EngineOptions {
@@ -48,19 +44,7 @@ export interface PlanResult {
   graph: DesiredGraph;
 }
 
-export interface ApplyResult {
-  plan: Plan;
-  /** True when every change succeeded (blocked changes count as not succeeded). */
-  ok: boolean;
-  applied: string[];
-  failed: { id: string; error: string }[];
-  skipped: { id: string; because: string }[];
-  durationMs: number;
-  /** Every resource that exists after the apply with its outputs (the ALB's DNS name, ...), by logical id. */
-  resources?: { id: string; kind: string; outputs: Record<string, unknown> }[];
-}
-
-const DEFAULT_READY_TIMEOUT_MS = 30 * 60_000;
+export type { ApplyResult } from './apply/apply-plan.js';
 
 function kindContext(opts: EngineOptions, emit: (e: ApplyEvent) => void, id?: string, memos = new Map<string, Promise<unknown>>()): KindContext {
   return {
@@ -172,119 +156,17 @@ function collectNotes(graph: DesiredGraph): string[] {
 export async function applyPlatform(opts: EngineOptions & { plan?: PlanResult }): Promise<ApplyResult> {
   const started = Date.now();
   const emit = opts.onEvent ?? (() => {});
-  const planned = opts.plan ?? (await planPlatform(opts));
-  const { plan, graph, observed } = planned;
-  const outputs = new Map<string, Record<string, unknown>>();
-  for (const [id, o] of observed) outputs.set(id, o.outputs);
-  const changes = new Map(plan.changes.map((c) => [c.id, c]));
-  const blocked = plan.changes.filter((c) => c.action === '!');
-
-  const runnable = plan.changes.filter((c) => c.action !== '!');
-  const nodes = runnable.map((c) => ({ id: c.id, deps: c.dependsOn }));
-  const visit = async (id: string) => {
-    const change = changes.get(id)!;
-    const kind = getKind(change.kind);
-    const timeouts = kind;
-    const ctx = kindContext(opts, emit, id);
-    const t0 = Date.now();
-    emit({ type: 'change-start', id, action: change.action });
-    const retry = (what: string, retryConflicts = false) => ({
-      signal: opts.signal,
-      retryConflicts,
-      deadlineMs: retryConflicts ? (timeouts.deleteTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS) : 10 * 60_000,
-      onRetry: (attempt: number, delayMs: number, error: string) => emit({ type: 'retry', id, attempt, delayMs, error: `${what}: ${error}` }),
-    });
-    const progress = (verb: string) => (reason: string, elapsedMs: number) =>
-      emit({ type: 'progress', id, message: `still ${verb}… [${Math.round(elapsedMs / 1000)}s] (${reason})`, elapsedMs });
-
-    // Dependencies that were already in sync may still be settling (a re-run after a crash).
-    for (const dep of graph.deps.get(id) ?? []) {
-      const live = observed.get(dep);
-      if (!changes.has(dep) && live) await waitReady(getKind(live.kind), ctx, live, dep, progress('waiting for ' + dep));
-    }
-
-    const remove = async (live: Observed) => {
-      await withRetry(() => { opts.fence?.(); return kind.delete(ctx, live); }, retry('delete', true));
-      await waitUntil(async () => {
-        const now = await withRetry(() => kind.refresh(ctx, live), retry('refresh'));
-        if (!now || kind.gone?.(now)) return true;
-        return { waiting: `${now.status ?? 'still present'}` };
-      }, { what: `delete ${id}`, timeoutMs: timeouts.deleteTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS, signal: opts.signal, onProgress: progress('deleting') });
-      outputs.delete(id);
-    };
-    const desiredResolved = (): Desired => {
-      const desired = graph.nodes.get(id)!;
-      const resolved = resolveRefs(desired.properties, (ref) => outputs.get(ref));
-      if (resolved.unknown.length > 0) {
-        throw new PlatformdError(ErrorCodes.APPLY_FAILED, `${id}: values not known after dependencies applied: ${resolved.unknown.join(', ')}`);
-      }
-      return { ...desired, properties: resolved.value };
-    };
-    const create = async () => {
-      const desired = desiredResolved();
-      const created = await withRetry(() => { opts.fence?.(); return kind.create(ctx, desired); }, retry('create'));
-      const ready = await waitReady(kind, ctx, created, id, progress('creating'), timeouts.readyTimeoutMs);
-      outputs.set(id, ready.outputs);
-    };
-
-    if (change.action === '-') {
-      await remove(observed.get(id)!);
-    } else if (change.action === '±') {
-      await remove(observed.get(id)!);
-      await create();
-    } else if (change.action === '+') {
-      await create();
-    } else if (change.action === '~') {
-      const desired = desiredResolved();
-      const ready = await convergeUpdate(id, observed.get(id)!, {
-        diff: (live) => kind.diff(desired.properties, live),
-        update: (live, diff) => withRetry(() => { opts.fence?.(); return kind.update(ctx, desired, live, diff); }, retry('update')),
-        settle: (updated) => waitReady(kind, ctx, updated, id, progress('updating'), timeouts.readyTimeoutMs),
-      });
-      outputs.set(id, ready.outputs);
-    }
-    emit({ type: 'change-done', id, action: change.action, durationMs: Date.now() - t0 });
-  };
-
-  const result = await walkGraph(nodes, async (id) => {
-    try {
-      await withFence(opts.fence, () => visit(id));
-    } catch (err) {
-      emit({ type: 'change-failed', id, action: changes.get(id)!.action, error: describeError(err) });
-      throw err;
-    }
-  }, {
+  const { plan, graph, observed } = opts.plan ?? (await planPlatform(opts));
+  const result = await applyPlan({
+    plan, graph, observed, emit,
+    kindOf: getKind,
+    contextFor: (id) => kindContext(opts, emit, id),
     concurrency: opts.concurrency ?? 8,
     signal: opts.signal,
-    onSkip: (id, because) => emit({ type: 'change-skipped', id, because }),
+    fence: opts.fence,
   });
-  const skipped = [
-    ...blocked.map((c) => ({ id: c.id, because: c.blockedBy ?? c.reason })),
-    ...result.skipped,
-  ];
-  return {
-    plan,
-    ok: result.failed.length === 0 && skipped.length === 0,
-    applied: result.succeeded,
-    failed: result.failed.map((f) => ({ id: f.id, error: f.error })),
-    skipped,
-    durationMs: Date.now() - started,
-    resources: [...outputs].map(([id, o]) => ({ id, kind: graph.nodes.get(id)?.kind ?? observed.get(id)?.kind ?? '', outputs: o })),
-  };
-}
-
-/** Refresh until ready(); returns the last observation. */
-async function waitReady(kind: ResourceKind, ctx: KindContext, first: Observed, id: string,
-  onProgress: (reason: string, elapsedMs: number) => void, timeoutMs?: number): Promise<Observed> {
-  let current = first;
-  if (kind.ready(current) === true) return current;
-  await waitUntil(async () => {
-    const next = await withRetry(() => kind.refresh(ctx, current), { signal: ctx.signal });
-    if (!next) return { waiting: 'not visible yet' };
-    current = next;
-    return kind.ready(next);
-  }, { what: id, timeoutMs: timeoutMs ?? DEFAULT_READY_TIMEOUT_MS, signal: ctx.signal, onProgress });
-  return current;
+  // The duration includes planning when the plan was made here.
+  return { ...result, durationMs: Date.now() - started };
 }
 
 /** Every registered kind (for tools such as the IAM policy check and benchmarks). */

@@ -11,6 +11,8 @@ export const ErrorCodes = {
   RESOURCE_FAILED: 'PLATFORMD_RESOURCE_FAILED',
   /** What another actor makes (the controller's ALB) is not there yet: retried with backoff. */
   RESOURCE_PENDING: 'PLATFORMD_RESOURCE_PENDING',
+  /** A graph node names a kind nobody registered (a programming error: terminal). */
+  KIND_UNKNOWN: 'PLATFORMD_KIND_UNKNOWN',
   KUBE_AUTH: 'PLATFORMD_KUBE_AUTH',
   AWS_ENDPOINT: 'PLATFORMD_AWS_ENDPOINT',
   SOURCE_GIT: 'PLATFORMD_SOURCE_GIT',
@@ -24,17 +26,43 @@ export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
 const BRAND = Symbol.for('platformd.error');
 
+/**
+ * Codes whose failures retrying cannot fix: the input itself is wrong (a dependency cycle, a
+ * dependency on a resource nothing produces, a kind nobody registered). Only a new spec, commit
+ * or build helps.
+ */
+const TERMINAL_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  ErrorCodes.GRAPH_CYCLE, ErrorCodes.GRAPH_UNKNOWN_DEPENDENCY, ErrorCodes.KIND_UNKNOWN,
+]);
+
 /** Base of every deliberate platformd error: a stable `code`, a message for humans, an optional cause. */
 export class PlatformdError extends Error {
   readonly [BRAND] = true;
+  /** True when retrying cannot help (see isTerminalError): by its code, or said so where it is thrown. */
+  readonly terminal: boolean;
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; terminal?: boolean },
   ) {
     super(message, options);
     this.name = 'PlatformdError';
+    this.terminal = options?.terminal ?? TERMINAL_CODES.has(code);
   }
+}
+
+/**
+ * True when `err`, or any error in its cause chain, is terminal: withRetry hands it up at once
+ * and the daemon waits for a new spec or commit instead of backing off and trying again.
+ * The chain is followed because failures are wrapped ("create network/vpc: …") on their way out.
+ */
+export function isTerminalError(err: unknown): boolean {
+  let current: unknown = err;
+  for (let depth = 0; typeof current === 'object' && current !== null && depth < 8; depth++) {
+    if (isPlatformdError(current) && current.terminal) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 /** Brand check that survives duplicate module copies (unlike instanceof). */

@@ -54,11 +54,12 @@ export function progressingConditions(conditions: Condition[], revision: string,
  * an invalid spec or a blocked change stalls (nothing changes until a person acts); drift in detect
  * mode is reported as not Ready without stalling.
  */
-export function outcomeConditions(conditions: Condition[], outcome: ReconcileOutcome, message: string, now: string, reason = REASONS[outcome]): Condition[] {
+export function outcomeConditions(conditions: Condition[], outcome: ReconcileOutcome, message: string, now: string, reason = REASONS[outcome], terminal = false): Condition[] {
   const ready: [Status, string, string] = [outcome === 'success' ? 'True' : 'False', reason, message];
-  const retrying = outcome === 'failure';
+  // A terminal failure (errors.ts isTerminalError) is not retried: it stalls like an invalid spec.
+  const retrying = outcome === 'failure' && !terminal;
   const reconciling: [Status, string, string] = retrying ? ['True', 'ProgressingWithRetry', message] : ['False', reason, message];
-  const stalls = outcome === 'invalid_spec' || outcome === 'blocked';
+  const stalls = outcome === 'invalid_spec' || outcome === 'blocked' || (outcome === 'failure' && terminal);
   const stalled: [Status, string, string] = stalls ? ['True', reason, message] : ['False', reason, message];
   return setAll(conditions, [ready, reconciling, stalled], now);
 }

@@ -2,7 +2,7 @@
 import type { ApplyEvent } from './events.js';
 
 const VERB: Record<string, [string, string]> = {
-  '+': ['creating', 'created'], '~': ['updating', 'updated'], '-': ['deleting', 'deleted'], '±': ['replacing', 'replaced'],
+  '+': ['creating', 'created'], '~': ['updating', 'updated'], '-': ['deleting', 'deleted'], '-/+': ['replacing', 'replaced'],
 };
 
 /** One line per event worth showing a person; undefined for events that are not. */

@@ -1,9 +1,10 @@
 // Retry by error class: throttling and transient errors are normal and retried with capped
 // exponential backoff and full jitter; conflicts (DependencyViolation, ResourceInUse) are
-// waited out where the caller says so; everything else is handed up at once.
+// waited out where the caller says so; terminal errors (errors.ts) and everything else are
+// handed up at once.
 import { classifyAwsError } from '../cloud/aws-errors.js';
 import { isKubeApiError, isKubeRetryable } from '../cloud/kube-errors.js';
-import { ErrorCodes, describeError, isPlatformdError } from '../errors.js';
+import { ErrorCodes, describeError, isPlatformdError, isTerminalError } from '../errors.js';
 
 export interface RetryOptions {
   signal?: AbortSignal;
@@ -17,12 +18,13 @@ export interface RetryOptions {
 }
 
 /**
- * Whether to try again, asking the classifier of the error's API family (kinds never decide);
- * PLATFORMD_RESOURCE_PENDING (what another actor creates is not there yet) is always retried.
- * A Kubernetes 409 is stale state and always retried; an AWS conflict (a dependent still
- * present) only where the caller rides out deletes.
+ * Whether to try again, asking the classifier of the error's API family (kinds never decide).
+ * A terminal error (errors.ts) never is, whatever else it says; PLATFORMD_RESOURCE_PENDING (what
+ * another actor creates is not there yet) always is. A Kubernetes 409 is stale state and always
+ * retried; an AWS conflict (a dependent still present) only where the caller rides out deletes.
  */
 export function shouldRetry(err: unknown, retryConflicts: boolean): boolean {
+  if (isTerminalError(err)) return false;
   if (isPlatformdError(err, ErrorCodes.RESOURCE_PENDING)) return true;
   if (isKubeApiError(err)) return isKubeRetryable(err);
   const c = classifyAwsError(err);

@@ -17,11 +17,11 @@ export const command: Command = {
   usage: `Usage: platformd plan FILE [--format text|json|markdown] [--layers L1,L2] [--protos DIR] [--detailed-exitcode]
 
 Reads the live state of every resource the spec describes (one batched read per kind) and prints
-the changes apply would make: + create, ~ update, - delete, ± replace, ! blocked, with field-level
+the changes apply would make: + create, ~ update, - delete, -/+ replace (delete, then create), ! blocked, with field-level
 differences and the reason for each. Changes nothing.
 
 Options:
-  --format F           text (default), json (format_version 1.0) or markdown (a pull-request
+  --format F           text (default), json (format_version 2.0) or markdown (a pull-request
                        comment: counts, blocked changes first, a section per layer, under 65,536 characters)
   --json               the same as --format json
   --layers L1,L2       only these layers: network, iam, eks, kube, edge (default: all)

@@ -8,7 +8,7 @@ import type { Change, Plan } from '../plan/types.js';
 import type { Diagnostic } from '../spec/diagnostics.js';
 import type { Logger } from './logger.js';
 
-const VERB: Record<Change['action'], string> = { '+': 'create', '~': 'update', '-': 'delete', '±': 'replace', '!': 'blocked' };
+const VERB: Record<Change['action'], string> = { '+': 'create', '~': 'update', '-': 'delete', '-/+': 'replace', '!': 'blocked' };
 const DONE: Record<string, string> = { create: 'created', update: 'updated', delete: 'deleted', replace: 'replaced' };
 
 /** The short commit a person recognises. */

@@ -6,6 +6,7 @@ import type { DesiredGraph } from '../graph/build.js';
 import { collectRefs } from '../graph/build.js';
 import { KNOWN_AFTER_APPLY, type Change, type OperatorAction, type Plan } from './types.js';
 import { resolveRefs } from './resolve.js';
+import { deletionDependencies } from './deletion-edges.js';
 
 export interface PlanInput {
   platform: string;
@@ -69,7 +70,7 @@ export function buildPlan(input: PlanInput): Plan {
     }
     if (diff.replaces.length > 0) {
       const allowed = deletionAllowed(input.deletion, kind.deletionCategory);
-      changes.set(id, { id, kind: desired.kind, action: allowed ? '±' : '!', reason: 'replace-immutable', fields, dependsOn,
+      changes.set(id, { id, kind: desired.kind, action: allowed ? '-/+' : '!', reason: 'replace-immutable', fields, dependsOn,
         physicalId: live.physicalId,
         ...(allowed ? {} : { blockedBy: `replacing it deletes it first: set deletion.allow: [${kind.deletionCategory}] to allow` }),
         notes: [`cannot change in place: ${diff.replaces.join(', ')}`] });
@@ -78,10 +79,11 @@ export function buildPlan(input: PlanInput): Plan {
     changes.set(id, { id, kind: desired.kind, action: '~', reason: 'drift', fields, dependsOn, physicalId: live.physicalId });
   }
 
-  // Owned objects the spec no longer names become deletions, ordered by kind in reverse.
+  // Owned objects the spec no longer names become deletions, ordered by reversed reference
+  // edges and, where the objects name no edge, by kind in reverse (deletion-edges.ts).
   const order = deletionOrder(input.kindOrder, (name) => input.kindOf(name).deleteAfter ?? []);
-  const rank = (kindName: string) => -order.indexOf(kindName);
   const deletions: Change[] = [];
+  const deleted: Observed[] = [];
   for (const live of observed.values()) {
     if (!live.owned || graph.nodes.has(live.id) || graph.external.has(live.id) || !input.kindsInScope.has(live.kind)) continue;
     const kind = input.kindOf(live.kind);
@@ -92,10 +94,13 @@ export function buildPlan(input: PlanInput): Plan {
       fields: [], dependsOn: [], physicalId: live.physicalId,
       ...(allowed ? {} : { blockedBy: `set deletion.allow: [${category}] to delete it` }),
       ...(duplicate ? { notes: [`a second live object carries the logical id ${live.duplicateOf} (the orphan of a lost answer or a race); ${live.duplicateOf} stays`] } : {}) });
+    deleted.push(live);
   }
+  const waits = deletionDependencies(deleted, (kindName) => order.indexOf(kindName));
+  const runs = new Set(deletions.filter((d) => d.action === '-').map((d) => d.id));
   for (const d of deletions) {
-    // A deletion waits for the deletions of every kind deleted before its own (deletionOrder).
-    d.dependsOn = deletions.filter((o) => o !== d && rank(o.kind) > rank(d.kind) && o.action === '-').map((o) => o.id);
+    // A deletion waits for the deletions that must go first; a blocked one is never waited for.
+    d.dependsOn = (waits.get(d.id) ?? []).filter((id) => runs.has(id));
     changes.set(d.id, d);
   }
 
@@ -106,7 +111,7 @@ export function buildPlan(input: PlanInput): Plan {
   return {
     platform: input.platform,
     changes: list,
-    summary: { create: count('+'), update: count('~'), delete: count('-'), replace: count('±'), blocked: count('!') },
+    summary: { create: count('+'), update: count('~'), delete: count('-'), replace: count('-/+'), blocked: count('!') },
     inSync,
     operatorActions: input.operatorActions ?? [],
     notes: input.notes ?? [],
@@ -136,7 +141,7 @@ export function deletionOrder(kindOrder: readonly string[], deleteAfter: (kind: 
  */
 function blockOnMissingExternals(changes: Map<string, Change>, graph: DesiredGraph, observed: ReadonlyMap<string, Observed>): void {
   for (const [id, change] of changes) {
-    if (change.action !== '+' && change.action !== '~' && change.action !== '±') continue;
+    if (change.action !== '+' && change.action !== '~' && change.action !== '-/+') continue;
     const desired = graph.nodes.get(id);
     if (!desired) continue;
     const needs = new Set([...desired.dependsOn, ...collectRefs(desired.properties).map((r) => r.$ref)]);

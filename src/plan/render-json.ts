@@ -2,7 +2,11 @@
 // the public contract: add, never rename.
 import type { Plan } from './types.js';
 
-export const PLAN_FORMAT_VERSION = '1.0';
+/**
+ * 2.0: a replacement's action is "-/+" (Terraform's destroy-then-create glyph), was "±" in 1.0;
+ * nothing else changed.
+ */
+export const PLAN_FORMAT_VERSION = '2.0';
 
 /** Render a plan as a JSON-serialisable object. Pure. */
 export function planToJson(plan: Plan): Record<string, unknown> {

@@ -12,7 +12,7 @@ export const PLAN_COMMENT_MARKER = '<!-- platformd-plan -->';
 
 const LAYERS = ['network', 'iam', 'eks', 'kube', 'edge'] as const;
 const LAYER_TITLE: Record<string, string> = { network: 'Network', iam: 'IAM', eks: 'EKS', kube: 'Cluster objects', edge: 'ALB, certificate and DNS' };
-const VERB: Record<Change['action'], string> = { '+': 'create', '~': 'update', '-': 'delete', '±': 'replace', '!': 'blocked' };
+const VERB: Record<Change['action'], string> = { '+': 'create', '~': 'update', '-': 'delete', '-/+': 'replace', '!': 'blocked' };
 
 export interface MarkdownOptions {
   /** Heading context, e.g. the commit or the spec's path. */
@@ -39,7 +39,7 @@ function value(v: unknown): string {
 
 function changeLines(c: Change): string[] {
   // In a diff block + is green, - red and ! highlighted: updates and replacements take !.
-  const mark = c.action === '~' || c.action === '±' ? '!' : c.action;
+  const mark = c.action === '~' || c.action === '-/+' ? '!' : c.action;
   const lines = [`${mark} ${c.id}  (${VERB[c.action]}: ${c.reason})`];
   for (const f of c.fields) lines.push(c.action === '+' ? `    ${f.path} = ${value(f.new)}` : `    ${f.path}: ${value(f.old)} → ${value(f.new)}`);
   for (const n of c.notes ?? []) lines.push(`    note: ${n}`);
@@ -91,7 +91,7 @@ export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): s
   for (const layer of [...LAYERS, 'other']) {
     const changes = others.filter((c) => layerOf(c) === layer);
     if (changes.length === 0) continue;
-    const counts = (['+', '~', '-', '±'] as const).map((a) => [a, changes.filter((c) => c.action === a).length] as const).filter(([, n]) => n > 0);
+    const counts = (['+', '~', '-', '-/+'] as const).map((a) => [a, changes.filter((c) => c.action === a).length] as const).filter(([, n]) => n > 0);
     const opened = ['', `<details><summary>${LAYER_TITLE[layer] ?? 'Other'}: ${changes.length} change${changes.length === 1 ? '' : 's'} (${counts.map(([a, n]) => `${n} to ${VERB[a]}`).join(', ')})</summary>`, '', '```diff'];
     const closing = ['```', '', '</details>'];
     budget -= closing.join('\n').length + 1;

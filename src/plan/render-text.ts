@@ -6,8 +6,8 @@ export interface TextOptions {
   color?: boolean;
 }
 
-const VERB: Record<Change['action'], string> = { '+': 'create', '~': 'update', '-': 'delete', '±': 'replace', '!': 'blocked' };
-const COLOR: Record<Change['action'], string> = { '+': '32', '~': '33', '-': '31', '±': '35', '!': '31;1' };
+const VERB: Record<Change['action'], string> = { '+': 'create', '~': 'update', '-': 'delete', '-/+': 'replace', '!': 'blocked' };
+const COLOR: Record<Change['action'], string> = { '+': '32', '~': '33', '-': '31', '-/+': '35', '!': '31;1' };
 
 const MARK_COLOR: Record<DiffLine['marker'], string | undefined> = { '+': '32', '-': '31', '~': '33', ' ': '2' };
 

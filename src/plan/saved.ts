@@ -7,6 +7,11 @@ import type { LayerName } from '../resources/registry.js';
 import type { Change, Plan } from './types.js';
 import { canonicalJson } from './render-diff.js';
 
+/**
+ * NOTE(glyphs): a replacement was saved as action "±" before it became "-/+". Such a file still
+ * parses, but its change no longer equals the one planned now, so whatMoved refuses it as stale:
+ * a plan saved by an older platformd is made again, never misread.
+ */
 export const SAVED_PLAN_FORMAT = 'platformd-plan/1';
 
 export interface SavedPlan {

@@ -25,13 +25,26 @@ export function blockedCategories(spec: PlatformSpec): DeletionCategory[] {
 }
 
 /**
- * The changes in the order their deletions run: by the kinds' deletion order (reverse creation
- * order with deleteAfter honoured, engine.deletionKindOrder), stable within a kind.
+ * The changes in the order their deletions run: a change comes after every change it depends on
+ * (the reversed reference edges buildPlan derived, plan/deletion-edges.ts); among changes free to
+ * go, by the kinds' deletion order (reverse creation order with deleteAfter honoured,
+ * engine.deletionKindOrder), stable within a kind.
  */
 export function inDeletionOrder(changes: readonly Change[], kindOrder: readonly string[]): Change[] {
   const rank = (c: Change) => {
     const at = kindOrder.indexOf(c.kind);
     return at === -1 ? kindOrder.length : at;
   };
-  return changes.map((c, i) => ({ c, i })).sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i).map(({ c }) => c);
+  const byRank = changes.map((c, i) => ({ c, i })).sort((a, b) => rank(a.c) - rank(b.c) || a.i - b.i).map(({ c }) => c);
+  const listed = new Set(changes.map((c) => c.id));
+  const placed = new Set<string>();
+  const out: Change[] = [];
+  while (out.length < byRank.length) {
+    const next = byRank.find((c) => !placed.has(c.id) && c.dependsOn.every((d) => placed.has(d) || !listed.has(d)))
+      // Only a plan whose dependencies cycle gets here (buildPlan never makes one): keep rank order.
+      ?? byRank.find((c) => !placed.has(c.id))!;
+    out.push(next);
+    placed.add(next.id);
+  }
+  return out;
 }

@@ -3,8 +3,12 @@
 import type { FieldChange } from '../resources/kind.js';
 import type { OperatorAction } from '../resources/plan-values.js';
 
-/** The action symbol doubles as its value: + create, ~ update, - delete, ± replace, ! blocked. */
-export type Action = '+' | '~' | '-' | '±' | '!';
+/**
+ * The action symbol doubles as its value: + create, ~ update, - delete, -/+ replace, ! blocked.
+ * NOTE(glyphs): -/+ is Terraform's "destroy, then create", which is what a replacement does here;
+ * Terraform's +/- (create before destroy) is not an action platformd takes.
+ */
+export type Action = '+' | '~' | '-' | '-/+' | '!';
 
 export type Reason =
   | 'missing'             // desired, not found live → create

@@ -1,5 +1,6 @@
 // Every resource kind, listed once, with the layer it belongs to. The engine observes only the
 // kinds of the layers a run covers, so a network-only run never plans deletions elsewhere.
+import { ErrorCodes, PlatformdError } from '../errors.js';
 import type { ResourceKind } from './kind.js';
 
 export type LayerName = 'network' | 'iam' | 'eks' | 'kube' | 'edge';
@@ -21,7 +22,7 @@ export function registerKind(layer: LayerName, kind: ResourceKind): void {
 
 export function getKind(name: string): ResourceKind {
   const k = kinds.get(name);
-  if (!k) throw new Error(`unknown resource kind ${name}`);
+  if (!k) throw new PlatformdError(ErrorCodes.KIND_UNKNOWN, `unknown resource kind ${name}`);
   return k.kind;
 }
 

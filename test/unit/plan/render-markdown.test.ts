@@ -6,7 +6,7 @@ import type { Change, Plan } from '../../../src/plan/types.js';
 
 function plan(changes: Change[]): Plan {
   const count = (a: string) => changes.filter((c) => c.action === a).length;
-  return { platform: 'grpc-demo', changes, summary: { create: count('+'), update: count('~'), delete: count('-'), replace: count('±'), blocked: count('!') }, inSync: [], operatorActions: [], notes: [] };
+  return { platform: 'grpc-demo', changes, summary: { create: count('+'), update: count('~'), delete: count('-'), replace: count('-/+'), blocked: count('!') }, inSync: [], operatorActions: [], notes: [] };
 }
 const change = (id: string, action: Change['action'], fields: Change['fields'] = [], extra: Partial<Change> = {}): Change =>
   ({ id, kind: 'k', action, reason: action === '!' ? 'deletion-not-allowed' : 'drift', fields, dependsOn: [], ...extra });

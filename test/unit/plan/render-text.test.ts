@@ -14,7 +14,7 @@ const FIXTURES = 'test/fixtures/plans';
 
 function planOf(changes: Change[]): Plan {
   const count = (a: string) => changes.filter((c) => c.action === a).length;
-  return { platform: 'demo', changes, summary: { create: count('+'), update: count('~'), delete: count('-'), replace: count('±'), blocked: count('!') }, inSync: [], operatorActions: [], notes: [] };
+  return { platform: 'demo', changes, summary: { create: count('+'), update: count('~'), delete: count('-'), replace: count('-/+'), blocked: count('!') }, inSync: [], operatorActions: [], notes: [] };
 }
 
 function update(id: string, kind: string, fields: FieldChange[]): Change {
