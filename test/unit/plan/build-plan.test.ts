@@ -145,3 +145,9 @@ t.test('planning is pure: the same inputs give the same plan and the desired gra
   t.same(plan(world), first);
   t.same(subnetNode.properties, before, 'resolving refs did not write the VPC id into the desired properties');
 });
+
+t.test('a live consumer using one unknown value twice gets one field for it', async (t) => {
+  const twice = node('network/subnet/a', 'ec2/subnet', { vpcId: ref('network/vpc', 'vpcId'), tags: { Vpc: ref('network/vpc', 'vpcId') } });
+  const p = plan({ kinds, nodes: [vpcNode, twice], observed: [subnetLive] });
+  t.equal(p.changes.find((c) => c.id === 'network/subnet/a')!.fields.length, 1, 'no duplicate field paths in the plan');
+});
