@@ -16,10 +16,10 @@ import { initialConditions, outcomeConditions, progressingConditions, recordCond
 import { verdict, type Verdict } from './reconcile-outcome.js';
 import { silentLogger, type Logger } from './log/logger.js';
 import { ReconcileLog } from './log/reconcile-log.js';
+import { coalesceTrigger, FORCING, retryDelayMs, type Trigger } from './daemon-schedule.js';
 
-export type Trigger = 'start' | 'poll' | 'webhook' | 'resync' | 'manual' | 'retry';
-/** Triggers that reconcile even when HEAD has not moved. */
-const FORCING: Trigger[] = ['start', 'resync', 'manual', 'retry'];
+export type { Trigger } from './daemon-schedule.js';
+
 /** How many reconciles /status keeps. */
 export const RECONCILE_HISTORY = 10;
 
@@ -105,8 +105,7 @@ export class Daemon {
   /** Ask for a reconcile; several triggers while one runs become one. */
   trigger(kind: Trigger): void {
     if (this.stopped) return;
-    // Keep the strongest pending trigger: a forcing one wins over poll/webhook.
-    if (!this.pending || (FORCING.includes(kind) && !FORCING.includes(this.pending))) this.pending = kind;
+    this.pending = coalesceTrigger(this.pending, kind);
     this.wake?.();
   }
 
@@ -299,8 +298,7 @@ export class Daemon {
 
   /** Schedule the retry after a failure: base·2^(failures so far), capped. Returns the delay. */
   private scheduleRetry(): number {
-    const base = this.deps.backoffMs ?? 5_000;
-    const delay = Math.min(this.deps.maxBackoffMs ?? 5 * 60_000, base * 2 ** this.failures);
+    const delay = retryDelayMs(this.failures, this.deps.backoffMs ?? 5_000, this.deps.maxBackoffMs ?? 5 * 60_000);
     this.failures++;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.status.retry = { consecutiveFailures: this.failures, delayMs: delay, at: new Date(Date.now() + delay).toISOString() };

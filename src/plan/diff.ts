@@ -27,7 +27,9 @@ export interface PlanInput {
 export function buildPlan(input: PlanInput): Plan {
   const { graph, observed } = input;
   const changes = new Map<string, Change>();
-  const lookup = (id: string) => observed.get(id)?.outputs;
+  // A producer being replaced will have new outputs (a new VPC id): its consumers must not be
+  // planned against the old ones. graph.order puts every producer's change before its consumers.
+  const lookup = (id: string) => (changes.get(id)?.reason === 'replace-immutable' ? undefined : observed.get(id)?.outputs);
   const inSync: Plan['inSync'] = [];
 
   for (const id of graph.order) {

@@ -19,7 +19,8 @@ export function resolveRefs<T>(value: T, lookup: OutputLookup): Resolved<T> {
     if (isOutputRef(v)) {
       const out = lookup(v.$ref)?.[v.output];
       if (out === undefined) {
-        unknown.push(`${v.$ref}.${v.output}`);
+        // Named once however often it is used: each entry becomes one "known after apply" field.
+        if (!unknown.includes(`${v.$ref}.${v.output}`)) unknown.push(`${v.$ref}.${v.output}`);
         return v;
       }
       return out;

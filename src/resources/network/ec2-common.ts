@@ -28,6 +28,15 @@ export function userTags(tags: Tag[] | undefined): Record<string, string> {
 }
 
 /**
+ * A list element as a set member: scalars by their text, objects (node group taints) by their
+ * content with keys sorted; String() would make every object "[object Object]" and hide changes.
+ */
+function setMember(v: unknown): string {
+  if (v === null || typeof v !== 'object') return String(v);
+  return JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0))) : x));
+}
+
+/**
  * Pure: compare only what the spec sets. Objects (tags, routes) compare per key so a change reads
  * `tags.Name: "a" → "b"`; arrays compare as sorted sets. `replaceKeys` cannot change in place.
  */
@@ -44,8 +53,8 @@ export function diffProps(desired: Record<string, unknown>, actual: Record<strin
         if (JSON.stringify(w) !== JSON.stringify(h)) fields.push({ path: `${key}.${k}`, old: h ?? null, new: w ?? null });
       }
     } else if (Array.isArray(want)) {
-      const a = JSON.stringify([...want].map(String).sort());
-      const b = JSON.stringify([...((have as unknown[]) ?? [])].map(String).sort());
+      const a = JSON.stringify([...want].map(setMember).sort());
+      const b = JSON.stringify([...((have as unknown[]) ?? [])].map(setMember).sort());
       if (a !== b) fields.push({ path: key, old: have ?? null, new: want });
     } else if (JSON.stringify(want) !== JSON.stringify(have)) {
       fields.push({ path: key, old: have ?? null, new: want });
