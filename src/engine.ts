@@ -5,7 +5,7 @@ import { noKube, type KubeAccess } from './cloud/kube.js';
 import type { Plan } from './plan/types.js';
 import { LAYER_ORDER, allKinds, getKind, kindsOf, type LayerName } from './resources/registry.js';
 import './resources/all.js';
-import type { PlatformSpec } from './spec/types.js';
+import type { ResolvedSpec } from './spec/resolved.js';
 import type { Desired, KindContext, Observed, ResourceKind } from './resources/kind.js';
 import type { ApplyEvent } from './apply/events.js';
 import { buildDesiredGraph, type DesiredGraph } from './graph/build.js';
@@ -20,7 +20,7 @@ import { ErrorCodes, PlatformdError, describeError } from './errors.js';
 import { defaultProtosDir } from './protos-dir.js';
 
 export interface EngineOptions {
-  spec: PlatformSpec;
+  spec: ResolvedSpec;
   aws: AwsClients;
   /** Cluster access for the kube layer (default: none — kube kinds then report the cluster unreachable). */
   kube?: KubeAccess;

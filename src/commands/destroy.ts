@@ -12,6 +12,7 @@ import { clusterAccessFor } from '../cloud/cluster-access.js';
 import { applySummaryLines } from '../apply/summary-text.js';
 import { interruptibleRun } from './interruptible-run.js';
 import { blockedCategories, DELETION_CATEGORIES, inDeletionOrder, teardownSpec } from '../plan/teardown.js';
+import { withDefaults } from '../spec/defaults.js';
 import type { Plan } from '../plan/types.js';
 
 export const command: Command = {
@@ -54,7 +55,8 @@ was blocked or was not confirmed, ${EXIT_USAGE} on a usage error.`,
     const loaded = await loadSpecOrReport(file, values.protos);
     if (!loaded) return 1;
     const allowAll = values['allow-all'] === true;
-    const spec = teardownSpec(loaded.spec, { allowAll });
+    // The teardown spec desires nothing; resolved like any spec so the engine reads its defaults.
+    const spec = withDefaults(teardownSpec(loaded.spec, { allowAll }));
     const aws = awsClients({ region: spec.region });
     const { signal, onEvent } = interruptibleRun('re-run destroy to finish');
     const options = { spec, aws, kube: clusterAccessFor(spec, aws), protosDir: loaded.protosDir, concurrency, signal, onEvent };
