@@ -18,6 +18,7 @@ import { keyObserved } from './plan/duplicates.js';
 import { waitUntil } from './apply/wait.js';
 import { ErrorCodes, PlatformdError, describeError } from './errors.js';
 import { defaultProtosDir } from './protos-dir.js';
+import { platformRegion } from './cloud/region.js';
 
 export interface EngineOptions {
   spec: ResolvedSpec;
@@ -73,7 +74,7 @@ function kindContext(opts: EngineOptions, emit: (e: ApplyEvent) => void, id?: st
       return p;
     },
     platform: opts.spec.metadata.name,
-    region: opts.spec.region,
+    region: platformRegion(opts),
     spec: opts.spec,
     aws: opts.aws,
     kube: opts.kube ?? noKube,

@@ -5,6 +5,7 @@
 import { createInterface } from 'node:readline/promises';
 import { EXIT_USAGE, type Command } from './command.js';
 import { awsClients } from '../cloud/aws.js';
+import { platformRegion } from '../cloud/region.js';
 import { applyPlatform, deletionKindOrder, planPlatform, type ApplyResult } from '../engine.js';
 import { renderPlanText } from '../plan/render-text.js';
 import { loadSpecOrReport } from './spec-args.js';
@@ -57,7 +58,7 @@ was blocked or was not confirmed, ${EXIT_USAGE} on a usage error.`,
     const allowAll = values['allow-all'] === true;
     // The teardown spec desires nothing; resolved like any spec so the engine reads its defaults.
     const spec = withDefaults(teardownSpec(loaded.spec, { allowAll }));
-    const aws = awsClients({ region: spec.region });
+    const aws = awsClients({ region: platformRegion({ spec }) });
     const { signal, onEvent } = interruptibleRun('re-run destroy to finish');
     const options = { spec, aws, kube: clusterAccessFor(spec, aws), protosDir: loaded.protosDir, concurrency, signal, onEvent };
     const planned = await planPlatform(options);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT_USAGE, type Command } from './command.js';
 import { awsClients } from '../cloud/aws.js';
+import { platformRegion } from '../cloud/region.js';
 import { clusterAccessFor } from '../cloud/cluster-access.js';
 import { applyPlatform, planPlatform } from '../engine.js';
 import { Daemon } from '../daemon.js';
@@ -152,7 +153,7 @@ close, exit 0. Losing the Lease (no renewal within the renew deadline): the same
     let phase = 'fetching the repository for the first time';
     let firstDone = false;
     const engine = (spec: ResolvedSpec, protosDir: string) => {
-      const aws = awsClients({ region: spec.region });
+      const aws = awsClients({ region: platformRegion({ spec }) });
       return { spec, aws, kube: clusterAccessFor(spec, aws), layers, protosDir, fence: leadership ? () => leadership!.fence() : undefined };
     };
     const instanceId = values['instance-id'] as string | undefined;
