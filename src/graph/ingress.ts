@@ -39,7 +39,7 @@ export function buildIngresses(spec: ResolvedSpec, ctx: BuildContext): Desired[]
   const routePath = routePathOf(ctx.protosDir);
   const groups = ingressGroups(spec);
   const note = splitNote(spec, groups);
-  const installLbc = spec.loadBalancerController?.install !== false;
+  const installLbc = spec.loadBalancerController.install;
   const nodes: NotedDesired[] = [];
   for (const group of groups) {
     for (const { namespace, services } of groupNamespaces(group)) {
