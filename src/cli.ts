@@ -39,7 +39,8 @@ async function usage(): Promise<string> {
     lines.push(`  ${name.padEnd(10)} ${command ? command.summary : NOT_IN_BUILD}`);
   }
   lines.push('', 'Run `platformd <command> --help` for a command\'s options.');
-  lines.push('AWS region, credentials and endpoints come from the SDK\'s standard chain (AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL, ...).');
+  lines.push('The AWS region is the spec\'s `region` (token: --region, then AWS_REGION, then AWS_DEFAULT_REGION);',
+    'credentials and endpoints come from the SDK\'s standard chain (AWS_PROFILE, AWS_ENDPOINT_URL, ...).');
   return lines.join('\n');
 }
 

@@ -2,8 +2,7 @@
 // that arrive meanwhile coalesce into one; failures back off exponentially (capped); an invalid
 // spec at HEAD leaves the last good one in force. start() returns stop().
 import { loadCheckoutSpec } from './source/checkout-spec.js';
-import { withDefaults } from './spec/defaults.js';
-import type { PlatformSpec } from './spec/types.js';
+import type { ResolvedSpec } from './spec/resolved.js';
 import type { ApplyResult, PlanResult } from './engine.js';
 import { fanOut, type ApplyEventSubscriber } from './apply/events.js';
 import type { Metrics } from './metrics.js';
@@ -34,9 +33,9 @@ function formatDelay(ms: number): string {
 export interface DaemonDeps {
   source: { fetch(): Promise<Revision> };
   /** `onEvent` receives the engine's events while it reads live state (/status and metrics subscribe). */
-  plan(spec: PlatformSpec, protosDir: string, signal: AbortSignal, onEvent?: ApplyEventSubscriber): Promise<PlanResult>;
+  plan(spec: ResolvedSpec, protosDir: string, signal: AbortSignal, onEvent?: ApplyEventSubscriber): Promise<PlanResult>;
   /** `onEvent` receives the engine's events while it applies (the reconcile log, /status and metrics subscribe). */
-  apply(spec: PlatformSpec, protosDir: string, plan: PlanResult, signal: AbortSignal, onEvent: ApplyEventSubscriber): Promise<ApplyResult>;
+  apply(spec: ResolvedSpec, protosDir: string, plan: PlanResult, signal: AbortSignal, onEvent: ApplyEventSubscriber): Promise<ApplyResult>;
   metrics: Metrics;
   mode: 'apply' | 'detect';
   branch: string;
@@ -49,12 +48,12 @@ export interface DaemonDeps {
   /** The structured log of reconciles (plan summary, each change, progress, diagnostics); silent when absent. */
   logger?: Logger;
   /** Called when a (new) valid spec is in force — the prober follows it. */
-  onSpec?: (spec: PlatformSpec, protosDir: string) => void;
+  onSpec?: (spec: ResolvedSpec, protosDir: string) => void;
 }
 
 export class Daemon {
   readonly status: DaemonStatus;
-  private spec?: { spec: PlatformSpec; protosDir: string; commit: string };
+  private spec?: { spec: ResolvedSpec; protosDir: string; commit: string };
   private pending?: Trigger;
   private wake?: () => void;
   private running = false;
@@ -84,7 +83,7 @@ export class Daemon {
   }
 
   /** The spec in force (the last valid one), if any. */
-  current(): { spec: PlatformSpec; protosDir: string; commit: string } | undefined {
+  current(): { spec: ResolvedSpec; protosDir: string; commit: string } | undefined {
     return this.spec;
   }
 
@@ -196,7 +195,7 @@ export class Daemon {
     }
     this.status.spec.valid = true;
     m.specValid.set(1);
-    this.spec = { spec: withDefaults(loaded.spec), protosDir: loaded.protosDir, commit: rev.sha };
+    this.spec = { spec: loaded.spec, protosDir: loaded.protosDir, commit: rev.sha };
     this.status.spec.lastGoodCommit = rev.sha;
     this.deps.onSpec?.(this.spec.spec, this.spec.protosDir);
   }

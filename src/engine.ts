@@ -5,7 +5,7 @@ import { noKube, type KubeAccess } from './cloud/kube.js';
 import type { Plan } from './plan/types.js';
 import { LAYER_ORDER, allKinds, getKind, kindsOf, type LayerName } from './resources/registry.js';
 import './resources/all.js';
-import type { PlatformSpec } from './spec/types.js';
+import type { ResolvedSpec } from './spec/resolved.js';
 import type { Desired, KindContext, Observed, ResourceKind } from './resources/kind.js';
 import type { ApplyEvent } from './apply/events.js';
 import { buildDesiredGraph, type DesiredGraph } from './graph/build.js';
@@ -15,9 +15,10 @@ import { keyObserved } from './plan/duplicates.js';
 import { applyPlan, type ApplyResult } from './apply/apply-plan.js';
 import { ErrorCodes, PlatformdError } from './errors.js';
 import { defaultProtosDir } from './protos-dir.js';
+import { platformRegion } from './cloud/region.js';
 
 export interface EngineOptions {
-  spec: PlatformSpec;
+  spec: ResolvedSpec;
   aws: AwsClients;
   /** Cluster access for the kube layer (default: none — kube kinds then report the cluster unreachable). */
   kube?: KubeAccess;
@@ -58,7 +59,7 @@ function kindContext(opts: EngineOptions, emit: (e: ApplyEvent) => void, id?: st
       return p;
     },
     platform: opts.spec.metadata.name,
-    region: opts.spec.region,
+    region: platformRegion(opts),
     spec: opts.spec,
     aws: opts.aws,
     kube: opts.kube ?? noKube,

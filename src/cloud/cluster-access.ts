@@ -4,7 +4,7 @@
 import { DescribeClusterCommand, ListClustersCommand } from '@aws-sdk/client-eks';
 import type { AwsClients } from './aws.js';
 import { eksKubeAccess, noKube, type KubeAccess } from './kube.js';
-import type { PlatformSpec } from '../spec/types.js';
+import type { ResolvedSpec } from '../spec/resolved.js';
 import { TAG_ID, TAG_PLATFORM } from '../resources/ownership.js';
 
 const cache = new WeakMap<AwsClients, Map<string, KubeAccess>>();
@@ -59,6 +59,6 @@ function ownedClusterAccess(aws: AwsClients, platform: string): KubeAccess {
 }
 
 /** One access per cluster per process (tokens and clients are reused until they near expiry). */
-export function clusterAccessFor(spec: PlatformSpec, aws: AwsClients): KubeAccess {
+export function clusterAccessFor(spec: ResolvedSpec, aws: AwsClients): KubeAccess {
   return spec.cluster ? accessByName(aws, spec.cluster.name) : ownedClusterAccess(aws, spec.metadata.name);
 }

@@ -2,6 +2,7 @@
 import { createInterface } from 'node:readline/promises';
 import { EXIT_USAGE, type Command } from './command.js';
 import { awsClients } from '../cloud/aws.js';
+import { platformRegion } from '../cloud/region.js';
 import { applyPlatform, planPlatform } from '../engine.js';
 import { renderPlanText } from '../plan/render-text.js';
 import { loadSpecOrReport, parseLayers } from './spec-args.js';
@@ -76,7 +77,7 @@ Exit status: 0 when every change succeeded or there was nothing to do, 1 otherwi
     const loaded = await loadSpecOrReport(saved ? saved.spec.file : file, saved ? saved.spec.protosDir : values.protos);
     if (!loaded) return 1;
     // Two applies (or an apply and the daemon) on one platform never run at once.
-    const taken = await takeApplyLock({ platform: loaded.spec.metadata.name, specFile: saved ? saved.spec.file : file, target: lockTarget(loaded.spec.region), forceUnlock: Boolean(values['force-unlock']),
+    const taken = await takeApplyLock({ platform: loaded.spec.metadata.name, specFile: saved ? saved.spec.file : file, target: lockTarget(platformRegion(loaded)), forceUnlock: Boolean(values['force-unlock']),
       kubeconfig: values['lease-kubeconfig'] ?? (process.env.PLATFORMD_LEASE_KUBECONFIG || undefined), namespace: values['lease-namespace'] });
     if ('refused' in taken) {
       console.error(`platformd apply: ${taken.refused}`);
@@ -85,7 +86,7 @@ Exit status: 0 when every change succeeded or there was nothing to do, 1 otherwi
     const lock: ApplyLock = taken;
     console.error(`Locked platform ${loaded.spec.metadata.name}: ${lock.describe}.`);
     try {
-      const aws = awsClients({ region: loaded.spec.region });
+      const aws = awsClients({ region: platformRegion(loaded) });
       const run = interruptibleRun('re-run apply to converge');
       const { onEvent } = run;
       const signal = lock.lost ? AbortSignal.any([run.signal, lock.lost]) : run.signal;

@@ -5,6 +5,7 @@
 import { createInterface } from 'node:readline/promises';
 import { EXIT_USAGE, type Command } from './command.js';
 import { awsClients } from '../cloud/aws.js';
+import { platformRegion } from '../cloud/region.js';
 import { applyPlatform, deletionKindOrder, planPlatform, type ApplyResult } from '../engine.js';
 import { renderPlanText } from '../plan/render-text.js';
 import { loadSpecOrReport } from './spec-args.js';
@@ -12,6 +13,7 @@ import { clusterAccessFor } from '../cloud/cluster-access.js';
 import { applySummaryLines } from '../apply/summary-text.js';
 import { interruptibleRun } from './interruptible-run.js';
 import { blockedCategories, DELETION_CATEGORIES, inDeletionOrder, teardownSpec } from '../plan/teardown.js';
+import { withDefaults } from '../spec/defaults.js';
 import type { Plan } from '../plan/types.js';
 
 export const command: Command = {
@@ -54,8 +56,9 @@ was blocked or was not confirmed, ${EXIT_USAGE} on a usage error.`,
     const loaded = await loadSpecOrReport(file, values.protos);
     if (!loaded) return 1;
     const allowAll = values['allow-all'] === true;
-    const spec = teardownSpec(loaded.spec, { allowAll });
-    const aws = awsClients({ region: spec.region });
+    // The teardown spec desires nothing; resolved like any spec so the engine reads its defaults.
+    const spec = withDefaults(teardownSpec(loaded.spec, { allowAll }));
+    const aws = awsClients({ region: platformRegion({ spec }) });
     const { signal, onEvent } = interruptibleRun('re-run destroy to finish');
     const options = { spec, aws, kube: clusterAccessFor(spec, aws), protosDir: loaded.protosDir, concurrency, signal, onEvent };
     const planned = await planPlatform(options);

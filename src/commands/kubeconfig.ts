@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { DescribeClusterCommand } from '@aws-sdk/client-eks';
 import { EXIT_USAGE, type Command } from './command.js';
 import { awsClients } from '../cloud/aws.js';
+import { platformRegion } from '../cloud/region.js';
 import { isNotFound } from '../cloud/aws-errors.js';
 import { EXEC_API_VERSIONS, renderKubeconfig, type ExecApiVersion } from '../cloud/kubeconfig.js';
 import { loadSpecOrReport } from './spec-args.js';
@@ -52,7 +53,7 @@ Example (against \`platformd sandbox\`, with its exports in the shell):
       console.error(`platformd kubeconfig: ${file} names no cluster`);
       return 1;
     }
-    const text = await describe(name, loaded.spec.region, execApiVersion, values['exec-command'] as string | undefined);
+    const text = await describe(name, platformRegion(loaded), execApiVersion, values['exec-command'] as string | undefined);
     if (typeof text !== 'string') {
       console.error(`platformd kubeconfig: ${text.error}`);
       return 1;

@@ -1,6 +1,7 @@
 // `platformd plan FILE`: what apply would change, read-only.
 import { EXIT_USAGE, type Command } from './command.js';
 import { awsClients } from '../cloud/aws.js';
+import { platformRegion } from '../cloud/region.js';
 import { planPlatform } from '../engine.js';
 import { renderPlanText } from '../plan/render-text.js';
 import { renderPlanJson } from '../plan/render-json.js';
@@ -56,7 +57,7 @@ Example:
     const specSha256 = await specFileHash(file);
     const loaded = await loadSpecOrReport(file, values.protos);
     if (!loaded) return 1;
-    const aws = awsClients({ region: loaded.spec.region });
+    const aws = awsClients({ region: platformRegion(loaded) });
     // Retries while reading live state show on stderr (operation, attempt, next try), so a slow
     // or failing endpoint is visible long before the plan ends.
     const reading = readingProgress();

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT_USAGE, type Command } from './command.js';
 import { awsClients } from '../cloud/aws.js';
+import { platformRegion } from '../cloud/region.js';
 import { clusterAccessFor } from '../cloud/cluster-access.js';
 import { applyPlatform, planPlatform } from '../engine.js';
 import { Daemon } from '../daemon.js';
@@ -21,7 +22,8 @@ import { parseDuration } from '../spec/duration.js';
 import { loadCheckoutSpec } from '../source/checkout-spec.js';
 import { parseLayers } from './spec-args.js';
 import { defaultProtosDir } from '../protos-dir.js';
-import type { PlatformSpec } from '../spec/types.js';
+import type { ResolvedSpec } from '../spec/resolved.js';
+import { reconcileDefaults } from '../spec/defaults.js';
 import type { ProbeStatus } from '../daemon-status.js';
 import { PLATFORMD_VERSION } from '../version.js';
 import { platformOutputs, type PlatformOutputs } from '../plan/outputs.js';
@@ -143,15 +145,15 @@ close, exit 0. Losing the Lease (no renewal within the renew deadline): the same
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
     });
-    const metrics = createMetrics(VERSION, values.mode ?? 'apply');
+    const metrics = createMetrics(VERSION, values.mode ?? reconcileDefaults().mode);
     const probeStatus = new Map<string, ProbeStatus>();
     const probeHistory = new ProbeHistory();
     // The daemon exists once the first clone has told its settings; the server answers before that.
     const live: { daemon?: Daemon } = {};
     let phase = 'fetching the repository for the first time';
     let firstDone = false;
-    const engine = (spec: PlatformSpec, protosDir: string) => {
-      const aws = awsClients({ region: spec.region });
+    const engine = (spec: ResolvedSpec, protosDir: string) => {
+      const aws = awsClients({ region: platformRegion({ spec }) });
       return { spec, aws, kube: clusterAccessFor(spec, aws), layers, protosDir, fence: leadership ? () => leadership!.fence() : undefined };
     };
     const instanceId = values['instance-id'] as string | undefined;
@@ -182,13 +184,13 @@ close, exit 0. Losing the Lease (no renewal within the renew deadline): the same
     log(`platformd ${VERSION} listening on ${address}`);
 
     // Read the spec once up front so its reconcile settings can fill in what the flags leave out.
-    let fromSpec: PlatformSpec['reconcile'] = {};
+    let fromSpec = reconcileDefaults();
     let platformName: string | undefined;
     const initial = (async () => {
       try {
         const rev = await source.fetch();
         const first = await loadCheckoutSpec({ ...rev, commit: rev.sha });
-        if (first.ok) fromSpec = first.spec.reconcile ?? {};
+        if (first.ok) fromSpec = first.spec.reconcile;
         if (first.ok) platformName = first.spec.metadata.name;
       } catch (err) {
         logger.warn({ error: describeError(err) }, `initial fetch failed; will retry: ${describeError(err)}`);
@@ -207,8 +209,8 @@ close, exit 0. Losing the Lease (no renewal within the renew deadline): the same
     let backoffMs: number;
     let maxBackoffMs: number;
     try {
-      pollIntervalMs = parseDuration(values['poll-interval'] ?? fromSpec.pollInterval ?? '1m');
-      resyncIntervalMs = parseDuration(values['resync-interval'] ?? fromSpec.resyncInterval ?? '10m');
+      pollIntervalMs = parseDuration(values['poll-interval'] ?? fromSpec.pollInterval);
+      resyncIntervalMs = parseDuration(values['resync-interval'] ?? fromSpec.resyncInterval);
       backoffMs = parseDuration(values['retry-interval'] ?? '5s');
       maxBackoffMs = parseDuration(values['max-retry-interval'] ?? '5m');
     } catch (err) {
@@ -247,7 +249,7 @@ close, exit 0. Losing the Lease (no renewal within the renew deadline): the same
       }
       log(`leading platform ${platform}: reconciling and probing`);
     }
-    const mode = (values.mode ?? fromSpec.mode ?? 'apply') as 'apply' | 'detect';
+    const mode = (values.mode ?? fromSpec.mode) as 'apply' | 'detect';
     metrics.info.reset();
     metrics.info.labels(VERSION, mode).set(1);
     const prober = new Prober({

@@ -1,9 +1,8 @@
 // Shared by plan and apply: load the spec (or print its diagnostics) and parse --layers.
 import { formatDiagnostic } from '../spec/diagnostics.js';
 import { loadSpecFile } from '../spec/load.js';
-import { withDefaults } from '../spec/defaults.js';
 import { LAYER_ORDER, type LayerName } from '../resources/registry.js';
-import type { PlatformSpec } from '../spec/types.js';
+import type { ResolvedSpec } from '../spec/resolved.js';
 
 export function parseLayers(value: string | undefined): LayerName[] | string {
   if (!value) return LAYER_ORDER;
@@ -13,13 +12,13 @@ export function parseLayers(value: string | undefined): LayerName[] | string {
   return layers as LayerName[];
 }
 
-/** The spec with defaults, or undefined after printing every diagnostic to stderr. */
-export async function loadSpecOrReport(file: string, protosDir?: string): Promise<{ spec: PlatformSpec; protosDir: string } | undefined> {
+/** The spec with its defaults applied, or undefined after printing every diagnostic to stderr. */
+export async function loadSpecOrReport(file: string, protosDir?: string): Promise<{ spec: ResolvedSpec; protosDir: string } | undefined> {
   const result = await loadSpecFile(file, { protosDir });
   for (const d of result.diagnostics) console.error(formatDiagnostic(d));
   if (!result.ok) {
     console.error(`${file}: invalid; nothing was planned and no AWS call was made.`);
     return undefined;
   }
-  return { spec: withDefaults(result.spec), protosDir: result.protosDir };
+  return { spec: result.spec, protosDir: result.protosDir };
 }

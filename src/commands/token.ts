@@ -2,6 +2,7 @@
 // kubeconfig` runs (like `aws eks get-token`): prints an ExecCredential with a presigned EKS token.
 import { EXIT_USAGE, type Command } from './command.js';
 import { awsClients } from '../cloud/aws.js';
+import { platformRegion } from '../cloud/region.js';
 import { eksToken } from '../cloud/eks-token.js';
 import { execCredential } from '../cloud/kubeconfig.js';
 
@@ -30,7 +31,7 @@ Example:
   options: { cluster: { type: 'string' }, region: { type: 'string' } },
   async run({ positionals, values }) {
     const cluster = values.cluster as string | undefined;
-    const region = (values.region as string | undefined) ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+    const region = platformRegion({ flag: values.region as string | undefined, env: process.env });
     if (!cluster || positionals.length > 0) {
       console.error('platformd token: expected --cluster NAME and no other arguments\n\n' + this.usage);
       return EXIT_USAGE;

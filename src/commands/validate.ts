@@ -34,7 +34,7 @@ Example:
       console.log(JSON.stringify({ valid: result.ok, diagnostics: result.diagnostics }, null, 2));
     } else {
       for (const d of result.diagnostics) console.error(formatDiagnostic(d));
-      if (result.ok) console.log(`${file}: valid (${result.spec.services?.length ?? 0} services)`);
+      if (result.ok) console.log(`${file}: valid (${result.spec.services.length} services)`);
       else console.error(`${file}: ${result.diagnostics.filter((d) => d.severity === 'error').length} error(s)`);
     }
     return result.ok ? 0 : 1;

@@ -4,7 +4,7 @@
 import { ErrorCodes, PlatformdError } from '../errors.js';
 import { isOutputRef, type Desired, type OutputRef } from '../resources/kind.js';
 import type { LayerName } from '../resources/registry.js';
-import type { PlatformSpec } from '../spec/types.js';
+import type { ResolvedSpec } from '../spec/resolved.js';
 import { layerBuilders, type BuildContext } from './layers.js';
 import { topoOrder } from './order.js';
 
@@ -31,7 +31,7 @@ export function collectRefs(value: unknown, out: OutputRef[] = []): OutputRef[] 
  * layers are dropped (those resources are outside this run and must already exist); unknown ids
  * within the run are an error.
  */
-export function buildDesiredGraph(spec: PlatformSpec, layers: readonly LayerName[], ctx: BuildContext): DesiredGraph {
+export function buildDesiredGraph(spec: ResolvedSpec, layers: readonly LayerName[], ctx: BuildContext): DesiredGraph {
   const nodes = new Map<string, Desired>();
   const everyLayer = new Map<string, Desired>();
   for (const builder of layerBuilders) {

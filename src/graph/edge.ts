@@ -4,7 +4,7 @@
 import { ref, type Desired } from '../resources/kind.js';
 import { albId } from '../resources/kube/ingress.js';
 import { ingressGroups } from '../resources/kube/ingress-groups.js';
-import type { PlatformSpec } from '../spec/types.js';
+import type { ResolvedSpec } from '../spec/resolved.js';
 import type { LayerBuilder } from './layers.js';
 
 export const ZONE = 'edge/hosted-zone';
@@ -13,7 +13,7 @@ export const CERTIFICATE_VALIDATION = 'edge/certificate-validation';
 export const VALIDATION_RECORDS = 'edge/records/validation';
 export const ALIAS_RECORDS = 'edge/records/alias';
 
-export function buildEdge(spec: PlatformSpec): Desired[] {
+export function buildEdge(spec: ResolvedSpec): Desired[] {
   const d = spec.domain;
   if (!d) return [];
   const zone: Desired = 'id' in d.hostedZone && d.hostedZone.id
@@ -23,11 +23,11 @@ export function buildEdge(spec: PlatformSpec): Desired[] {
       : { id: ZONE, kind: 'route53/hosted-zone', dependsOn: [], properties: { name: d.hostedZone.name! } };
   const nodes: Desired[] = [
     zone,
-    { id: CERTIFICATE, kind: 'acm/certificate', dependsOn: [], properties: { domain: d.name, alternativeNames: d.certificate?.alternativeNames ?? [] } },
+    { id: CERTIFICATE, kind: 'acm/certificate', dependsOn: [], properties: { domain: d.name, alternativeNames: d.certificate.alternativeNames } },
     { id: VALIDATION_RECORDS, kind: 'route53/records', dependsOn: [], properties: { zoneId: ref(ZONE, 'zoneId'), records: ref(CERTIFICATE, 'validationRecords') } },
     { id: CERTIFICATE_VALIDATION, kind: 'acm/certificate-validation', dependsOn: [VALIDATION_RECORDS], properties: { arn: ref(CERTIFICATE, 'arn') } },
   ];
-  const groups = spec.cluster && (spec.services?.length ?? 0) > 0 ? ingressGroups(spec) : [];
+  const groups = spec.cluster && spec.services.length > 0 ? ingressGroups(spec) : [];
   if (groups.length > 0) {
     // The domain points at the first group's ALB (further groups, past the rule quota, get their own ALBs).
     const alb = albId(groups[0]!.name);

@@ -3,7 +3,8 @@
 // whose pods need nodes (coredns).
 import { ref, type Desired } from '../resources/kind.js';
 import { CLUSTER_ADMIN_POLICY } from '../resources/eks/access-entry.js';
-import type { AddonName, PlatformSpec } from '../spec/types.js';
+import type { AddonName } from '../spec/types.js';
+import type { ResolvedSpec } from '../spec/resolved.js';
 import { ADDONS } from '../spec/defaults.js';
 import { amiTypeFor } from '../spec/instance-architecture.js';
 import { CLUSTER_ROLE, NODE_ROLE } from './iam.js';
@@ -30,14 +31,14 @@ export const NODE_PREREQUISITE_ADDONS: readonly AddonName[] = ['vpc-cni', 'eks-p
 export const NODE_DEPENDENT_ADDONS: readonly AddonName[] = ['coredns'];
 
 /** The private route tables the network layer creates (none in an existing VPC). */
-function privateRouteTables(spec: PlatformSpec): string[] {
+function privateRouteTables(spec: ResolvedSpec): string[] {
   const net = spec.network!;
   if ('id' in net.vpc && net.vpc.id) return [];
   const nats = natPlacements(spec);
   return nats.length > 1 ? nats.map((n) => `network/route-table/private-${n.zone!.slice(-1)}`) : ['network/route-table/private'];
 }
 
-export function buildEks(spec: PlatformSpec): Desired[] {
+export function buildEks(spec: ResolvedSpec): Desired[] {
   const c = spec.cluster;
   if (!c || !spec.network) return [];
   const privateSubnets = spec.network.subnets.private.map((s) => ref(subnetId(s.name), 'subnetId'));
@@ -48,12 +49,12 @@ export function buildEks(spec: PlatformSpec): Desired[] {
     dependsOn: privateRouteTables(spec),
     properties: {
       name: c.name, version: c.version, roleArn: ref(CLUSTER_ROLE, 'arn'), subnetIds: privateSubnets,
-      endpointPublicAccess: c.endpointAccess?.public ?? true, endpointPrivateAccess: c.endpointAccess?.private ?? true,
-      publicAccessCidrs: c.endpointAccess?.publicCidrs ?? ['0.0.0.0/0'], authenticationMode: 'API_AND_CONFIG_MAP',
-      upgradePolicy: c.upgradePolicy ?? 'STANDARD',
+      endpointPublicAccess: c.endpointAccess.public, endpointPrivateAccess: c.endpointAccess.private,
+      publicAccessCidrs: c.endpointAccess.publicCidrs, authenticationMode: 'API_AND_CONFIG_MAP',
+      upgradePolicy: c.upgradePolicy,
     },
   }];
-  (c.admins ?? []).forEach((principalArn) => {
+  c.admins.forEach((principalArn) => {
     nodes.push({ id: `eks/access-entry/${principalArn.split(':').pop()!.replace(/\//g, '-')}`, kind: 'eks/access-entry', dependsOn: [],
       properties: { clusterName, principalArn, policyArns: [CLUSTER_ADMIN_POLICY] } });
   });
@@ -62,7 +63,7 @@ export function buildEks(spec: PlatformSpec): Desired[] {
     const afterNodes = NODE_DEPENDENT_ADDONS.includes(name) ? c.nodeGroups.map((ng) => nodegroupId(ng.name)) : [];
     nodes.push({ id: addonId(name), kind: 'eks/addon', dependsOn: afterNodes, properties: {
       clusterName, name, kubernetesVersion: c.version,
-      ...(c.addons?.[name]?.version ? { version: c.addons[name]!.version } : {}),
+      ...(c.addons[name].version ? { version: c.addons[name].version } : {}),
       ...(name === 'vpc-cni' ? { serviceAccountRoleArn: ref('iam/role/irsa-aws-node', 'arn') } : {}),
     } });
   }
@@ -76,8 +77,8 @@ export function buildEks(spec: PlatformSpec): Desired[] {
       dependsOn: NODE_PREREQUISITE_ADDONS.map(addonId),
       properties: {
         clusterName, name: ng.name, version: c.version, nodeRole: ref(NODE_ROLE, 'arn'), subnets: privateSubnets, instanceTypes: ng.instanceTypes,
-        scaling: { minSize: ng.scaling.min, desiredSize: ng.scaling.desired, maxSize: ng.scaling.max }, labels: ng.labels ?? {},
-        taints: (ng.taints ?? []).map((t) => ({ key: t.key, ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect })), diskSize: ng.diskSize ?? 20,
+        scaling: { minSize: ng.scaling.min, desiredSize: ng.scaling.desired, maxSize: ng.scaling.max }, labels: ng.labels,
+        taints: ng.taints.map((t) => ({ key: t.key, ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect })), diskSize: ng.diskSize,
         amiType: ami.amiType,
       },
     });

@@ -4,8 +4,7 @@
 import { ref, type Desired } from '../resources/kind.js';
 import { serviceTrust } from '../resources/iam/policy-document.js';
 import { loadBalancerControllerPolicy } from '../resources/iam/lbc-policy.js';
-import type { PlatformSpec } from '../spec/types.js';
-import { DEFAULT_LBC_VERSION } from '../spec/defaults.js';
+import type { ResolvedSpec } from '../spec/resolved.js';
 import type { LayerBuilder } from './layers.js';
 import { ecrRepositoryId, keepLastImagesPolicy } from '../resources/iam/ecr-repository.js';
 
@@ -21,7 +20,7 @@ function irsa(namespace: string, serviceAccount: string) {
   return { providerArn: ref(OIDC_PROVIDER, 'arn'), issuer: ref('eks/cluster', 'oidcIssuer'), namespace, serviceAccount };
 }
 
-export function buildIam(spec: PlatformSpec): Desired[] {
+export function buildIam(spec: ResolvedSpec): Desired[] {
   if (!spec.cluster) return [];
   const nodes: Desired[] = [
     { id: CLUSTER_ROLE, kind: 'iam/role', dependsOn: [], properties: { trustPolicy: serviceTrust('eks.amazonaws.com', ['sts:AssumeRole', 'sts:TagSession']),
@@ -33,18 +32,18 @@ export function buildIam(spec: PlatformSpec): Desired[] {
       managedPolicyArns: [aws('AmazonEKS_CNI_Policy')], description: 'IRSA: kube-system/aws-node (VPC CNI)' } },
   ];
   const lbc = spec.loadBalancerController;
-  if (lbc?.install !== false && (spec.services?.length ?? 0) > 0) {
+  if (lbc.install && spec.services.length > 0) {
     nodes.push(
-      { id: LBC_POLICY, kind: 'iam/policy', dependsOn: [], properties: { document: loadBalancerControllerPolicy(lbc?.version ?? DEFAULT_LBC_VERSION),
-        description: `AWS Load Balancer Controller ${lbc?.version ?? DEFAULT_LBC_VERSION}` } },
+      { id: LBC_POLICY, kind: 'iam/policy', dependsOn: [], properties: { document: loadBalancerControllerPolicy(lbc.version),
+        description: `AWS Load Balancer Controller ${lbc.version}` } },
       { id: LBC_ROLE, kind: 'iam/role', dependsOn: [], properties: { irsa: irsa('kube-system', 'aws-load-balancer-controller'),
         managedPolicyArns: [ref(LBC_POLICY, 'arn')], description: 'IRSA: kube-system/aws-load-balancer-controller' } },
     );
   }
-  for (const svc of spec.services ?? []) {
+  for (const svc of spec.services) {
     if (!svc.serviceAccount) continue;
-    nodes.push({ id: irsaRoleId(svc.name), kind: 'iam/role', dependsOn: [], properties: { irsa: irsa(svc.namespace ?? 'default', svc.serviceAccount.name),
-      managedPolicyArns: svc.serviceAccount.iamPolicyArns ?? [], description: `IRSA: ${svc.namespace ?? 'default'}/${svc.serviceAccount.name}` } });
+    nodes.push({ id: irsaRoleId(svc.name), kind: 'iam/role', dependsOn: [], properties: { irsa: irsa(svc.namespace, svc.serviceAccount.name),
+      managedPolicyArns: svc.serviceAccount.iamPolicyArns, description: `IRSA: ${svc.namespace}/${svc.serviceAccount.name}` } });
   }
   nodes.push(...ecrRepositories(spec));
   return nodes;
@@ -55,13 +54,13 @@ export function buildIam(spec: PlatformSpec): Desired[] {
  * AmazonEC2ContainerRegistryReadOnly lets the nodes pull from it. The lifecycle policy keeps the
  * most images any of its services asks for (default 20).
  */
-export function ecrRepositories(spec: PlatformSpec): Desired[] {
+export function ecrRepositories(spec: ResolvedSpec): Desired[] {
   const repos = new Map<string, { tags: Set<string>; keep: number }>();
-  for (const svc of spec.services ?? []) {
+  for (const svc of spec.services) {
     if (typeof svc.image === 'string') continue;
     const r = repos.get(svc.image.repository) ?? { tags: new Set<string>(), keep: 0 };
     r.tags.add(svc.image.tag);
-    r.keep = Math.max(r.keep, svc.image.keepImages ?? 20);
+    r.keep = Math.max(r.keep, svc.image.keepImages);
     repos.set(svc.image.repository, r);
   }
   return [...repos].map(([name, r]) => ({ id: ecrRepositoryId(name), kind: 'iam/ecr-repository', dependsOn: [], properties: {

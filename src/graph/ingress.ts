@@ -7,7 +7,7 @@ import { albId, groupNamespaces, ingressId, ingressManifest } from '../resources
 import { groupHealthCheck, ingressGroups, prefixPathValues, serviceNamespace, splitNote } from '../resources/kube/ingress-groups.js';
 import type { AlbDesired } from '../resources/edge/alb-readback-model.js';
 import { findProtoService, grpcRoutePath } from '../spec/protos.js';
-import type { PlatformSpec, ServiceSpec } from '../spec/types.js';
+import type { ResolvedService, ResolvedSpec } from '../spec/resolved.js';
 import type { BuildContext, LayerBuilder } from './layers.js';
 
 // The validated certificate: listeners may only use an ISSUED one.
@@ -18,7 +18,7 @@ export const LBC_DEPLOYMENT_ID = 'kube/Deployment/kube-system/aws-load-balancer-
 /** A desired node with notes for the plan's reader (collected by the engine into Plan.notes). */
 type NotedDesired = Desired & { notes?: string[] };
 
-function routePathOf(protosDir: string): (s: ServiceSpec) => string {
+function routePathOf(protosDir: string): (s: ResolvedService) => string {
   return (s) => {
     const info = findProtoService(protosDir, s.grpcService);
     // Validation reports a missing proto with its line and column; reaching here means the
@@ -29,17 +29,17 @@ function routePathOf(protosDir: string): (s: ServiceSpec) => string {
 }
 
 /** Whether the platform exposes its services through ALBs: it needs a cluster and a domain (the certificate). */
-function exposed(spec: PlatformSpec): boolean {
-  return spec.cluster !== undefined && spec.domain !== undefined && (spec.services?.length ?? 0) > 0;
+function exposed(spec: ResolvedSpec): boolean {
+  return spec.cluster !== undefined && spec.domain !== undefined && spec.services.length > 0;
 }
 
 /** Kube layer: the Ingress objects. */
-export function buildIngresses(spec: PlatformSpec, ctx: BuildContext): Desired[] {
+export function buildIngresses(spec: ResolvedSpec, ctx: BuildContext): Desired[] {
   if (!exposed(spec)) return [];
   const routePath = routePathOf(ctx.protosDir);
   const groups = ingressGroups(spec);
   const note = splitNote(spec, groups);
-  const installLbc = spec.loadBalancerController?.install !== false;
+  const installLbc = spec.loadBalancerController.install;
   const nodes: NotedDesired[] = [];
   for (const group of groups) {
     for (const { namespace, services } of groupNamespaces(group)) {
@@ -61,7 +61,7 @@ export function buildIngresses(spec: PlatformSpec, ctx: BuildContext): Desired[]
 }
 
 /** Edge layer: one ALB read-back per ingress group, what its Ingresses should make of it. */
-export function buildAlbReadbacks(spec: PlatformSpec, ctx: BuildContext): Desired[] {
+export function buildAlbReadbacks(spec: ResolvedSpec, ctx: BuildContext): Desired[] {
   if (!exposed(spec)) return [];
   const routePath = routePathOf(ctx.protosDir);
   return ingressGroups(spec).map((group): Desired => {
@@ -78,7 +78,7 @@ export function buildAlbReadbacks(spec: PlatformSpec, ctx: BuildContext): Desire
       properties: {
         cluster: spec.cluster!.name,
         group: group.name,
-        scheme: spec.ingress?.scheme ?? 'internet-facing',
+        scheme: spec.ingress.scheme,
         certificateArn: ref(CERTIFICATE_ID, 'arn'),
         listener: { protocol: 'HTTPS', port: 443 },
         rules,

@@ -5,8 +5,7 @@ import { ref, type Desired } from '../resources/kind.js';
 import { kubeId } from '../resources/kube/object-kind.js';
 import { albIngressClass, lbcCrds, lbcDeployment, lbcPodDisruptionBudget, lbcRbac, lbcServiceAccount, lbcWebhook, LBC_NAME, LBC_NS, LBC_TLS_SECRET, LBC_WEBHOOK_SERVICE, READINESS_GATE_LABEL } from '../resources/kube/lbc-manifests.js';
 import { namespaceLabelsId } from '../resources/kube/namespace-labels.js';
-import type { PlatformSpec, ServiceSpec } from '../spec/types.js';
-import { DEFAULT_LBC_VERSION } from '../spec/defaults.js';
+import type { ResolvedService, ResolvedSpec } from '../spec/resolved.js';
 import { CLUSTER, nodegroupId } from './eks.js';
 import { irsaRoleId, LBC_ROLE } from './iam.js';
 import { ecrRepositoryId, imageOutput } from '../resources/iam/ecr-repository.js';
@@ -21,8 +20,8 @@ function node(manifest: M, dependsOn: string[]): Desired {
 }
 
 /** The workload of one service: gRPC probes when it serves grpc.health.v1. */
-export function serviceManifests(s: ServiceSpec): M[] {
-  const ns = s.namespace ?? 'default';
+export function serviceManifests(s: ResolvedService): M[] {
+  const ns = s.namespace;
   const labels = { 'app.kubernetes.io/name': s.name };
   const probe = s.healthService ? { grpc: { port: s.port } } : undefined;
   const out: M[] = [];
@@ -31,11 +30,11 @@ export function serviceManifests(s: ServiceSpec): M[] {
   }
   out.push({
     apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: s.name, namespace: ns, labels },
-    spec: { replicas: s.replicas ?? 2, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: {
+    spec: { replicas: s.replicas, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: {
       ...(s.serviceAccount ? { serviceAccountName: s.serviceAccount.name } : {}),
       containers: [{
         name: s.name, image: typeof s.image === 'string' ? s.image : ref(ecrRepositoryId(s.image.repository), imageOutput(s.image.tag)), ports: [{ name: 'grpc', containerPort: s.port, protocol: 'TCP' }],
-        ...(Object.keys(s.env ?? {}).length ? { env: Object.entries(s.env!).map(([name, value]) => ({ name, value })) } : {}),
+        ...(Object.keys(s.env).length ? { env: Object.entries(s.env).map(([name, value]) => ({ name, value })) } : {}),
         ...(s.resources ? { resources: s.resources } : {}),
         ...(probe ? { readinessProbe: { ...probe, periodSeconds: 5 }, livenessProbe: { ...probe, periodSeconds: 10, failureThreshold: 3 } } : {}),
       }],
@@ -46,25 +45,25 @@ export function serviceManifests(s: ServiceSpec): M[] {
   return out;
 }
 
-export function buildKube(spec: PlatformSpec): Desired[] {
+export function buildKube(spec: ResolvedSpec): Desired[] {
   const c = spec.cluster;
   if (!c) return [];
   const base = [CLUSTER, ...c.nodeGroups.map((ng) => nodegroupId(ng.name))];
   const nodes: Desired[] = [];
-  const namespaces = [...new Set((spec.services ?? []).map((s) => s.namespace ?? 'default'))].filter((ns) => !SYSTEM_NAMESPACES.includes(ns));
+  const namespaces = [...new Set(spec.services.map((s) => s.namespace))].filter((ns) => !SYSTEM_NAMESPACES.includes(ns));
   for (const ns of namespaces) nodes.push(node({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, base));
   // Every namespace with services gets the controller's readiness gates (the pod webhook injects
   // them there only), so a rollout keeps old pods until the new targets are healthy in the ALB.
   // `default` is not ours: only the label is applied, through a kind of its own.
-  const serviceNamespaces = [...new Set((spec.services ?? []).map((s) => s.namespace ?? 'default'))];
+  const serviceNamespaces = [...new Set(spec.services.map((s) => s.namespace))];
   for (const ns of serviceNamespaces) {
     nodes.push({ id: namespaceLabelsId(ns), kind: 'kube/namespace-labels', properties: { namespace: ns, labels: { [READINESS_GATE_LABEL]: 'enabled' } },
       dependsOn: [...base, ...(SYSTEM_NAMESPACES.includes(ns) ? [] : [kubeId('Namespace', undefined, ns)])] });
   }
   const lbc = spec.loadBalancerController;
-  const installLbc = lbc?.install !== false && (spec.services?.length ?? 0) > 0;
-  for (const s of spec.services ?? []) {
-    const ns = s.namespace ?? 'default';
+  const installLbc = lbc.install && spec.services.length > 0;
+  for (const s of spec.services) {
+    const ns = s.namespace;
     const nsDep = [namespaceLabelsId(ns), ...(SYSTEM_NAMESPACES.includes(ns) ? [] : [kubeId('Namespace', undefined, ns)])];
     for (const m of serviceManifests(s)) {
       // The controller's service webhook (failurePolicy Fail) must be answering before a Service is created.
@@ -73,14 +72,14 @@ export function buildKube(spec: PlatformSpec): Desired[] {
     }
   }
   if (installLbc) {
-    const crds = lbcCrds(lbc?.version ?? DEFAULT_LBC_VERSION).map((m) => node(m, base));
+    const crds = lbcCrds(lbc.version).map((m) => node(m, base));
     const sa = node(lbcServiceAccount(ref(LBC_ROLE, 'arn')), base);
     const rbac = lbcRbac().map((m) => node(m, base));
     const cert: Desired = { id: WEBHOOK_CERT_ID, kind: 'kube/webhook-certificate', dependsOn: base, properties: { namespace: LBC_NS, secretName: LBC_TLS_SECRET, serviceName: LBC_WEBHOOK_SERVICE } };
     const webhook = lbcWebhook(ref(WEBHOOK_CERT_ID, 'caBundle')).map((m) => node(m, base));
-    const deployment = node(lbcDeployment({ version: lbc?.version ?? DEFAULT_LBC_VERSION, replicas: lbc?.replicas ?? 2, clusterName: c.name, region: spec.region,
+    const deployment = node(lbcDeployment({ version: lbc.version, replicas: lbc.replicas, clusterName: c.name, region: spec.region,
       vpcId: ref(CLUSTER, 'vpcId') }), [...base, ...[...crds, sa, ...rbac, cert, ...webhook].map((d) => d.id)]);
-    const pdb = lbcPodDisruptionBudget(lbc?.replicas ?? 2).map((m) => node(m, base));
+    const pdb = lbcPodDisruptionBudget(lbc.replicas).map((m) => node(m, base));
     nodes.push(...crds, sa, ...rbac, cert, ...webhook, deployment, ...pdb, node(albIngressClass(), base));
   }
   return nodes;

@@ -3,7 +3,7 @@
 // Add a layer's builder to `layerBuilders` below when its graph module lands.
 import type { Desired } from '../resources/kind.js';
 import type { LayerName } from '../resources/registry.js';
-import type { PlatformSpec } from '../spec/types.js';
+import type { ResolvedSpec } from '../spec/resolved.js';
 import { networkLayer } from './network.js';
 import { iamLayer } from './iam.js';
 import { eksLayer } from './eks.js';
@@ -19,7 +19,7 @@ export interface BuildContext {
 export interface LayerBuilder {
   layer: LayerName;
   /** Pure: spec → desired nodes of this layer. May reference ids of earlier layers. */
-  build(spec: PlatformSpec, ctx: BuildContext): Desired<any>[];
+  build(spec: ResolvedSpec, ctx: BuildContext): Desired<any>[];
 }
 
 export const layerBuilders: LayerBuilder[] = [

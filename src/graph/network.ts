@@ -1,7 +1,8 @@
 // spec.network → the network layer's desired nodes: VPC, subnets, internet gateway, Elastic IPs
 // and NAT gateways, route tables. An existing VPC and subnets named by id are read-only nodes.
 import { ref, type Desired } from '../resources/kind.js';
-import type { PlatformSpec, SubnetSpec } from '../spec/types.js';
+import type { SubnetSpec } from '../spec/types.js';
+import type { ResolvedSpec } from '../spec/resolved.js';
 import type { LayerBuilder } from './layers.js';
 
 /** Tags the load balancer controller and EKS look for on subnets. */
@@ -16,9 +17,9 @@ export const VPC_ID = 'network/vpc';
 export const subnetId = (name: string) => `network/subnet/${name}`;
 
 /** The NAT gateways the spec asks for: name and the public subnet that hosts each. */
-export function natPlacements(spec: PlatformSpec): { name: string; zone?: string; publicSubnet: SubnetSpec }[] {
+export function natPlacements(spec: ResolvedSpec): { name: string; zone?: string; publicSubnet: SubnetSpec }[] {
   if (!spec.network) return [];
-  const mode = spec.network.natGateways ?? 'single';
+  const mode = spec.network.natGateways;
   const pub = spec.network.subnets.public;
   if (mode === 'none' || pub.length === 0) return [];
   if (mode === 'single') return [{ name: 'nat', publicSubnet: pub[0]! }];
@@ -26,7 +27,7 @@ export function natPlacements(spec: PlatformSpec): { name: string; zone?: string
   return zones.map((zone) => ({ name: `nat-${zone.slice(-1)}`, zone, publicSubnet: pub.find((s) => s.zone === zone)! }));
 }
 
-export function buildNetwork(spec: PlatformSpec): Desired[] {
+export function buildNetwork(spec: ResolvedSpec): Desired[] {
   const net = spec.network;
   if (!net) return [];
   const platform = spec.metadata.name;

@@ -1,7 +1,7 @@
 // desired × observed → Plan. Pure: no I/O, no clocks; the same inputs give the same plan.
 import { deletionAllowed } from '../resources/ownership.js';
 import type { Observed, ResourceKind } from '../resources/kind.js';
-import type { DeletionSpec } from '../spec/types.js';
+import type { ResolvedDeletion } from '../spec/resolved.js';
 import type { DesiredGraph } from '../graph/build.js';
 import { collectRefs } from '../graph/build.js';
 import { KNOWN_AFTER_APPLY, type Change, type OperatorAction, type Plan } from './types.js';
@@ -14,7 +14,7 @@ export interface PlanInput {
   /** Every live object read this run, by logical id. */
   observed: ReadonlyMap<string, Observed>;
   kindOf: (name: string) => ResourceKind;
-  deletion: DeletionSpec | undefined;
+  deletion: ResolvedDeletion;
   /** Kind names in creation order (layer order, then registration order); deletes go in reverse. */
   kindOrder: readonly string[];
   /** Kinds this run covers: owned objects of other kinds are never planned for deletion. */

@@ -1,6 +1,7 @@
 // What to probe, from the spec: every service with a probe, called through the public domain.
 import { parseDuration } from '../spec/duration.js';
-import type { GrpcStatusName, PlatformSpec } from '../spec/types.js';
+import type { GrpcStatusName } from '../spec/types.js';
+import type { ResolvedSpec } from '../spec/resolved.js';
 import { status as Status } from '@grpc/grpc-js';
 
 export interface ProbeTarget {
@@ -21,16 +22,16 @@ export function statusCode(name: GrpcStatusName): number {
 }
 
 /** Pure: the probe targets of a spec (none until the platform has a domain). */
-export function probeTargets(spec: PlatformSpec, port = 443): ProbeTarget[] {
+export function probeTargets(spec: ResolvedSpec, port = 443): ProbeTarget[] {
   if (!spec.domain) return [];
-  return (spec.services ?? []).filter((s) => s.probe).map((s) => ({
+  return spec.services.filter((s) => s.probe).map((s) => ({
     service: s.name,
     address: `${spec.domain!.name}:${port}`,
     grpcService: s.grpcService,
     method: s.probe!.method,
-    request: s.probe!.request ?? {},
-    intervalMs: parseDuration(s.probe!.interval ?? '30s'),
-    timeoutMs: parseDuration(s.probe!.timeout ?? '5s'),
-    expectedCode: statusCode(s.probe!.expectedStatus ?? 'OK'),
+    request: s.probe!.request,
+    intervalMs: parseDuration(s.probe!.interval),
+    timeoutMs: parseDuration(s.probe!.timeout),
+    expectedCode: statusCode(s.probe!.expectedStatus),
   }));
 }

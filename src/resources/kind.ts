@@ -4,7 +4,7 @@
 import type { AwsClients } from '../cloud/aws.js';
 import type { KubeAccess } from '../cloud/kube.js';
 import type { DeletionCategory } from './ownership.js';
-import type { PlatformSpec } from '../spec/types.js';
+import type { ResolvedSpec } from '../spec/resolved.js';
 
 /**
  * A value that one resource produces and another consumes, known only once the producer exists
@@ -82,7 +82,7 @@ export interface ProgressSink {
 export interface KindContext {
   platform: string;
   region: string;
-  spec: PlatformSpec;
+  spec: ResolvedSpec;
   aws: AwsClients;
   kube: KubeAccess;
   signal: AbortSignal;

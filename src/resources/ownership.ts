@@ -2,6 +2,7 @@
 // decisions that follow (adopt read-only, deletion opt-ins). Kinds call these; they never
 // re-implement the rules.
 import type { DeletionSpec } from '../spec/types.js';
+import type { ResolvedDeletion } from '../spec/resolved.js';
 
 export const TAG_PLATFORM = 'platformd.dev/platform';
 export const TAG_ID = 'platformd.dev/id';
@@ -51,7 +52,7 @@ export function ownershipSelector(platform: string): string {
 export type DeletionCategory = NonNullable<DeletionSpec['allow']>[number];
 
 /** Whether the spec opted in to deleting resources of this category. */
-export function deletionAllowed(deletion: DeletionSpec | undefined, category: DeletionCategory | undefined): boolean {
+export function deletionAllowed(deletion: ResolvedDeletion, category: DeletionCategory | undefined): boolean {
   if (category === undefined) return true;
-  return (deletion?.allow ?? []).includes(category);
+  return deletion.allow.includes(category);
 }

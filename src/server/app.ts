@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { DaemonStatus } from '../daemon-status.js';
 import type { PlanResult } from '../engine.js';
-import type { PlatformSpec } from '../spec/types.js';
+import type { ResolvedSpec } from '../spec/resolved.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { planRoutes } from './routes/plan.js';
@@ -26,9 +26,9 @@ export interface ServerDeps {
   notReadyReason?(): string;
   registry: Registry;
   /** The spec in force and its protos, for GET /plan. */
-  current(): { spec: PlatformSpec; protosDir: string; commit: string } | undefined;
+  current(): { spec: ResolvedSpec; protosDir: string; commit: string } | undefined;
   /** Plan with the reconcile's clients; stops early when `signal` aborts (the client went away). */
-  plan(spec: PlatformSpec, protosDir: string, signal?: AbortSignal): Promise<PlanResult>;
+  plan(spec: ResolvedSpec, protosDir: string, signal?: AbortSignal): Promise<PlanResult>;
   /** The protos directory a posted spec is checked against (HEAD's). */
   protosDir(): string;
   trigger(kind: 'webhook' | 'manual'): void;

@@ -3,7 +3,8 @@
 // length, node group architecture, and Kubernetes versions in EKS's calendar. Runs on a document
 // the schema accepted; every rule reports at the node it is about.
 import type { Diagnostic } from './diagnostics.js';
-import type { ClusterSpec, IngressSpec, PlatformSpec, ServiceSpec } from './types.js';
+import type { IngressSpec, PlatformSpec } from './types.js';
+import type { ResolvedCluster, ResolvedService, ResolvedSpec } from './resolved.js';
 import { parseDuration } from './duration.js';
 import { eksSupport, standardVersions } from './eks-versions.js';
 import { amiTypeFor } from './instance-architecture.js';
@@ -36,16 +37,18 @@ export interface AwsLimitOptions {
   protosDir: string;
   /** The day the EKS calendar is read for (default: now). */
   today?: Date;
+  /** The document as written, for the messages that say whether a value was set or is the default. */
+  written: PlatformSpec;
 }
 
-export function awsLimitChecks(spec: PlatformSpec, file: string, locate: Locate, options: AwsLimitOptions): Diagnostic[] {
+export function awsLimitChecks(spec: ResolvedSpec, file: string, locate: Locate, options: AwsLimitOptions): Diagnostic[] {
   const out: Diagnostic[] = [];
   const report: Report = (severity, code, path, summary, detail) =>
     out.push({ severity, code, summary, path, file, ...locate(path), ...(detail ? { detail } : {}) });
-  if (spec.ingress?.healthCheck) checkHealthCheck(spec.ingress.healthCheck, report);
-  (spec.services ?? []).forEach((svc, i) => checkPathLength(svc, `/services/${i}`, options.protosDir, report));
+  if (spec.ingress.healthCheck) checkHealthCheck(spec.ingress.healthCheck, report);
+  spec.services.forEach((svc, i) => checkPathLength(svc, `/services/${i}`, options.protosDir, report));
   if (spec.cluster) {
-    checkKubernetesVersion(spec.cluster, options.today ?? new Date(), report);
+    checkKubernetesVersion(spec.cluster, options.written.cluster?.upgradePolicy !== undefined, options.today ?? new Date(), report);
     checkNodeGroupArchitectures(spec.cluster, report);
   }
   return out;
@@ -106,7 +109,7 @@ function checkHealthCheck(hc: NonNullable<IngressSpec['healthCheck']>, report: R
   }
 }
 
-function checkPathLength(svc: ServiceSpec, path: string, protosDir: string, report: Report): void {
+function checkPathLength(svc: ResolvedService, path: string, protosDir: string, report: Report): void {
   const info = findProtoService(protosDir, svc.grpcService);
   if (!info) return; // reported by the proto rule
   // The controller turns the Prefix path /<package>.<Service>/ into "/<package>.<Service>" and
@@ -119,7 +122,7 @@ function checkPathLength(svc: ServiceSpec, path: string, protosDir: string, repo
   }
 }
 
-function checkNodeGroupArchitectures(cluster: ClusterSpec, report: Report): void {
+function checkNodeGroupArchitectures(cluster: ResolvedCluster, report: Report): void {
   cluster.nodeGroups.forEach((ng, i) => {
     const ami = amiTypeFor(ng.instanceTypes);
     if ('mixed' in ami) {
@@ -130,7 +133,7 @@ function checkNodeGroupArchitectures(cluster: ClusterSpec, report: Report): void
   });
 }
 
-function checkKubernetesVersion(cluster: ClusterSpec, today: Date, report: Report): void {
+function checkKubernetesVersion(cluster: ResolvedCluster, policyWritten: boolean, today: Date, report: Report): void {
   const support = eksSupport(cluster.version, today);
   const offered = standardVersions(today).join(', ');
   if (support.status === 'unavailable') {
@@ -138,15 +141,14 @@ function checkKubernetesVersion(cluster: ClusterSpec, today: Date, report: Repor
     return;
   }
   if (support.status !== 'extended') return;
-  const policy = cluster.upgradePolicy ?? 'STANDARD';
-  if (policy === 'STANDARD') {
+  if (cluster.upgradePolicy === 'STANDARD') {
     // STANDARD means "upgrade me automatically at the end of standard support", which for this
     // version has already passed: EKS refuses to turn extended support off for a cluster in it
     // ("You can only disable extended support for clusters on standard support",
     // https://docs.aws.amazon.com/eks/latest/userguide/disable-extended-support.html), and a new
     // cluster would be due for an unasked-for upgrade on day one.
     report('error', 'SPEC_K8S_VERSION', '/cluster/version',
-      `Kubernetes ${cluster.version} left EKS standard support on ${support.dates.endOfStandard}; with upgradePolicy STANDARD${cluster.upgradePolicy ? '' : ' (the default)'} EKS would not keep it`,
+      `Kubernetes ${cluster.version} left EKS standard support on ${support.dates.endOfStandard}; with upgradePolicy STANDARD${policyWritten ? '' : ' (the default)'} EKS would not keep it`,
       `move to a version in standard support (${offered}), or set cluster.upgradePolicy: EXTENDED to pay for extended support until ${support.dates.endOfExtended}`);
     return;
   }

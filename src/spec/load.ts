@@ -9,12 +9,14 @@ import { positionOf } from './positions.js';
 import { semanticChecks } from './semantic.js';
 import { awsLimitChecks } from './aws-limits.js';
 import type { PlatformSpec } from './types.js';
+import type { ResolvedSpec } from './resolved.js';
+import { withDefaults } from './defaults.js';
 import { validateSchema } from './validate.js';
 import { defaultProtosDir } from '../protos-dir.js';
 import { capDiagnostics, MAX_SPEC_BYTES, preParseChecks } from './bounds.js';
 
 export type LoadResult =
-  | { ok: true; spec: PlatformSpec; diagnostics: Diagnostic[]; protosDir: string }
+  | { ok: true; spec: ResolvedSpec; diagnostics: Diagnostic[]; protosDir: string }
   | { ok: false; diagnostics: Diagnostic[]; protosDir: string };
 
 export interface LoadOptions {
@@ -51,7 +53,7 @@ export async function loadSpecFile(path: string, options: LoadOptions = {}): Pro
   return loadSpecText(text, path, { protosDir, today: options.today });
 }
 
-/** Parse and validate spec text (from a file, a git blob or a POST /plan body). */
+/** Parse and validate spec text (from a file, a git blob or a POST /plan body); a valid spec comes back resolved. */
 export function loadSpecText(text: string, file: string, options: LoadOptions = {}): LoadResult {
   const protosDir = options.protosDir ?? defaultProtosDir();
   const refused = preParseChecks(text, file);
@@ -81,8 +83,10 @@ export function loadSpecText(text: string, file: string, options: LoadOptions = 
   const locate = (pointer: string, key?: string) => positionOf(doc, lines, pointer, key);
   const { diagnostics: schemaErrors, hidden } = validateSchema(value, file, locate);
   if (schemaErrors.length > 0) return { ok: false, protosDir, diagnostics: capDiagnostics(sortDiagnostics([...yamlErrors, ...schemaErrors]), hidden) };
-  const spec = value as PlatformSpec;
-  const semantic = [...semanticChecks(spec, file, locate, protosDir), ...awsLimitChecks(spec, file, locate, { protosDir, today: options.today })];
+  // Defaults are applied once, here, so the rules below and every consumer read the same values.
+  const written = value as PlatformSpec;
+  const spec = withDefaults(written);
+  const semantic = [...semanticChecks(spec, file, locate, protosDir), ...awsLimitChecks(spec, file, locate, { protosDir, today: options.today, written })];
   const diagnostics = capDiagnostics(sortDiagnostics([...yamlErrors, ...semantic]));
   // Warnings (e.g. a version in EKS extended support) are reported but do not reject the spec.
   if (semantic.some((d) => d.severity === 'error')) return { ok: false, protosDir, diagnostics };

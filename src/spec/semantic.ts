@@ -1,27 +1,27 @@
 // Rules the schema cannot express: CIDR arithmetic, zones, uniqueness, the protos. Runs only on a
 // document the schema accepted; every rule reports at the node it is about.
 import type { Diagnostic } from './diagnostics.js';
-import type { ClusterSpec, NetworkSpec, PlatformSpec, ServiceSpec, SubnetSpec } from './types.js';
+import type { NetworkSpec, SubnetSpec } from './types.js';
+import type { ResolvedCluster, ResolvedService, ResolvedSpec } from './resolved.js';
 import { cidrContains, cidrOverlaps, parseCidr, type Cidr } from './cidr.js';
 import { parseDuration } from './duration.js';
 import { findProtoService, listProtoServices } from './protos.js';
 import type { Locate } from './validate.js';
 
-export function semanticChecks(spec: PlatformSpec, file: string, locate: Locate, protosDir: string): Diagnostic[] {
+export function semanticChecks(spec: ResolvedSpec, file: string, locate: Locate, protosDir: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   const report = (code: string, path: string, summary: string, detail?: string) =>
     out.push({ severity: 'error', code, summary, path, file, ...locate(path), ...(detail ? { detail } : {}) });
 
   if (spec.cluster && !spec.network) report('SPEC_LAYER', '/cluster', 'a cluster needs a network: add a network section');
-  if ((spec.services?.length ?? 0) > 0 && !spec.cluster) report('SPEC_LAYER', '/services', 'services need a cluster: add a cluster section');
-  if (spec.domain && (spec.services?.length ?? 0) === 0) report('SPEC_LAYER', '/domain', 'a domain routes to services: add services or remove the domain');
+  if (spec.services.length > 0 && !spec.cluster) report('SPEC_LAYER', '/services', 'services need a cluster: add a cluster section');
+  if (spec.domain && spec.services.length === 0) report('SPEC_LAYER', '/domain', 'a domain routes to services: add services or remove the domain');
   if (spec.network) checkNetwork(spec.network, spec.region, report);
   if (spec.cluster) checkCluster(spec.cluster, report);
-  checkServices(spec.services ?? [], report, protosDir);
+  checkServices(spec.services, report, protosDir);
   checkDomain(spec, report);
   for (const key of ['pollInterval', 'resyncInterval'] as const) {
-    const v = spec.reconcile?.[key];
-    if (v !== undefined) tryDuration(v, `/reconcile/${key}`, report);
+    tryDuration(spec.reconcile[key], `/reconcile/${key}`, report);
   }
   return out;
 }
@@ -77,7 +77,7 @@ function checkNetwork(net: NetworkSpec, region: string, report: Report): void {
   }
 }
 
-function checkCluster(cluster: ClusterSpec, report: Report): void {
+function checkCluster(cluster: ResolvedCluster, report: Report): void {
   const names = new Set<string>();
   cluster.nodeGroups.forEach((ng, i) => {
     const path = `/cluster/nodeGroups/${i}`;
@@ -88,7 +88,7 @@ function checkCluster(cluster: ClusterSpec, report: Report): void {
   });
 }
 
-function checkServices(services: ServiceSpec[], report: Report, protosDir: string): void {
+function checkServices(services: ResolvedService[], report: Report, protosDir: string): void {
   const names = new Map<string, number>();
   const grpc = new Map<string, number>();
   const known = listProtoServices(protosDir);
@@ -107,10 +107,10 @@ function checkServices(services: ServiceSpec[], report: Report, protosDir: strin
         hint.length ? `did you mean ${hint.join(' or ')}?` : `known services: ${[...known.keys()].join(', ') || '(none)'}`);
     }
     if (svc.probe) {
-      const interval = svc.probe.interval !== undefined ? tryDuration(svc.probe.interval, `${path}/probe/interval`, report) : 30_000;
-      const timeout = svc.probe.timeout !== undefined ? tryDuration(svc.probe.timeout, `${path}/probe/timeout`, report) : 5_000;
+      const interval = tryDuration(svc.probe.interval, `${path}/probe/interval`, report);
+      const timeout = tryDuration(svc.probe.timeout, `${path}/probe/timeout`, report);
       if (interval !== undefined && timeout !== undefined && timeout >= interval) {
-        report('SPEC_PROBE_TIMEOUT', `${path}/probe/timeout`, `probe timeout (${svc.probe.timeout}) must be shorter than its interval (${svc.probe.interval ?? '30s'})`);
+        report('SPEC_PROBE_TIMEOUT', `${path}/probe/timeout`, `probe timeout (${svc.probe.timeout}) must be shorter than its interval (${svc.probe.interval})`);
       }
       if (info) {
         const method = info.methods.find((m) => m.name === svc.probe!.method);
@@ -124,7 +124,7 @@ function checkServices(services: ServiceSpec[], report: Report, protosDir: strin
   });
 }
 
-function checkDomain(spec: PlatformSpec, report: Report): void {
+function checkDomain(spec: ResolvedSpec, report: Report): void {
   const d = spec.domain;
   if (!d) return;
   const zone = 'name' in d.hostedZone ? d.hostedZone.name : undefined;

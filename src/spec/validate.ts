@@ -14,12 +14,19 @@ export function schemaPath(): string {
   return join(here, '..', '..', 'schema', 'platform.schema.json');
 }
 
+let schema: object | undefined;
 let compiled: ValidateFunction | undefined;
+
+/** The parsed schema, read once per process (the validator and the defaults both use it). */
+export function platformSchema(): object {
+  schema ??= JSON.parse(readFileSync(schemaPath(), 'utf8')) as object;
+  return schema;
+}
 
 function validator(): ValidateFunction {
   if (!compiled) {
     const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
-    compiled = ajv.compile(JSON.parse(readFileSync(schemaPath(), 'utf8')));
+    compiled = ajv.compile(platformSchema());
   }
   return compiled;
 }

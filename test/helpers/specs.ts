@@ -2,11 +2,13 @@
 import { loadSpecFile } from '../../src/spec/load.js';
 import { withDefaults } from '../../src/spec/defaults.js';
 import type { PlatformSpec } from '../../src/spec/types.js';
+import type { ResolvedSpec } from '../../src/spec/resolved.js';
 
-export async function referenceSpec(change?: (s: PlatformSpec) => void): Promise<PlatformSpec> {
+/** The reference platform, changed by `change` and then resolved, so what the change adds gets its defaults too. */
+export async function referenceSpec(change?: (s: PlatformSpec) => void): Promise<ResolvedSpec> {
   const loaded = await loadSpecFile('specs/platform.yaml');
   if (!loaded.ok) throw new Error('specs/platform.yaml does not validate');
-  const spec = withDefaults(loaded.spec);
+  const spec: PlatformSpec = loaded.spec;
   change?.(spec);
-  return spec;
+  return withDefaults(spec);
 }

@@ -7,11 +7,13 @@ import { ListCertificatesCommand } from '@aws-sdk/client-acm';
 import { ListHostedZonesCommand } from '@aws-sdk/client-route-53';
 import type { AwsClients } from '../../src/cloud/aws.js';
 import type { PlatformSpec } from '../../src/spec/types.js';
+import type { ResolvedSpec } from '../../src/spec/resolved.js';
+import { withDefaults } from '../../src/spec/defaults.js';
 
 /** The teardown spec of the README: only metadata, region and every deletion opt-in. */
-export function teardownSpec(spec: PlatformSpec): PlatformSpec {
-  return { apiVersion: spec.apiVersion, kind: spec.kind, metadata: spec.metadata, region: spec.region,
-    deletion: { allow: ['network', 'cluster', 'nodeGroups', 'hostedZone', 'certificate', 'iam'] } } as PlatformSpec;
+export function teardownSpec(spec: PlatformSpec): ResolvedSpec {
+  return withDefaults({ apiVersion: spec.apiVersion, kind: spec.kind, metadata: spec.metadata, region: spec.region,
+    deletion: { allow: ['network', 'cluster', 'nodeGroups', 'hostedZone', 'certificate', 'iam'] } } as PlatformSpec);
 }
 
 const ownedTag = (platform: string) => [{ Name: 'tag:platformd.dev/platform', Values: [platform] }];

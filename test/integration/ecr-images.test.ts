@@ -15,6 +15,7 @@ import { applyPlatform, planPlatform } from '../../src/engine.js';
 import { clusterAccessFor } from '../../src/cloud/cluster-access.js';
 import { loadSpecFile } from '../../src/spec/load.js';
 import type { PlatformSpec } from '../../src/spec/types.js';
+import type { ResolvedSpec } from '../../src/spec/resolved.js';
 import type { EcrService } from '../../src/sandbox/aws/services/ecr/index.js';
 
 const REPO = 'iam/ecr-repository/route-guide';
@@ -35,7 +36,7 @@ t.test('an ECR image converges, warns until pushed, and its repository is delete
   const sb = await startTestSandbox();
   t.teardown(sb.close);
   const withImage = (tag: string) => (s: PlatformSpec) => { s.services![0]!.image = { repository: 'route-guide', tag }; };
-  const engine = (spec: PlatformSpec) => ({ spec, aws: sb.clients, kube: clusterAccessFor(spec, sb.clients) });
+  const engine = (spec: ResolvedSpec) => ({ spec, aws: sb.clients, kube: clusterAccessFor(spec, sb.clients) });
   const first = engine(await referenceSpec(withImage('1.0.0')));
   t.ok((await planPlatform(first)).plan.changes.some((c) => c.id === REPO && c.action === '+'), 'the repository is planned');
   const applied = await applyPlatform({ ...first, signal: AbortSignal.timeout(180_000) });

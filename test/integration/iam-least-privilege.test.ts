@@ -13,6 +13,7 @@ import { applyPlatform } from '../../src/engine.js';
 import { clusterAccessFor } from '../../src/cloud/cluster-access.js';
 import type { CallRecord } from '../../src/sandbox/aws/call-log.js';
 import type { PlatformSpec } from '../../src/spec/types.js';
+import { withDefaults } from '../../src/spec/defaults.js';
 
 interface PolicyDocument { Version: string; Statement: { Sid?: string }[] }
 
@@ -47,8 +48,8 @@ t.test('the reference platform converges, changes and is torn down under exactly
   t.ok(changed.applied.includes('kube/Deployment/default/kv-store'), 'the dropped service was pruned');
 
   // Teardown: only metadata, region and every deletion opt-in.
-  const teardown = { apiVersion: spec.apiVersion, kind: spec.kind, metadata: spec.metadata, region: spec.region,
-    deletion: { allow: ['network', 'cluster', 'nodeGroups', 'hostedZone', 'certificate', 'iam'] } } as PlatformSpec;
+  const teardown = withDefaults({ apiVersion: spec.apiVersion, kind: spec.kind, metadata: spec.metadata, region: spec.region,
+    deletion: { allow: ['network', 'cluster', 'nodeGroups', 'hostedZone', 'certificate', 'iam'] } } as PlatformSpec);
   // The deadline only bounds a hang.
   const tornDown = await applyPlatform({ ...opts, spec: teardown, signal: AbortSignal.timeout(150_000) });
   t.same(tornDown.failed, [], 'nothing failed while tearing down');

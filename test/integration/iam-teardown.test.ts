@@ -10,13 +10,15 @@ import { noKube } from '../../src/cloud/kube.js';
 import { roleKind } from '../../src/resources/iam/role.js';
 import type { KindContext } from '../../src/resources/kind.js';
 import type { PlatformSpec } from '../../src/spec/types.js';
+import type { ResolvedSpec } from '../../src/spec/resolved.js';
+import { withDefaults } from '../../src/spec/defaults.js';
 
 const CONVERGE = ['network' as const, 'iam' as const, 'eks' as const];
 
 /** Only the IAM layer's objects are left out of the spec (no cluster means no IAM either). */
-function withoutCluster(spec: PlatformSpec): PlatformSpec {
+function withoutCluster(spec: PlatformSpec): ResolvedSpec {
   const { cluster: _c, services: _s, domain: _d, ...rest } = spec;
-  return { ...rest, deletion: { allow: ['iam'] } };
+  return withDefaults({ ...rest, deletion: { allow: ['iam'] } });
 }
 
 t.test('IAM teardown: roles (policies detached) before the customer policy', async (t) => {

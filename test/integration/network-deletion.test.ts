@@ -7,11 +7,13 @@ import { referenceSpec } from '../helpers/specs.js';
 import { applyPlatform, planPlatform } from '../../src/engine.js';
 import { AllocateAddressCommand, CreateNatGatewayCommand, DeleteNatGatewayCommand, DescribeAddressesCommand, DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import type { PlatformSpec } from '../../src/spec/types.js';
+import type { ResolvedSpec } from '../../src/spec/resolved.js';
+import { withDefaults } from '../../src/spec/defaults.js';
 
 /** The platform torn down to nothing: no services, no cluster, no network sections. */
-function withoutNetwork(spec: PlatformSpec, allow: boolean): PlatformSpec {
+function withoutNetwork(spec: PlatformSpec, allow: boolean): ResolvedSpec {
   const { network: _n, cluster: _c, services: _s, domain: _d, ...rest } = spec;
-  return { ...rest, deletion: { allow: allow ? ['network'] : [] } };
+  return withDefaults({ ...rest, deletion: { allow: allow ? ['network'] : [] } });
 }
 
 t.test('deleting the network needs the opt-in, then runs in reverse order', async (t) => {

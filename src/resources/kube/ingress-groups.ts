@@ -2,7 +2,7 @@
 // layer): which services go to which ingress group, the gRPC health check each group's target
 // groups get, and the ALB path-pattern values the load balancer controller makes of a path.
 import { parseDuration } from '../../spec/duration.js';
-import type { PlatformSpec, ServiceSpec } from '../../spec/types.js';
+import type { ResolvedService, ResolvedSpec } from '../../spec/resolved.js';
 
 /** ALB quota: rules per load balancer (alb-grpc.md §3). One rule per service. */
 export const ALB_RULE_QUOTA = 100;
@@ -16,7 +16,7 @@ export interface IngressGroup {
   /** 1-based position; 0 when the platform needs only one group. */
   index: number;
   /** Services of this group, sorted by name. */
-  services: ServiceSpec[];
+  services: ResolvedService[];
 }
 
 export interface GroupHealthCheck {
@@ -26,9 +26,9 @@ export interface GroupHealthCheck {
   timeoutSeconds?: number;
 }
 
-/** Namespace a service lives in (the spec's default). */
-export function serviceNamespace(s: ServiceSpec): string {
-  return s.namespace ?? 'default';
+/** Namespace a service lives in. */
+export function serviceNamespace(s: ResolvedService): string {
+  return s.namespace;
 }
 
 /**
@@ -36,9 +36,9 @@ export function serviceNamespace(s: ServiceSpec): string {
  * quota). One group is named after the platform; several are `<platform>-1`, `<platform>-2`, …
  * Assignment is by sorted service name, so it only moves when services are added or removed.
  */
-export function ingressGroups(spec: PlatformSpec): IngressGroup[] {
-  const max = Math.max(1, Math.min(spec.ingress?.maxRulesPerGroup ?? ALB_RULE_QUOTA, ALB_RULE_QUOTA));
-  const sorted = [...(spec.services ?? [])].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+export function ingressGroups(spec: ResolvedSpec): IngressGroup[] {
+  const max = Math.max(1, Math.min(spec.ingress.maxRulesPerGroup, ALB_RULE_QUOTA));
+  const sorted = [...spec.services].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   if (sorted.length === 0) return [];
   if (sorted.length <= max) return [{ name: spec.metadata.name, index: 0, services: sorted }];
   const groups: IngressGroup[] = [];
@@ -50,11 +50,11 @@ export function ingressGroups(spec: PlatformSpec): IngressGroup[] {
 }
 
 /** The note the plan carries when services are split over several ALBs. */
-export function splitNote(spec: PlatformSpec, groups: IngressGroup[]): string | undefined {
+export function splitNote(spec: ResolvedSpec, groups: IngressGroup[]): string | undefined {
   if (groups.length <= 1) return undefined;
-  const max = Math.min(spec.ingress?.maxRulesPerGroup ?? ALB_RULE_QUOTA, ALB_RULE_QUOTA);
+  const max = Math.min(spec.ingress.maxRulesPerGroup, ALB_RULE_QUOTA);
   const parts = groups.map((g) => `${g.name}: ${g.services.length} (${g.services[0]!.name} … ${g.services.at(-1)!.name})`);
-  const split = `${spec.services?.length ?? 0} services exceed ${max} ALB rules per load balancer: split into ${groups.length} ingress groups, one ALB each — ${parts.join('; ')}`;
+  const split = `${spec.services.length} services exceed ${max} ALB rules per load balancer: split into ${groups.length} ingress groups, one ALB each — ${parts.join('; ')}`;
   // One DNS name can alias one ALB only: say plainly which services the domain reaches.
   return spec.domain ? `${split}. ${spec.domain.name} points at ${groups[0]!.name}'s ALB; the other groups have only their own ALB DNS names` : split;
 }
@@ -64,9 +64,9 @@ export function splitNote(spec: PlatformSpec, groups: IngressGroup[]): string | 
  * service implements it, else the works-for-any-server check (UNIMPLEMENTED = 12); the spec may
  * override each part.
  */
-export function groupHealthCheck(spec: PlatformSpec, services: ServiceSpec[]): GroupHealthCheck {
-  const allHealth = services.length > 0 && services.every((s) => s.healthService === true);
-  const o = spec.ingress?.healthCheck;
+export function groupHealthCheck(spec: ResolvedSpec, services: ResolvedService[]): GroupHealthCheck {
+  const allHealth = services.length > 0 && services.every((s) => s.healthService);
+  const o = spec.ingress.healthCheck;
   const hc: GroupHealthCheck = {
     path: o?.path ?? (allHealth ? GRPC_HEALTH_CHECK_PATH : GRPC_ANY_SERVER_PATH),
     successCodes: o?.successCodes ?? (allHealth ? '0' : '12'),

@@ -3,7 +3,7 @@
 // ip, GRPC target groups with a gRPC health check, and one Prefix rule per service whose path is
 // `/<package>.<Service>/` taken from the parsed .proto (never typed by hand). Pure.
 import type { OutputRef } from '../kind.js';
-import type { PlatformSpec, ServiceSpec } from '../../spec/types.js';
+import type { ResolvedService, ResolvedSpec } from '../../spec/resolved.js';
 import { TAG_ID, TAG_PLATFORM } from '../ownership.js';
 import { groupHealthCheck, serviceNamespace, type IngressGroup } from './ingress-groups.js';
 
@@ -23,13 +23,13 @@ export function ingressId(namespace: string, name: string): string {
 }
 
 export interface IngressManifestInput {
-  spec: PlatformSpec;
+  spec: ResolvedSpec;
   group: IngressGroup;
   namespace: string;
   /** Services of this group in this namespace, sorted by name. */
-  services: ServiceSpec[];
+  services: ResolvedService[];
   /** gRPC route path of each service (`/<package>.<Service>/`), from src/spec/protos.ts. */
-  routePath: (service: ServiceSpec) => string;
+  routePath: (service: ResolvedService) => string;
   /** The ACM certificate ARN (an OutputRef to edge/certificate until known). */
   certificateArn: string | OutputRef;
 }
@@ -44,7 +44,7 @@ export function ingressManifest(input: IngressManifestInput): Record<string, unk
   const { spec, group } = input;
   const hc = groupHealthCheck(spec, group.services);
   const annotations: Record<string, string | OutputRef> = {
-    [`${A}scheme`]: spec.ingress?.scheme ?? 'internet-facing',
+    [`${A}scheme`]: spec.ingress.scheme,
     [`${A}target-type`]: 'ip',
     [`${A}backend-protocol-version`]: 'GRPC',
     [`${A}listen-ports`]: '[{"HTTPS":443}]',
@@ -78,8 +78,8 @@ export function ingressManifest(input: IngressManifestInput): Record<string, unk
 }
 
 /** The namespaces of a group, sorted, each with its services (sorted by name). */
-export function groupNamespaces(group: IngressGroup): { namespace: string; services: ServiceSpec[] }[] {
-  const by = new Map<string, ServiceSpec[]>();
+export function groupNamespaces(group: IngressGroup): { namespace: string; services: ResolvedService[] }[] {
+  const by = new Map<string, ResolvedService[]>();
   for (const s of group.services) by.set(serviceNamespace(s), [...(by.get(serviceNamespace(s)) ?? []), s]);
   return [...by.keys()].sort().map((namespace) => ({ namespace, services: by.get(namespace)! }));
 }

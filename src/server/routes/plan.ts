@@ -5,12 +5,11 @@ import type { ServerDeps } from '../app.js';
 import { bearerGuard } from '../auth.js';
 import { loadSpecTextIsolated } from '../../spec/load-isolated.js';
 import { PlanBusy, PlanGate } from '../plan-gate.js';
-import { withDefaults } from '../../spec/defaults.js';
 import { renderPlanText } from '../../plan/render-text.js';
 import { planToJson } from '../../plan/render-json.js';
 import { renderPlanMarkdown } from '../../plan/render-markdown.js';
 import type { Plan } from '../../plan/types.js';
-import type { PlatformSpec } from '../../spec/types.js';
+import type { ResolvedSpec } from '../../spec/resolved.js';
 import { errorResponses, sendError } from '../errors.js';
 
 /** What POST /plan parses as the spec's text (JSON is YAML too); anything else is 415 naming these. */
@@ -44,7 +43,7 @@ function send(req: FastifyRequest, reply: FastifyReply, plan: Plan, commit?: str
 export const planRoutes = (deps: ServerDeps): FastifyPluginAsync => async (app) => {
   const gate = new PlanGate();
   /** Plan through the gate, cancelled when the client goes away; 429 when the queue is full. */
-  const gated = async (req: FastifyRequest, reply: FastifyReply, spec: PlatformSpec, protosDir: string): Promise<Plan | undefined> => {
+  const gated = async (req: FastifyRequest, reply: FastifyReply, spec: ResolvedSpec, protosDir: string): Promise<Plan | undefined> => {
     const gone = new AbortController();
     const onClose = () => { if (!reply.raw.writableEnded) gone.abort(new Error('the client closed the connection')); };
     req.raw.socket.once('close', onClose);
@@ -81,7 +80,7 @@ export const planRoutes = (deps: ServerDeps): FastifyPluginAsync => async (app) 
       const errors = diagnostics.filter((d) => d.severity === 'error').length;
       return sendError(reply, 422, 'invalid_spec', `the posted spec is invalid (${errors} error${errors === 1 ? '' : 's'})`, { diagnostics });
     }
-    const plan = await gated(req, reply, withDefaults(loaded.spec), deps.protosDir());
+    const plan = await gated(req, reply, loaded.spec, deps.protosDir());
     if (!plan) return reply;
     return send(req, reply, plan);
   });

@@ -6,15 +6,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildAlbReadbacks, buildIngresses } from '../../../src/graph/ingress.js';
 import type { PlatformSpec, ServiceSpec } from '../../../src/spec/types.js';
+import type { ResolvedSpec } from '../../../src/spec/resolved.js';
+import { withDefaults } from '../../../src/spec/defaults.js';
 
-function spec(services: ServiceSpec[], over: Partial<PlatformSpec> = {}): PlatformSpec {
-  return {
+function spec(services: ServiceSpec[], over: Partial<PlatformSpec> = {}): ResolvedSpec {
+  return withDefaults({
     apiVersion: 'platformd.dev/v1alpha1', kind: 'Platform', metadata: { name: 'demo' }, region: 'ap-northeast-1',
     network: { vpc: { cidr: '10.0.0.0/16' }, subnets: { public: [], private: [] } },
     cluster: { name: 'demo-cluster', version: '1.33', nodeGroups: [] },
     domain: { name: 'grpc.example.com', hostedZone: { name: 'example.com' } },
     services, ...over,
-  };
+  });
 }
 
 t.test('the reference protos give the rule paths', async (t) => {

@@ -77,7 +77,7 @@ export function plan(world: World): Plan {
       if (!kind) throw new Error(`no kind ${name}`);
       return kind;
     },
-    deletion: world.deletion,
+    deletion: world.deletion ?? { allow: [] },
     kindOrder: world.kinds.map((k) => k.kind),
     kindsInScope: new Set(world.inScope ?? world.kinds.map((k) => k.kind)),
   });

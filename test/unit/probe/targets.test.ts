@@ -9,11 +9,11 @@ import type { GrpcStatusName, PlatformSpec, ServiceSpec } from '../../../src/spe
 
 const service = (name: string, probe?: ServiceSpec['probe']): ServiceSpec =>
   ({ name, image: `registry.example.com/${name}:1`, port: 50051, grpcService: `${name}.v1.Service`, ...(probe ? { probe } : {}) });
-const spec = (services: ServiceSpec[] | undefined, domain = true): PlatformSpec => ({
+const spec = (services: ServiceSpec[] | undefined, domain = true) => withDefaults({
   apiVersion: 'platformd.dev/v1alpha1', kind: 'Platform', metadata: { name: 'demo' }, region: 'eu-west-1',
   ...(services ? { services } : {}),
   ...(domain ? { domain: { name: 'grpc.example.com', hostedZone: { name: 'example.com' } } } : {}),
-});
+} satisfies PlatformSpec);
 const full = { method: 'GetFeature', request: { latitude: 1 }, interval: '1m30s', timeout: '500ms', expectedStatus: 'NOT_FOUND' as const };
 
 t.test('one target per service with a probe, in spec order, through the domain on 443', async (t) => {
@@ -38,7 +38,7 @@ t.test('nothing to probe: no domain yet, no services, or no service with a probe
 t.test('defaults, as the daemon applies them, are the schema\'s', async (t) => {
   const schema = JSON.parse(readFileSync('schema/platform.schema.json', 'utf8')) as { $defs: { probe: { properties: Record<string, { default?: string }> } } };
   const defaults = schema.$defs.probe.properties;
-  const [target] = probeTargets(withDefaults(spec([service('route-guide', { method: 'GetFeature' })])));
+  const [target] = probeTargets(spec([service('route-guide', { method: 'GetFeature' })]));
   t.equal(target!.intervalMs, 30_000);
   t.equal(target!.timeoutMs, 5_000);
   t.same([defaults.interval!.default, defaults.timeout!.default, defaults.expectedStatus!.default], ['30s', '5s', 'OK'], 'the schema documents the same');

@@ -3,18 +3,20 @@
 import t from 'tap';
 import { durationSeconds, groupHealthCheck, ingressGroups, prefixPathValues, splitNote } from '../../../../src/resources/kube/ingress-groups.js';
 import type { PlatformSpec, ServiceSpec } from '../../../../src/spec/types.js';
+import type { ResolvedService, ResolvedSpec } from '../../../../src/spec/resolved.js';
+import { withDefaults } from '../../../../src/spec/defaults.js';
 
-function svc(name: string, over: Partial<ServiceSpec> = {}): ServiceSpec {
-  return { name, image: 'img', port: 50051, grpcService: `pkg.${name}`, ...over };
+function svc(name: string, over: Partial<ServiceSpec> = {}): ResolvedService {
+  return spec([{ name, image: 'img', port: 50051, grpcService: `pkg.${name}`, ...over }]).services[0]!;
 }
 
-function spec(services: ServiceSpec[], ingress: PlatformSpec['ingress'] = undefined): PlatformSpec {
-  return {
+function spec(services: ServiceSpec[], ingress: PlatformSpec['ingress'] = undefined): ResolvedSpec {
+  return withDefaults({
     apiVersion: 'platformd.dev/v1alpha1', kind: 'Platform', metadata: { name: 'demo' }, region: 'ap-northeast-1',
     network: { vpc: { cidr: '10.0.0.0/16' }, subnets: { public: [], private: [] } },
     cluster: { name: 'demo', version: '1.31', nodeGroups: [] },
     services, ...(ingress ? { ingress } : {}),
-  };
+  });
 }
 
 const names = (n: number) => Array.from({ length: n }, (_, i) => svc(`svc-${String(i).padStart(3, '0')}`));

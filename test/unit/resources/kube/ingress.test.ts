@@ -4,17 +4,18 @@ import t from 'tap';
 import { ingressManifest, groupNamespaces } from '../../../../src/resources/kube/ingress.js';
 import { ingressGroups } from '../../../../src/resources/kube/ingress-groups.js';
 import { ref } from '../../../../src/resources/kind.js';
-import type { PlatformSpec, ServiceSpec } from '../../../../src/spec/types.js';
+import type { ServiceSpec } from '../../../../src/spec/types.js';
+import { withDefaults } from '../../../../src/spec/defaults.js';
 
 const services: ServiceSpec[] = [
   { name: 'route-guide', image: 'rg', port: 50051, grpcService: 'routeguide.RouteGuide', healthService: true },
   { name: 'greeter', image: 'g', port: 50052, grpcService: 'helloworld.Greeter', healthService: true, namespace: 'hello' },
 ];
-const spec: PlatformSpec = {
+const spec = withDefaults({
   apiVersion: 'platformd.dev/v1alpha1', kind: 'Platform', metadata: { name: 'demo' }, region: 'ap-northeast-1',
   network: { vpc: { cidr: '10.0.0.0/16' }, subnets: { public: [], private: [] } },
   cluster: { name: 'demo', version: '1.31', nodeGroups: [] }, ingress: { scheme: 'internal' }, services,
-};
+});
 
 t.test('manifest', async (t) => {
   const group = ingressGroups(spec)[0]!;

@@ -7,6 +7,7 @@ import { lbcDeployment, lbcPodDisruptionBudget, lbcRbac, lbcWebhook, LBC_LEADER_
 import { buildKube } from '../../../../src/graph/kube.js';
 import { withDefaults } from '../../../../src/spec/defaults.js';
 import type { PlatformSpec, ServiceSpec } from '../../../../src/spec/types.js';
+import type { ResolvedSpec } from '../../../../src/spec/resolved.js';
 
 type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
 type Hook = { name: string; failurePolicy: string; timeoutSeconds: number; matchPolicy?: string; clientConfig: { service: { path: string } };
@@ -60,7 +61,7 @@ t.test('Deployment: readiness probe, anti-affinity, grace period; PDB when repli
 });
 
 const svc = (name: string, namespace?: string): ServiceSpec => ({ name, image: 'x', port: 50051, grpcService: 'helloworld.Greeter', ...(namespace ? { namespace } : {}) });
-const spec = (services: ServiceSpec[], install = true): PlatformSpec => withDefaults({
+const spec = (services: ServiceSpec[], install = true): ResolvedSpec => withDefaults({
   apiVersion: 'platformd.dev/v1alpha1', kind: 'Platform', metadata: { name: 'demo' }, region: 'ap-northeast-1',
   network: { vpc: { cidr: '10.0.0.0/16' }, subnets: { public: [], private: [] } },
   cluster: { name: 'demo-cluster', version: '1.35', nodeGroups: [] }, services, loadBalancerController: { install },
