@@ -2,7 +2,7 @@
 // of exactly what differs) and waited for until INSYNC. Record sets have no tags: the zone is
 // ours, and only the names and types the spec produces are compared (others are left alone).
 import { ChangeResourceRecordSetsCommand, GetChangeCommand, ListResourceRecordSetsCommand, type ResourceRecordSet } from '@aws-sdk/client-route-53';
-import { isOutputRef, type KindContext, type Observed, type ResourceKind } from '../kind.js';
+import { defineKind, isOutputRef, type KindContext, type Observed } from '../kind.js';
 import { hostedZoneKind } from './hosted-zone.js';
 import { sleep } from '../../apply/retry.js';
 
@@ -48,7 +48,7 @@ async function readZone(ctx: KindContext, zoneId: string): Promise<Record<string
   return out;
 }
 
-export const recordsKind: ResourceKind<RecordsProps, RecordsState> = {
+export const recordsKind = defineKind<RecordsProps, RecordsState>({
   kind: 'route53/records',
   observeAfter: ['route53/hosted-zone'],
   async observeAll(ctx, desired) {
@@ -108,4 +108,4 @@ export const recordsKind: ResourceKind<RecordsProps, RecordsState> = {
     return observed;
   },
   ready: () => true,
-};
+});

@@ -4,7 +4,7 @@
 import { CreateClusterCommand, DeleteClusterCommand, DescribeClusterCommand, UpdateClusterConfigCommand, UpdateClusterVersionCommand, type Cluster } from '@aws-sdk/client-eks';
 import { isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId, ownershipTagMap } from '../ownership.js';
-import type { Observed, ResourceKind } from '../kind.js';
+import { defineKind, type Observed } from '../kind.js';
 import { diffProps } from '../network/ec2-common.js';
 import { retryableEks, waitClusterActive } from './common.js';
 import { accountClusters } from './clusters-read.js';
@@ -35,7 +35,7 @@ function toObserved(c: Cluster, id: string): Observed<ClusterProps> {
   };
 }
 
-export const clusterKind: ResourceKind<ClusterProps, ClusterProps> = {
+export const clusterKind = defineKind<ClusterProps, ClusterProps>({
   kind: 'eks/cluster',
   deletionCategory: 'cluster',
   // Real clusters take 10–15 minutes to create and up to ~10 to delete.
@@ -120,4 +120,4 @@ export const clusterKind: ResourceKind<ClusterProps, ClusterProps> = {
     if (observed.status === 'FAILED') return { failed: `EKS cluster FAILED: ${observed.outputs.health || 'no health issues reported'}` };
     return { waiting: `EKS cluster ${observed.status}` };
   },
-};
+});

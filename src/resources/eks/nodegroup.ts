@@ -4,7 +4,7 @@
 import { CreateNodegroupCommand, DeleteNodegroupCommand, DescribeNodegroupCommand, ListNodegroupsCommand, UpdateNodegroupConfigCommand, UpdateNodegroupVersionCommand, type Nodegroup } from '@aws-sdk/client-eks';
 import { isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId, ownershipTagMap } from '../ownership.js';
-import type { DiffResult, Observed, ResourceKind } from '../kind.js';
+import { defineKind, type DiffResult, type KindContext, type Observed } from '../kind.js';
 import { diffProps } from '../network/ec2-common.js';
 import { retryableEks } from './common.js';
 import { clustersToScan } from './clusters-read.js';
@@ -34,7 +34,7 @@ function toObserved(n: Nodegroup, id: string): Observed<NodegroupProps> {
     outputs: { name: n.nodegroupName, health: (n.health?.issues ?? []).map((i) => `${i.code}: ${i.message}`).join('; ') } };
 }
 
-export const nodegroupKind: ResourceKind<NodegroupProps, NodegroupProps> = {
+export const nodegroupKind = defineKind<NodegroupProps, NodegroupProps>({
   kind: 'eks/nodegroup',
   deletionCategory: 'nodeGroups',
   readyTimeoutMs: 30 * 60_000,
@@ -122,9 +122,9 @@ export const nodegroupKind: ResourceKind<NodegroupProps, NodegroupProps> = {
     }
     return { waiting: `node group ${observed.state.name} ${observed.status}` };
   },
-};
+});
 
-async function waitActive(ctx: Parameters<ResourceKind['refresh']>[0], p: NodegroupProps, observed: Observed<NodegroupProps>): Promise<void> {
+async function waitActive(ctx: KindContext, p: NodegroupProps, observed: Observed<NodegroupProps>): Promise<void> {
   await waitUntil(async () => {
     const now = await nodegroupKind.refresh(ctx, observed);
     return now ? nodegroupKind.ready(now) : { waiting: 'node group not visible' };

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-ecr';
 import { errorName, isNotFound } from '../../cloud/aws-errors.js';
 import { deletionAllowed, ownedId, ownershipTags } from '../ownership.js';
-import type { Desired, FieldChange, KindContext, Observed, ResourceKind } from '../kind.js';
+import { defineKind, type Desired, type FieldChange, type KindContext, type Observed } from '../kind.js';
 import type { OperatorAction } from '../../plan/types.js';
 
 export interface EcrRepositoryProps {
@@ -71,7 +71,7 @@ async function describe(ctx: KindContext, repo: Repository, imageTags: string[])
 
 const wantedTags = (desired: Desired<EcrRepositoryProps>[], name: string) => desired.find((d) => d.properties.name === name)?.properties.imageTags ?? [];
 
-export const ecrRepositoryKind: ResourceKind<EcrRepositoryProps, EcrState> = {
+export const ecrRepositoryKind = defineKind<EcrRepositoryProps, EcrState>({
   kind: 'iam/ecr-repository',
   // An empty repository goes freely; one holding images needs deletion.allow: [repositories].
   deletionCategoryOf: (observed) => ((observed.state as EcrState).hasImages ? 'repositories' : undefined),
@@ -138,4 +138,4 @@ export const ecrRepositoryKind: ResourceKind<EcrRepositoryProps, EcrState> = {
     }
   },
   ready: () => true,
-};
+});

@@ -5,7 +5,7 @@
 // lets one list find them again. Deleting gives the fields up: an apply that no longer sends them
 // makes the server remove what this manager alone owned (server-side apply's field ownership).
 import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
-import type { Observed, ResourceKind } from '../kind.js';
+import { defineKind, type Observed } from '../kind.js';
 import { kubeId, withFreshToken } from './object-kind.js';
 
 export interface NamespaceLabelsProps {
@@ -28,7 +28,7 @@ function applyLabels(namespace: string, labels: Record<string, string>, platform
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, ...(platform ? { labels, annotations: { [ANNOTATION_LABELLED_BY]: platform } } : {}) } };
 }
 
-export const namespaceLabelsKind: ResourceKind<NamespaceLabelsProps, NamespaceLabelsProps> = {
+export const namespaceLabelsKind = defineKind<NamespaceLabelsProps, NamespaceLabelsProps>({
   kind: 'kube/namespace-labels',
   observeAfter: ['eks/cluster'],
   async observeAll(ctx) {
@@ -65,4 +65,4 @@ export const namespaceLabelsKind: ResourceKind<NamespaceLabelsProps, NamespaceLa
     }
   },
   ready: () => true,
-};
+});

@@ -4,11 +4,27 @@
 // deleted (pruned when the spec no longer names them).
 import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import { ANNOTATION_ID, MANAGER, ownershipLabels, ownershipSelector } from '../ownership.js';
-import type { DiffResult, KindContext, Observed, Readiness, ResourceKind } from '../kind.js';
+import { defineKind, type DiffResult, type KindContext, type Observed, type Readiness, type TypedKind } from '../kind.js';
 import { toClientModel, toWireForm } from './wire-form.js';
 import { diffOwned } from './owned-diff.js';
 
-type Manifest = KubernetesObject & Record<string, any>;
+/** A Kubernetes object: the typed envelope, and a body only the API server's schema describes. */
+export interface Manifest extends KubernetesObject { [field: string]: unknown }
+
+/** The value at a path inside a manifest, undefined where any step is missing. */
+export function fieldAt(value: unknown, ...path: (string | number)[]): unknown {
+  let at = value;
+  for (const step of path) {
+    if (typeof at !== 'object' || at === null) return undefined;
+    at = (at as Record<string | number, unknown>)[step];
+  }
+  return at;
+}
+
+const numberAt = (value: unknown, ...path: string[]): number | undefined => {
+  const at = fieldAt(value, ...path);
+  return typeof at === 'number' ? at : undefined;
+};
 
 export interface KubeKindOptions {
   apiVersion: string;
@@ -51,14 +67,14 @@ export async function withFreshToken<T>(ctx: KindContext, call: (api: Awaited<Re
   }
 }
 
-export function kubeObjectKind(o: KubeKindOptions): ResourceKind<Manifest, Manifest> {
+export function kubeObjectKind(o: KubeKindOptions): TypedKind<Manifest, Manifest> {
   const kindName = `kube/${o.kind}`;
   const toObserved = (platform: string, live: Manifest): Observed<Manifest> => ({
     id: live.metadata?.annotations?.[ANNOTATION_ID] ?? kubeId(o.kind, live.metadata?.namespace, live.metadata!.name!),
     kind: kindName, physicalId: `${live.metadata?.namespace ? `${live.metadata.namespace}/` : ''}${live.metadata!.name}`,
     owned: live.metadata?.labels?.['platformd.dev/platform'] === platform, state: live,
     status: live.metadata?.deletionTimestamp ? 'Terminating' : 'present',
-    outputs: { name: live.metadata!.name, namespace: live.metadata?.namespace, uid: live.metadata?.uid, ...(o.kind === 'Ingress' ? { hostname: live.status?.loadBalancer?.ingress?.[0]?.hostname } : {}) },
+    outputs: { name: live.metadata!.name, namespace: live.metadata?.namespace, uid: live.metadata?.uid, ...(o.kind === 'Ingress' ? { hostname: fieldAt(live, 'status', 'loadBalancer', 'ingress', 0, 'hostname') } : {}) },
   });
   const apply = async (ctx: KindContext, id: string, manifest: Manifest): Promise<Observed<Manifest>> => {
     try {
@@ -70,7 +86,7 @@ export function kubeObjectKind(o: KubeKindOptions): ResourceKind<Manifest, Manif
       throw Object.assign(err as object, { retryable: [409, 429, 500, 503].includes((err as { code?: number }).code ?? 0) });
     }
   };
-  return {
+  return defineKind<Manifest, Manifest>({
     kind: kindName,
     readyTimeoutMs: o.readyTimeoutMs ?? 10 * 60_000,
     observeAfter: ['eks/cluster'],
@@ -111,17 +127,18 @@ export function kubeObjectKind(o: KubeKindOptions): ResourceKind<Manifest, Manif
       }
     },
     ready: (observed) => (o.readiness ? o.readiness(observed.state) : true),
-  };
+  });
 }
 
 /** A Deployment is ready when the controller has seen this generation and all replicas are available. */
 export function deploymentReady(live: Manifest): Readiness {
-  const want = live.spec?.replicas ?? 1;
-  const have = live.status?.availableReplicas ?? 0;
-  if ((live.status?.observedGeneration ?? 0) < (live.metadata?.generation ?? 0)) return { waiting: 'Deployment rollout not observed yet' };
+  const want = numberAt(live, 'spec', 'replicas') ?? 1;
+  const have = numberAt(live, 'status', 'availableReplicas') ?? 0;
+  if ((numberAt(live, 'status', 'observedGeneration') ?? 0) < (live.metadata?.generation ?? 0)) return { waiting: 'Deployment rollout not observed yet' };
   return have >= want ? true : { waiting: `${have}/${want} replicas available` };
 }
 
 export function crdReady(live: Manifest): Readiness {
-  return (live.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Established' && c.status === 'True') ? true : { waiting: 'CRD not established' };
+  const conditions = fieldAt(live, 'status', 'conditions');
+  return Array.isArray(conditions) && conditions.some((c) => fieldAt(c, 'type') === 'Established' && fieldAt(c, 'status') === 'True') ? true : { waiting: 'CRD not established' };
 }

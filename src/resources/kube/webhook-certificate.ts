@@ -6,7 +6,7 @@ import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { PatchStrategy } from '@kubernetes/client-node';
 import { ANNOTATION_ID, MANAGER, ownershipLabels, ownershipSelector } from '../ownership.js';
-import type { Observed, ResourceKind } from '../kind.js';
+import { defineKind, type Observed } from '../kind.js';
 import { withFreshToken } from './object-kind.js';
 
 x509.cryptoProvider.set(webcrypto as any);
@@ -47,7 +47,7 @@ function toObserved(secret: any): Observed<CertState> | undefined {
     status: 'present', state: { secretName: secret.metadata.name, dnsName: dns, validForDays: Math.max(0, days) }, outputs: { caBundle: ca } };
 }
 
-export const webhookCertificateKind: ResourceKind<WebhookCertificateProps, CertState> = {
+export const webhookCertificateKind = defineKind<WebhookCertificateProps, CertState>({
   kind: 'kube/webhook-certificate',
   observeAfter: ['eks/cluster'],
   async observeAll(ctx) {
@@ -93,4 +93,4 @@ export const webhookCertificateKind: ResourceKind<WebhookCertificateProps, CertS
     }
   },
   ready: () => true,
-};
+});
