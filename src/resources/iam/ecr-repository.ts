@@ -23,7 +23,6 @@ export interface EcrRepositoryProps {
 }
 type EcrState = Omit<EcrRepositoryProps, 'imageTags' | 'imageTagMutability' | 'encryptionType'> & { imageTagMutability: string; encryptionType: string; hasImages: boolean };
 
-export const ecrRepositoryId = (name: string) => `iam/ecr-repository/${name}`;
 
 /** Keep the newest `keep` images, whatever their tags (ECR lifecycle policy grammar). */
 export function keepLastImagesPolicy(keep: number): Record<string, unknown> {

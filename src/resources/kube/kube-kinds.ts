@@ -1,7 +1,8 @@
 // The Kubernetes kinds platformd manages, one typed kind each (object-kind.ts), listed once: the
 // registry registers them (resources/all.ts) and the kube layer builds its nodes with them.
 import { crdReady, deploymentReady, kubeObjectKind, type Manifest } from './object-kind.js';
-import type { TypedKind } from '../kind.js';
+import type { Desired, TypedKind } from '../kind.js';
+import { kubeId } from '../../graph/ids.js';
 
 export const customResourceDefinitionKind = kubeObjectKind({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', namespaced: false, readiness: crdReady });
 export const namespaceKind = kubeObjectKind({ apiVersion: 'v1', kind: 'Namespace', namespaced: false });
@@ -29,4 +30,20 @@ export function kubeKindOf(kubernetesKind: string): TypedKind<Manifest, Manifest
   const kind = byKubernetesKind.get(kubernetesKind);
   if (!kind) throw new Error(`platformd manages no Kubernetes kind ${kubernetesKind}`);
   return kind;
+}
+
+/**
+ * A manifest as the builders write it (kube layer, lbc-manifests.ts): what names the object is
+ * known; anything inside may be an OutputRef, resolved before the object is applied.
+ */
+export interface BuiltManifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; [field: string]: unknown };
+  [field: string]: unknown;
+}
+
+/** The desired node of a built manifest, of the kind its `kind` names, under its logical id. */
+export function manifestNode(manifest: BuiltManifest, dependsOn: readonly string[]): Desired {
+  return kubeKindOf(manifest.kind).node(kubeId(manifest.kind, manifest.metadata.namespace, manifest.metadata.name), manifest, dependsOn);
 }

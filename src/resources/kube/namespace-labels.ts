@@ -6,7 +6,8 @@
 // makes the server remove what this manager alone owned (server-side apply's field ownership).
 import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import { defineKind, type Observed } from '../kind.js';
-import { kubeId, withFreshToken } from './object-kind.js';
+import { withFreshToken } from './object-kind.js';
+import { namespaceLabelsId } from '../../graph/ids.js';
 
 export interface NamespaceLabelsProps {
   namespace: string;
@@ -17,7 +18,6 @@ type Live = KubernetesObject & { metadata: { name: string; labels?: Record<strin
 const FIELD_MANAGER = 'platformd-namespace-labels';
 /** Which platform applied the labels (annotation values may hold anything, label values may not). */
 export const ANNOTATION_LABELLED_BY = 'platformd.dev/labelled-by';
-export const namespaceLabelsId = (namespace: string) => kubeId('namespace-labels', undefined, namespace);
 
 function toObserved(live: Live): Observed<NamespaceLabelsProps> {
   return { id: namespaceLabelsId(live.metadata.name), kind: namespaceLabelsKind.kind, physicalId: live.metadata.name, owned: true, status: 'present',

@@ -6,6 +6,7 @@ import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import { ANNOTATION_ID, MANAGER, ownershipLabels, ownershipSelector } from '../ownership.js';
 import { defineKind, type DiffResult, type KindContext, type Observed, type Readiness, type TypedKind } from '../kind.js';
 import { toClientModel, toWireForm } from './wire-form.js';
+import { kubeId } from '../../graph/ids.js';
 import { diffOwned } from './owned-diff.js';
 
 /** A Kubernetes object: the typed envelope, and a body only the API server's schema describes. */
@@ -34,10 +35,6 @@ export interface KubeKindOptions {
   readyTimeoutMs?: number;
 }
 
-/** The logical id of a Kubernetes object. */
-export function kubeId(kind: string, namespace: string | undefined, name: string): string {
-  return namespace ? `kube/${kind}/${namespace}/${name}` : `kube/${kind}/${name}`;
-}
 
 /** The manifest as we apply it: our labels and the logical-id annotation added. */
 export function owned(manifest: Manifest, platform: string, id: string): Manifest {
