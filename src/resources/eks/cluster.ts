@@ -53,7 +53,7 @@ export const clusterKind = defineKind<ClusterProps, ClusterProps>({
   },
   diff(desired, observed) {
     const want = { ...desired, subnetIds: [...desired.subnetIds].sort() };
-    return diffProps(want as unknown as Record<string, unknown>, observed.state as unknown as Record<string, unknown>, ['name', 'roleArn', 'subnetIds']);
+    return diffProps(want, observed.state, ['name', 'roleArn', 'subnetIds']);
   },
   async create(ctx, desired) {
     const p = desired.properties;

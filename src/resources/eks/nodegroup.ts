@@ -60,7 +60,7 @@ export const nodegroupKind = defineKind<NodegroupProps, NodegroupProps>({
   },
   diff(desired, observed): DiffResult {
     const want = { ...desired, subnets: [...desired.subnets].sort() };
-    const result = diffProps(want as unknown as Record<string, unknown>, observed.state as unknown as Record<string, unknown>, ['name', 'clusterName', 'nodeRole', 'subnets', 'instanceTypes', 'diskSize', 'amiType']);
+    const result = diffProps(want, observed.state, ['name', 'clusterName', 'nodeRole', 'subnets', 'instanceTypes', 'diskSize', 'amiType']);
     return result;
   },
   async create(ctx, desired) {

@@ -23,7 +23,7 @@ export const elasticIpKind = defineKind<ElasticIpProps, { tags: Record<string, s
     return (res.Addresses ?? []).map((a) => toObserved(a, ownedId(a.Tags, ctx.platform)!));
   },
   diff(desired, observed) {
-    return diffProps(desired as Record<string, unknown>, observed.state);
+    return diffProps(desired, observed.state);
   },
   async create(ctx, desired) {
     const existing = await ctx.aws.ec2.send(new DescribeAddressesCommand({ Filters: idFilter(ctx.platform, desired.id) }));

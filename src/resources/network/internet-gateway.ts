@@ -27,7 +27,7 @@ export const internetGatewayKind = defineKind<InternetGatewayProps, { vpcId: str
     return out;
   },
   diff(desired, observed) {
-    return diffProps(desired as Record<string, unknown>, observed.state);
+    return diffProps(desired, observed.state);
   },
   async create(ctx, desired) {
     const existing = await ctx.aws.ec2.send(new DescribeInternetGatewaysCommand({ Filters: idFilter(ctx.platform, desired.id) }));

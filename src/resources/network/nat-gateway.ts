@@ -36,7 +36,7 @@ export const natGatewayKind = defineKind<NatGatewayProps, NatState>({
     return out;
   },
   diff(desired, observed) {
-    return diffProps(desired as Record<string, unknown>, observed.state, ['subnetId', 'allocationId']);
+    return diffProps(desired, observed.state, ['subnetId', 'allocationId']);
   },
   async create(ctx, desired) {
     const p = desired.properties;

@@ -74,7 +74,7 @@ export const routeTableKind = defineKind<RouteTableProps, RouteTableState>({
   },
   diff(desired, observed) {
     const { associations: _a, ...state } = observed.state;
-    return diffProps(desired as Record<string, unknown>, state, ['vpcId']);
+    return diffProps(desired, state, ['vpcId']);
   },
   async create(ctx, desired) {
     const p = desired.properties;

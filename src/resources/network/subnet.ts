@@ -39,7 +39,7 @@ export const subnetKind = defineKind<SubnetProps, Required<SubnetProps>>({
     return out;
   },
   diff(desired, observed) {
-    return diffProps(desired as Record<string, unknown>, observed.state, ['vpcId', 'zone', 'cidr']);
+    return diffProps(desired, observed.state, ['vpcId', 'zone', 'cidr']);
   },
   async create(ctx, desired) {
     const p = desired.properties;

@@ -51,7 +51,7 @@ export const vpcKind = defineKind<VpcProps, VpcState>({
     return out;
   },
   diff(desired, observed) {
-    return diffProps(desired as Record<string, unknown>, observed.state, ['cidr']);
+    return diffProps(desired, observed.state, ['cidr']);
   },
   async create(ctx, desired: Desired<VpcProps>) {
     const p = desired.properties;
