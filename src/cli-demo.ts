@@ -10,7 +10,7 @@ import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EXIT_USAGE, type Command } from './commands/command.js';
+import { EXIT_USAGE, defineCommand } from './commands/command.js';
 import type { DaemonStatus } from './daemon-status.js';
 import { startSandbox } from './sandbox/world.js';
 
@@ -29,7 +29,7 @@ async function freePort(preferred: number): Promise<number> {
   return bind(preferred).catch(() => bind(0));
 }
 
-export const command: Command = {
+export const command = defineCommand({
   summary: 'run the whole demo on the sandbox (what `npm start` does)',
   usage: `Usage: platformd demo [--port 8080] [--time-scale 0.008]
 
@@ -170,4 +170,4 @@ Press Ctrl-C to stop.`);
     await new Promise<void>(() => {});
     return 0;
   },
-};
+});

@@ -1,5 +1,5 @@
 // `platformd sandbox`: the emulated world on a local port, for trying platformd without AWS.
-import { EXIT_USAGE, type Command } from './commands/command.js';
+import { EXIT_USAGE, defineCommand } from './commands/command.js';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ function startFailure(err: unknown, port: number): string {
   return `platformd sandbox: could not start: ${e.message}`;
 }
 
-export const command: Command = {
+export const command = defineCommand({
   summary: 'start the emulated AWS (and Kubernetes) sandbox and print how to point platformd at it',
   usage: `Usage: platformd sandbox [--port 4566] [--time-scale 0.0167] [--alb-port N]
 
@@ -103,4 +103,4 @@ Example:
     if (values['management-kubeconfig'] === undefined) rmSync(kubeconfigFile, { force: true });
     return 0;
   },
-};
+});

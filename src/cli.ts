@@ -80,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(command.usage);
     return 0;
   }
-  return command.run({ positionals: parsed.positionals, values: parsed.values as Record<string, any> });
+  return command.run({ positionals: parsed.positionals, values: parsed.values });
 }
 
 // NOTE(exit): Node exits as soon as nothing ref'd is pending, and waits and timers are unref'd

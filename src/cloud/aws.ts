@@ -106,22 +106,32 @@ export function resetAwsClients(): void {
   cache.clear();
 }
 
+/** A middleware around each attempt, as platformd writes them (the SDK's own types are per client). */
+type AttemptMiddleware = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => Promise<unknown>;
+
+interface AttemptStack {
+  add(mw: AttemptMiddleware, opts: { step: 'finalizeRequest'; name: string; priority: 'high' | 'low' }): void;
+}
+
 interface Instrumentable {
-  middlewareStack: { add: (mw: any, opts: any) => void };
+  middlewareStack: object;
 }
 
 /** Count every attempt's outcome (by service and operation) for metrics and benchmarks. */
 function instrument<T extends Instrumentable>(client: T, service: string): T {
+  // Every client's stack takes finalizeRequest middleware; only its input/output types differ
+  // per client, and these middlewares never look inside them.
+  const stack = client.middlewareStack as AttemptStack;
   // Fencing (fence.ts): before every attempt of a mutating operation, so neither a first send nor
   // a retry leaves a replica that lost its leadership.
-  client.middlewareStack.add(
+  stack.add(
     (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
       if (isMutatingAwsOperation((context.commandName ?? '').replace(/Command$/, ''))) checkFence();
       return next(args);
     },
     { step: 'finalizeRequest', name: 'platformdFence', priority: 'high' },
   );
-  client.middlewareStack.add(
+  stack.add(
     (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
       const started = performance.now();
       const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');

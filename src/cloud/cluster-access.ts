@@ -6,6 +6,7 @@ import type { AwsClients } from './aws.js';
 import { eksKubeAccess, noKube, type KubeAccess } from './kube.js';
 import type { ResolvedSpec } from '../spec/resolved.js';
 import { TAG_ID, TAG_PLATFORM } from '../resources/ownership.js';
+import { CLUSTER } from '../graph/ids.js';
 
 const cache = new WeakMap<AwsClients, Map<string, KubeAccess>>();
 
@@ -20,14 +21,14 @@ function accessByName(aws: AwsClients, name: string): KubeAccess {
   return access;
 }
 
-/** The name of the cluster tagged as this platform's `eks/cluster`, if one exists. */
+/** The name of the cluster tagged as this platform's cluster (logical id CLUSTER), if one exists. */
 async function findOwnedCluster(aws: AwsClients, platform: string): Promise<string | undefined> {
   let nextToken: string | undefined;
   do {
     const page = await aws.eks.send(new ListClustersCommand({ nextToken }));
     for (const name of page.clusters ?? []) {
       const tags = (await aws.eks.send(new DescribeClusterCommand({ name })).catch(() => undefined))?.cluster?.tags ?? {};
-      if (tags[TAG_PLATFORM] === platform && tags[TAG_ID] === 'eks/cluster') return name;
+      if (tags[TAG_PLATFORM] === platform && tags[TAG_ID] === CLUSTER) return name;
     }
     nextToken = page.nextToken;
   } while (nextToken);

@@ -40,9 +40,9 @@ function counted(api: KubernetesObjectApi): KubernetesObjectApi {
     get(target, prop, receiver) {
       const v = Reflect.get(target, prop, receiver);
       if (typeof v !== 'function' || !['create', 'read', 'list', 'patch', 'replace', 'delete'].includes(String(prop))) return v;
-      return async (...args: any[]) => {
+      return async (...args: unknown[]) => {
         if (['create', 'patch', 'replace', 'delete'].includes(String(prop))) checkFence(); // fence.ts
-        const kind = prop === 'list' ? args[1] : args[0]?.kind;
+        const kind = prop === 'list' ? args[1] : (args[0] as { kind?: string } | undefined)?.kind;
         const started = performance.now();
         try {
           const out = await v.apply(target, args);

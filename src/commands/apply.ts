@@ -1,6 +1,6 @@
 // `platformd apply FILE`: plan, confirm, then carry the plan out with visible progress.
 import { createInterface } from 'node:readline/promises';
-import { EXIT_USAGE, type Command } from './command.js';
+import { EXIT_USAGE, defineCommand } from './command.js';
 import { awsClients } from '../cloud/aws.js';
 import { platformRegion } from '../cloud/region.js';
 import { applyPlatform, planPlatform } from '../engine.js';
@@ -13,7 +13,7 @@ import { outputLines, platformOutputs } from '../plan/outputs.js';
 import { interruptibleRun } from './interruptible-run.js';
 import { lockTarget, takeApplyLock, type ApplyLock } from '../leader/apply-lock.js';
 
-export const command: Command = {
+export const command = defineCommand({
   summary: 'plan, confirm, and apply the changes in dependency order',
   usage: `Usage: platformd apply FILE [--auto-approve] [--layers L1,L2] [--concurrency N] [--protos DIR]
        platformd apply PLANFILE [--concurrency N]
@@ -121,4 +121,4 @@ Exit status: 0 when every change succeeded or there was nothing to do, 1 otherwi
       await lock.release();
     }
   },
-};
+});

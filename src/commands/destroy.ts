@@ -3,7 +3,7 @@
 // deletions run, confirm, and carry it out. Like `terraform destroy`, but deletion.allow still
 // guards stateful infrastructure unless --allow-all opts every category in.
 import { createInterface } from 'node:readline/promises';
-import { EXIT_USAGE, type Command } from './command.js';
+import { EXIT_USAGE, defineCommand } from './command.js';
 import { awsClients } from '../cloud/aws.js';
 import { platformRegion } from '../cloud/region.js';
 import { applyPlatform, deletionKindOrder, planPlatform, type ApplyResult } from '../engine.js';
@@ -16,7 +16,7 @@ import { blockedCategories, DELETION_CATEGORIES, inDeletionOrder, teardownSpec }
 import { withDefaults } from '../spec/defaults.js';
 import type { Plan } from '../plan/types.js';
 
-export const command: Command = {
+export const command = defineCommand({
   summary: 'plan, confirm, and delete everything the platform owns',
   usage: `Usage: platformd destroy FILE [--auto-approve] [--allow-all] [--concurrency N] [--protos DIR]
 
@@ -89,7 +89,7 @@ was blocked or was not confirmed, ${EXIT_USAGE} on a usage error.`,
     for (const line of leftInPlace(ordered, result)) console.log(line);
     return result?.ok ? 0 : 1;
   },
-};
+});
 
 /** The plan's first line: which platform, and which categories may be deleted in this run. */
 function header(platform: string, allowAll: boolean, blocked: readonly string[]): string {

@@ -1,11 +1,11 @@
 // `platformd graph FILE`: the desired graph as DOT or Mermaid; no AWS calls.
-import { EXIT_USAGE, type Command } from './command.js';
+import { EXIT_USAGE, defineCommand } from './command.js';
 import { loadSpecOrReport } from './spec-args.js';
 import { buildDesiredGraph } from '../graph/build.js';
 import { GRAPH_FORMATS, renderGraph, type GraphFormat } from '../graph/render-graph.js';
 import { LAYER_ORDER } from '../resources/registry.js';
 
-export const command: Command = {
+export const command = defineCommand({
   summary: 'print the platform\'s desired resource graph as DOT or Mermaid (no AWS calls)',
   usage: `Usage: platformd graph FILE [--format dot|mermaid] [--protos DIR]
 
@@ -42,4 +42,4 @@ Examples:
     process.stdout.write(renderGraph(graph, format));
     return 0;
   },
-};
+});

@@ -2,14 +2,14 @@
 // `platformd token` as its exec credential plugin, the way `aws eks update-kubeconfig` writes one.
 import { writeFileSync } from 'node:fs';
 import { DescribeClusterCommand } from '@aws-sdk/client-eks';
-import { EXIT_USAGE, type Command } from './command.js';
+import { EXIT_USAGE, defineCommand } from './command.js';
 import { awsClients } from '../cloud/aws.js';
 import { platformRegion } from '../cloud/region.js';
 import { isNotFound } from '../cloud/aws-errors.js';
 import { EXEC_API_VERSIONS, renderKubeconfig, type ExecApiVersion } from '../cloud/kubeconfig.js';
 import { loadSpecOrReport } from './spec-args.js';
 
-export const command: Command = {
+export const command = defineCommand({
   summary: 'write a kubeconfig for the platform\'s cluster (kubectl authenticates with `platformd token`)',
   usage: `Usage: platformd kubeconfig FILE [--out PATH] [--exec-command CMD] [--exec-api-version v1|v1beta1]
 
@@ -62,7 +62,7 @@ Example (against \`platformd sandbox\`, with its exports in the shell):
     else process.stdout.write(text);
     return 0;
   },
-};
+});
 
 async function describe(name: string, region: string, execApiVersion: ExecApiVersion, execCommand: string | undefined): Promise<string | { error: string }> {
   let cluster;

@@ -1,5 +1,5 @@
 // `platformd plan FILE`: what apply would change, read-only.
-import { EXIT_USAGE, type Command } from './command.js';
+import { EXIT_USAGE, defineCommand } from './command.js';
 import { awsClients } from '../cloud/aws.js';
 import { platformRegion } from '../cloud/region.js';
 import { planPlatform } from '../engine.js';
@@ -13,7 +13,7 @@ import { progressLine } from '../apply/progress-text.js';
 import { readingProgress } from '../apply/reading-progress.js';
 import { specFileHash, writePlanFile } from './saved-plan-io.js';
 
-export const command: Command = {
+export const command = defineCommand({
   summary: 'show what apply would change (reads live state, changes nothing)',
   usage: `Usage: platformd plan FILE [--format text|json|markdown] [--layers L1,L2] [--protos DIR] [--detailed-exitcode]
 
@@ -74,4 +74,4 @@ Example:
     console.log(format === 'json' ? renderPlanJson(plan) : format === 'markdown' ? renderPlanMarkdown(plan, { title: file }) : renderPlanText(plan, { color: process.stdout.isTTY }));
     return values['detailed-exitcode'] && plan.changes.length > 0 ? 2 : 0;
   },
-};
+});

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT_USAGE, type Command } from './command.js';
+import { EXIT_USAGE, defineCommand } from './command.js';
 import { awsClients } from '../cloud/aws.js';
 import { platformRegion } from '../cloud/region.js';
 import { clusterAccessFor } from '../cloud/cluster-access.js';
@@ -31,7 +31,7 @@ import { LEADER_OPTIONS, LEADER_USAGE, leaderSettings, startLeadership, type Lea
 
 const VERSION = PLATFORMD_VERSION;
 
-export const command: Command = {
+export const command = defineCommand({
   summary: 'run the daemon: reconcile a git branch continuously, serve /plan /status /metrics, probe the services',
   usage: `Usage: platformd run --repo URL|PATH [--branch main] [--path specs/platform.yaml] [options]
 
@@ -124,7 +124,7 @@ close, exit 0. Losing the Lease (no renewal within the renew deadline): the same
     }
     if (values['tls-cert']) {
       try {
-        tls = { cert: await readFile(values['tls-cert']), key: await readFile(values['tls-key']) };
+        tls = { cert: await readFile(values['tls-cert']), key: await readFile(values['tls-key']!) }; // set: they go together (above)
       } catch (err) {
         console.error(`platformd run: cannot read the TLS certificate or key: ${(err as Error).message}`);
         return EXIT_USAGE;
@@ -291,4 +291,4 @@ close, exit 0. Losing the Lease (no renewal within the renew deadline): the same
     log('stopped');
     return exitCode;
   },
-};
+});

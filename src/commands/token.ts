@@ -1,12 +1,12 @@
 // `platformd token --cluster NAME`: the exec credential plugin a kubeconfig from `platformd
 // kubeconfig` runs (like `aws eks get-token`): prints an ExecCredential with a presigned EKS token.
-import { EXIT_USAGE, type Command } from './command.js';
+import { EXIT_USAGE, defineCommand } from './command.js';
 import { awsClients } from '../cloud/aws.js';
 import { platformRegion } from '../cloud/region.js';
 import { eksToken } from '../cloud/eks-token.js';
 import { execCredential } from '../cloud/kubeconfig.js';
 
-export const command: Command = {
+export const command = defineCommand({
   summary: 'print an EKS bearer token as a kubectl ExecCredential (the kubeconfig\'s exec plugin)',
   usage: `Usage: platformd token --cluster NAME [--region R]
 
@@ -44,4 +44,4 @@ Example:
     console.log(execCredential(token, process.env.KUBERNETES_EXEC_INFO));
     return 0;
   },
-};
+});

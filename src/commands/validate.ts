@@ -1,9 +1,9 @@
 // `platformd validate FILE`: every problem in a platform.yaml, with file:line:column; no AWS call.
-import { EXIT_USAGE, type Command } from './command.js';
+import { EXIT_USAGE, defineCommand } from './command.js';
 import { loadSpecFile } from '../spec/load.js';
 import { formatDiagnostic } from '../spec/diagnostics.js';
 
-export const command: Command = {
+export const command = defineCommand({
   summary: 'check a platform.yaml against the schema and the semantic rules (no AWS calls)',
   usage: `Usage: platformd validate FILE [--protos DIR] [--json]
 
@@ -39,4 +39,4 @@ Example:
     }
     return result.ok ? 0 : 1;
   },
-};
+});

@@ -1,8 +1,8 @@
 // `platformd version`: which platformd this is, on which Node and platform.
-import type { Command } from './command.js';
+import { defineCommand } from './command.js';
 import { PLATFORMD_VERSION } from '../version.js';
 
-export const command: Command = {
+export const command = defineCommand({
   summary: 'print the version of platformd and of the Node.js running it',
   usage: `Usage: platformd version [--json]
 
@@ -17,4 +17,4 @@ Options:
     console.log(values.json ? JSON.stringify(info) : `platformd ${info.platformd} (node ${info.node}, ${info.platform})`);
     return 0;
   },
-};
+});

@@ -7,13 +7,13 @@ import type { AddonName } from '../spec/types.js';
 import type { ResolvedSpec } from '../spec/resolved.js';
 import { ADDONS } from '../spec/defaults.js';
 import { amiTypeFor } from '../spec/instance-architecture.js';
-import { CLUSTER_ROLE, NODE_ROLE } from './iam.js';
-import { natPlacements, subnetId } from './network.js';
+import { natPlacements } from './network.js';
 import type { LayerBuilder } from './layers.js';
-
-export const CLUSTER = 'eks/cluster';
-export const addonId = (name: string) => `eks/addon/${name}`;
-export const nodegroupId = (name: string) => `eks/nodegroup/${name}`;
+import { clusterKind } from '../resources/eks/cluster.js';
+import { accessEntryKind } from '../resources/eks/access-entry.js';
+import { addonKind } from '../resources/eks/addon.js';
+import { nodegroupKind } from '../resources/eks/nodegroup.js';
+import { accessEntryId, addonId, AWS_NODE_ROLE, CLUSTER, CLUSTER_ROLE, nodegroupId, NODE_ROLE, PRIVATE_ROUTE_TABLE, subnetId, zonePrivateRouteTableId } from './ids.js';
 /**
  * Add-ons that must be running before nodes join: without the VPC CNI no pod gets an address,
  * and pods using EKS Pod Identity need the agent from their first start.
@@ -35,7 +35,7 @@ function privateRouteTables(spec: ResolvedSpec): string[] {
   const net = spec.network!;
   if ('id' in net.vpc && net.vpc.id) return [];
   const nats = natPlacements(spec);
-  return nats.length > 1 ? nats.map((n) => `network/route-table/private-${n.zone!.slice(-1)}`) : ['network/route-table/private'];
+  return nats.length > 1 ? nats.map((n) => zonePrivateRouteTableId(n.zone!)) : [PRIVATE_ROUTE_TABLE];
 }
 
 export function buildEks(spec: ResolvedSpec): Desired[] {
@@ -43,45 +43,39 @@ export function buildEks(spec: ResolvedSpec): Desired[] {
   if (!c || !spec.network) return [];
   const privateSubnets = spec.network.subnets.private.map((s) => ref(subnetId(s.name), 'subnetId'));
   const clusterName = ref(CLUSTER, 'name');
-  const nodes: Desired[] = [{
-    id: CLUSTER, kind: 'eks/cluster',
-    // Private subnets need their egress (NAT routes) before nodes and add-ons can pull images.
-    dependsOn: privateRouteTables(spec),
-    properties: {
-      name: c.name, version: c.version, roleArn: ref(CLUSTER_ROLE, 'arn'), subnetIds: privateSubnets,
-      endpointPublicAccess: c.endpointAccess.public, endpointPrivateAccess: c.endpointAccess.private,
-      publicAccessCidrs: c.endpointAccess.publicCidrs, authenticationMode: 'API_AND_CONFIG_MAP',
-      upgradePolicy: c.upgradePolicy,
-    },
-  }];
+  const nodes: Desired[] = [clusterKind.node(CLUSTER, {
+    name: c.name, version: c.version, roleArn: ref(CLUSTER_ROLE, 'arn'), subnetIds: privateSubnets,
+    endpointPublicAccess: c.endpointAccess.public, endpointPrivateAccess: c.endpointAccess.private,
+    publicAccessCidrs: c.endpointAccess.publicCidrs, authenticationMode: 'API_AND_CONFIG_MAP',
+    upgradePolicy: c.upgradePolicy,
+  },
+  // Private subnets need their egress (NAT routes) before nodes and add-ons can pull images.
+  privateRouteTables(spec))];
   c.admins.forEach((principalArn) => {
-    nodes.push({ id: `eks/access-entry/${principalArn.split(':').pop()!.replace(/\//g, '-')}`, kind: 'eks/access-entry', dependsOn: [],
-      properties: { clusterName, principalArn, policyArns: [CLUSTER_ADMIN_POLICY] } });
+    nodes.push(accessEntryKind.node(accessEntryId(principalArn), { clusterName, principalArn, policyArns: [CLUSTER_ADMIN_POLICY] }));
   });
   for (const name of ADDONS) {
     // After every node group (a version bump: control plane → the other add-ons → node groups → these).
     const afterNodes = NODE_DEPENDENT_ADDONS.includes(name) ? c.nodeGroups.map((ng) => nodegroupId(ng.name)) : [];
-    nodes.push({ id: addonId(name), kind: 'eks/addon', dependsOn: afterNodes, properties: {
+    nodes.push(addonKind.node(addonId(name), {
       clusterName, name, kubernetesVersion: c.version,
       ...(c.addons[name].version ? { version: c.addons[name].version } : {}),
-      ...(name === 'vpc-cni' ? { serviceAccountRoleArn: ref('iam/role/irsa-aws-node', 'arn') } : {}),
-    } });
+      ...(name === 'vpc-cni' ? { serviceAccountRoleArn: ref(AWS_NODE_ROLE, 'arn') } : {}),
+    }, afterNodes));
   }
   for (const ng of c.nodeGroups) {
     // The AMI type follows the instance types' architecture; validation refuses a mix.
     const ami = amiTypeFor(ng.instanceTypes);
     if (!('amiType' in ami)) throw new Error(`node group ${ng.name}: instance types of two architectures (validation should have refused this spec)`);
-    nodes.push({ id: nodegroupId(ng.name), kind: 'eks/nodegroup',
-      // After the add-ons a node needs to join and run pods (a version bump also puts them after
-      // the control plane); other add-ons (coredns comes after them, kube-proxy) must not hold a scale change.
-      dependsOn: NODE_PREREQUISITE_ADDONS.map(addonId),
-      properties: {
-        clusterName, name: ng.name, version: c.version, nodeRole: ref(NODE_ROLE, 'arn'), subnets: privateSubnets, instanceTypes: ng.instanceTypes,
-        scaling: { minSize: ng.scaling.min, desiredSize: ng.scaling.desired, maxSize: ng.scaling.max }, labels: ng.labels,
-        taints: ng.taints.map((t) => ({ key: t.key, ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect })), diskSize: ng.diskSize,
-        amiType: ami.amiType,
-      },
-    });
+    nodes.push(nodegroupKind.node(nodegroupId(ng.name), {
+      clusterName, name: ng.name, version: c.version, nodeRole: ref(NODE_ROLE, 'arn'), subnets: privateSubnets, instanceTypes: ng.instanceTypes,
+      scaling: { minSize: ng.scaling.min, desiredSize: ng.scaling.desired, maxSize: ng.scaling.max }, labels: ng.labels,
+      taints: ng.taints.map((t) => ({ key: t.key, ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect })), diskSize: ng.diskSize,
+      amiType: ami.amiType,
+    },
+    // After the add-ons a node needs to join and run pods (a version bump also puts them after
+    // the control plane); other add-ons (coredns comes after them, kube-proxy) must not hold a scale change.
+    NODE_PREREQUISITE_ADDONS.map(addonId)));
   }
   return nodes;
 }

@@ -6,44 +6,42 @@ import { serviceTrust } from '../resources/iam/policy-document.js';
 import { loadBalancerControllerPolicy } from '../resources/iam/lbc-policy.js';
 import type { ResolvedSpec } from '../spec/resolved.js';
 import type { LayerBuilder } from './layers.js';
-import { ecrRepositoryId, keepLastImagesPolicy } from '../resources/iam/ecr-repository.js';
+import { ecrRepositoryKind, keepLastImagesPolicy } from '../resources/iam/ecr-repository.js';
+import { roleKind } from '../resources/iam/role.js';
+import { oidcProviderKind } from '../resources/iam/oidc-provider.js';
+import { managedPolicyKind } from '../resources/iam/managed-policy.js';
+import { AWS_NODE_ROLE, CLUSTER, CLUSTER_ROLE, ecrRepositoryId, irsaRoleId, LBC_POLICY, LBC_ROLE, NODE_ROLE, OIDC_PROVIDER } from './ids.js';
 
 const aws = (name: string) => `arn:aws:iam::aws:policy/${name}`;
-export const CLUSTER_ROLE = 'iam/role/cluster';
-export const NODE_ROLE = 'iam/role/node';
-export const OIDC_PROVIDER = 'iam/oidc-provider';
-export const LBC_POLICY = 'iam/policy/load-balancer-controller';
-export const LBC_ROLE = 'iam/role/irsa-load-balancer-controller';
-export const irsaRoleId = (service: string) => `iam/role/irsa-svc-${service}`;
 
 function irsa(namespace: string, serviceAccount: string) {
-  return { providerArn: ref(OIDC_PROVIDER, 'arn'), issuer: ref('eks/cluster', 'oidcIssuer'), namespace, serviceAccount };
+  return { providerArn: ref(OIDC_PROVIDER, 'arn'), issuer: ref(CLUSTER, 'oidcIssuer'), namespace, serviceAccount };
 }
 
 export function buildIam(spec: ResolvedSpec): Desired[] {
   if (!spec.cluster) return [];
   const nodes: Desired[] = [
-    { id: CLUSTER_ROLE, kind: 'iam/role', dependsOn: [], properties: { trustPolicy: serviceTrust('eks.amazonaws.com', ['sts:AssumeRole', 'sts:TagSession']),
-      managedPolicyArns: [aws('AmazonEKSClusterPolicy')], description: `EKS control plane of ${spec.cluster.name}` } },
-    { id: NODE_ROLE, kind: 'iam/role', dependsOn: [], properties: { trustPolicy: serviceTrust('ec2.amazonaws.com'),
-      managedPolicyArns: [aws('AmazonEKSWorkerNodePolicy'), aws('AmazonEC2ContainerRegistryReadOnly')], description: `nodes of ${spec.cluster.name}` } },
-    { id: OIDC_PROVIDER, kind: 'iam/oidc-provider', dependsOn: [], properties: { url: ref('eks/cluster', 'oidcIssuer'), clientIds: ['sts.amazonaws.com'] } },
-    { id: 'iam/role/irsa-aws-node', kind: 'iam/role', dependsOn: [], properties: { irsa: irsa('kube-system', 'aws-node'),
-      managedPolicyArns: [aws('AmazonEKS_CNI_Policy')], description: 'IRSA: kube-system/aws-node (VPC CNI)' } },
+    roleKind.node(CLUSTER_ROLE, { trustPolicy: serviceTrust('eks.amazonaws.com', ['sts:AssumeRole', 'sts:TagSession']),
+      managedPolicyArns: [aws('AmazonEKSClusterPolicy')], description: `EKS control plane of ${spec.cluster.name}` }),
+    roleKind.node(NODE_ROLE, { trustPolicy: serviceTrust('ec2.amazonaws.com'),
+      managedPolicyArns: [aws('AmazonEKSWorkerNodePolicy'), aws('AmazonEC2ContainerRegistryReadOnly')], description: `nodes of ${spec.cluster.name}` }),
+    oidcProviderKind.node(OIDC_PROVIDER, { url: ref(CLUSTER, 'oidcIssuer'), clientIds: ['sts.amazonaws.com'] }),
+    roleKind.node(AWS_NODE_ROLE, { irsa: irsa('kube-system', 'aws-node'),
+      managedPolicyArns: [aws('AmazonEKS_CNI_Policy')], description: 'IRSA: kube-system/aws-node (VPC CNI)' }),
   ];
   const lbc = spec.loadBalancerController;
   if (lbc.install && spec.services.length > 0) {
     nodes.push(
-      { id: LBC_POLICY, kind: 'iam/policy', dependsOn: [], properties: { document: loadBalancerControllerPolicy(lbc.version),
-        description: `AWS Load Balancer Controller ${lbc.version}` } },
-      { id: LBC_ROLE, kind: 'iam/role', dependsOn: [], properties: { irsa: irsa('kube-system', 'aws-load-balancer-controller'),
-        managedPolicyArns: [ref(LBC_POLICY, 'arn')], description: 'IRSA: kube-system/aws-load-balancer-controller' } },
+      managedPolicyKind.node(LBC_POLICY, { document: loadBalancerControllerPolicy(lbc.version),
+        description: `AWS Load Balancer Controller ${lbc.version}` }),
+      roleKind.node(LBC_ROLE, { irsa: irsa('kube-system', 'aws-load-balancer-controller'),
+        managedPolicyArns: [ref(LBC_POLICY, 'arn')], description: 'IRSA: kube-system/aws-load-balancer-controller' }),
     );
   }
   for (const svc of spec.services) {
     if (!svc.serviceAccount) continue;
-    nodes.push({ id: irsaRoleId(svc.name), kind: 'iam/role', dependsOn: [], properties: { irsa: irsa(svc.namespace, svc.serviceAccount.name),
-      managedPolicyArns: svc.serviceAccount.iamPolicyArns, description: `IRSA: ${svc.namespace}/${svc.serviceAccount.name}` } });
+    nodes.push(roleKind.node(irsaRoleId(svc.name), { irsa: irsa(svc.namespace, svc.serviceAccount.name),
+      managedPolicyArns: svc.serviceAccount.iamPolicyArns, description: `IRSA: ${svc.namespace}/${svc.serviceAccount.name}` }));
   }
   nodes.push(...ecrRepositories(spec));
   return nodes;
@@ -63,8 +61,8 @@ export function ecrRepositories(spec: ResolvedSpec): Desired[] {
     r.keep = Math.max(r.keep, svc.image.keepImages);
     repos.set(svc.image.repository, r);
   }
-  return [...repos].map(([name, r]) => ({ id: ecrRepositoryId(name), kind: 'iam/ecr-repository', dependsOn: [], properties: {
-    name, imageTagMutability: 'IMMUTABLE', scanOnPush: true, encryptionType: 'AES256', lifecyclePolicy: keepLastImagesPolicy(r.keep), imageTags: [...r.tags].sort() } }));
+  return [...repos].map(([name, r]) => ecrRepositoryKind.node(ecrRepositoryId(name), {
+    name, imageTagMutability: 'IMMUTABLE', scanOnPush: true, encryptionType: 'AES256', lifecyclePolicy: keepLastImagesPolicy(r.keep), imageTags: [...r.tags].sort() }));
 }
 
 export const iamLayer: LayerBuilder = { layer: 'iam', build: (spec) => buildIam(spec) };

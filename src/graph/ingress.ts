@@ -3,17 +3,14 @@
 // the service (grpcRoutePath), never from the spec text. Services beyond the ALB rule quota
 // spill into further groups, and the plan says so in a note.
 import { ref, type Desired } from '../resources/kind.js';
-import { albId, groupNamespaces, ingressId, ingressManifest } from '../resources/kube/ingress.js';
+import { groupNamespaces, ingressManifest } from '../resources/kube/ingress.js';
+import { ingressKind } from '../resources/kube/kube-kinds.js';
+import { albReadback } from '../resources/edge/alb-readback.js';
 import { groupHealthCheck, ingressGroups, prefixPathValues, serviceNamespace, splitNote } from '../resources/kube/ingress-groups.js';
-import type { AlbDesired } from '../resources/edge/alb-readback-model.js';
 import { findProtoService, grpcRoutePath } from '../spec/protos.js';
 import type { ResolvedService, ResolvedSpec } from '../spec/resolved.js';
 import type { BuildContext, LayerBuilder } from './layers.js';
-
-// The validated certificate: listeners may only use an ISSUED one.
-export const CERTIFICATE_ID = 'edge/certificate-validation';
-/** The load balancer controller's Deployment, as the kube layer names it. */
-export const LBC_DEPLOYMENT_ID = 'kube/Deployment/kube-system/aws-load-balancer-controller';
+import { albId, CERTIFICATE_VALIDATION, ingressId, kubeId, LBC_DEPLOYMENT_ID } from './ids.js';
 
 /** A desired node with notes for the plan's reader (collected by the engine into Plan.notes). */
 type NotedDesired = Desired & { notes?: string[] };
@@ -43,15 +40,14 @@ export function buildIngresses(spec: ResolvedSpec, ctx: BuildContext): Desired[]
   const nodes: NotedDesired[] = [];
   for (const group of groups) {
     for (const { namespace, services } of groupNamespaces(group)) {
-      const node: NotedDesired = {
-        id: ingressId(namespace, group.name),
-        kind: 'kube/Ingress',
-        properties: ingressManifest({ spec, group, namespace, services, routePath, certificateArn: ref(CERTIFICATE_ID, 'arn') }),
-        dependsOn: [
-          ...services.flatMap((s) => [`kube/Deployment/${namespace}/${s.name}`, `kube/Service/${namespace}/${s.name}`]),
+      const node: NotedDesired = ingressKind.node(
+        ingressId(namespace, group.name),
+        ingressManifest({ spec, group, namespace, services, routePath, certificateArn: ref(CERTIFICATE_VALIDATION, 'arn') }),
+        [
+          ...services.flatMap((s) => [kubeId('Deployment', namespace, s.name), kubeId('Service', namespace, s.name)]),
           ...(installLbc ? [LBC_DEPLOYMENT_ID] : []),
         ],
-      };
+      );
       // One note for the whole plan, carried by the first Ingress.
       if (note && nodes.length === 0) node.notes = [note];
       nodes.push(node);
@@ -64,7 +60,7 @@ export function buildIngresses(spec: ResolvedSpec, ctx: BuildContext): Desired[]
 export function buildAlbReadbacks(spec: ResolvedSpec, ctx: BuildContext): Desired[] {
   if (!exposed(spec)) return [];
   const routePath = routePathOf(ctx.protosDir);
-  return ingressGroups(spec).map((group): Desired => {
+  return ingressGroups(spec).map((group) => {
     const hc = groupHealthCheck(spec, group.services);
     const rules = group.services.map((s) => ({
       paths: prefixPathValues(routePath(s)),
@@ -72,21 +68,16 @@ export function buildAlbReadbacks(spec: ResolvedSpec, ctx: BuildContext): Desire
       backend: `${serviceNamespace(s)}/${group.name}-${s.name}:${s.port}`,
     })).sort((a, b) => a.paths.join(' ').localeCompare(b.paths.join(' ')));
     const ingresses = groupNamespaces(group).map(({ namespace }) => ({ namespace, name: group.name }));
-    return {
-      id: albId(group.name),
-      kind: 'elbv2/alb',
-      properties: {
-        cluster: spec.cluster!.name,
-        group: group.name,
-        scheme: spec.ingress.scheme,
-        certificateArn: ref(CERTIFICATE_ID, 'arn'),
-        listener: { protocol: 'HTTPS', port: 443 },
-        rules,
-        healthCheck: { path: hc.path, successCodes: hc.successCodes },
-        ingresses,
-      } satisfies AlbDesired,
-      dependsOn: ingresses.map((i) => ingressId(i.namespace, i.name)),
-    };
+    return albReadback.node(albId(group.name), {
+      cluster: spec.cluster!.name,
+      group: group.name,
+      scheme: spec.ingress.scheme,
+      certificateArn: ref(CERTIFICATE_VALIDATION, 'arn'),
+      listener: { protocol: 'HTTPS', port: 443 },
+      rules,
+      healthCheck: { path: hc.path, successCodes: hc.successCodes },
+      ingresses,
+    }, ingresses.map((i) => ingressId(i.namespace, i.name)));
   });
 }
 

@@ -2,22 +2,17 @@
 // Load Balancer Controller (unless the cluster already runs one). Everything depends on the
 // cluster and its node groups being ready.
 import { ref, type Desired } from '../resources/kind.js';
-import { kubeId } from '../resources/kube/object-kind.js';
-import { albIngressClass, lbcCrds, lbcDeployment, lbcPodDisruptionBudget, lbcRbac, lbcServiceAccount, lbcWebhook, LBC_NAME, LBC_NS, LBC_TLS_SECRET, LBC_WEBHOOK_SERVICE, READINESS_GATE_LABEL } from '../resources/kube/lbc-manifests.js';
-import { namespaceLabelsId } from '../resources/kube/namespace-labels.js';
+import { albIngressClass, lbcCrds, lbcDeployment, lbcPodDisruptionBudget, lbcRbac, lbcServiceAccount, lbcWebhook, LBC_NS, LBC_TLS_SECRET, LBC_WEBHOOK_SERVICE, READINESS_GATE_LABEL } from '../resources/kube/lbc-manifests.js';
+import { namespaceLabelsKind } from '../resources/kube/namespace-labels.js';
+import { webhookCertificateKind } from '../resources/kube/webhook-certificate.js';
+import { manifestNode as node, type BuiltManifest } from '../resources/kube/kube-kinds.js';
 import type { ResolvedService, ResolvedSpec } from '../spec/resolved.js';
-import { CLUSTER, nodegroupId } from './eks.js';
-import { irsaRoleId, LBC_ROLE } from './iam.js';
-import { ecrRepositoryId, imageOutput } from '../resources/iam/ecr-repository.js';
+import { imageOutput } from '../resources/iam/ecr-repository.js';
+import { CLUSTER, ecrRepositoryId, irsaRoleId, kubeId, LBC_DEPLOYMENT_ID, LBC_ROLE, namespaceLabelsId, nodegroupId, WEBHOOK_CERT_ID } from './ids.js';
 import type { LayerBuilder } from './layers.js';
 
-type M = Record<string, any>;
+type M = BuiltManifest;
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
-export const WEBHOOK_CERT_ID = 'kube/webhook-certificate/aws-load-balancer-controller';
-
-function node(manifest: M, dependsOn: string[]): Desired {
-  return { id: kubeId(manifest.kind, manifest.metadata.namespace, manifest.metadata.name), kind: `kube/${manifest.kind}`, properties: manifest, dependsOn };
-}
 
 /** The workload of one service: gRPC probes when it serves grpc.health.v1. */
 export function serviceManifests(s: ResolvedService): M[] {
@@ -57,8 +52,8 @@ export function buildKube(spec: ResolvedSpec): Desired[] {
   // `default` is not ours: only the label is applied, through a kind of its own.
   const serviceNamespaces = [...new Set(spec.services.map((s) => s.namespace))];
   for (const ns of serviceNamespaces) {
-    nodes.push({ id: namespaceLabelsId(ns), kind: 'kube/namespace-labels', properties: { namespace: ns, labels: { [READINESS_GATE_LABEL]: 'enabled' } },
-      dependsOn: [...base, ...(SYSTEM_NAMESPACES.includes(ns) ? [] : [kubeId('Namespace', undefined, ns)])] });
+    nodes.push(namespaceLabelsKind.node(namespaceLabelsId(ns), { namespace: ns, labels: { [READINESS_GATE_LABEL]: 'enabled' } },
+      [...base, ...(SYSTEM_NAMESPACES.includes(ns) ? [] : [kubeId('Namespace', undefined, ns)])]));
   }
   const lbc = spec.loadBalancerController;
   const installLbc = lbc.install && spec.services.length > 0;
@@ -67,7 +62,7 @@ export function buildKube(spec: ResolvedSpec): Desired[] {
     const nsDep = [namespaceLabelsId(ns), ...(SYSTEM_NAMESPACES.includes(ns) ? [] : [kubeId('Namespace', undefined, ns)])];
     for (const m of serviceManifests(s)) {
       // The controller's service webhook (failurePolicy Fail) must be answering before a Service is created.
-      const lbcDep = m.kind === 'Service' && installLbc ? [kubeId('Deployment', LBC_NS, LBC_NAME)] : [];
+      const lbcDep = m.kind === 'Service' && installLbc ? [LBC_DEPLOYMENT_ID] : [];
       nodes.push(node(m, [...base, ...nsDep, ...lbcDep, ...(m.kind === 'Deployment' && s.serviceAccount ? [kubeId('ServiceAccount', ns, s.serviceAccount.name)] : [])]));
     }
   }
@@ -75,7 +70,7 @@ export function buildKube(spec: ResolvedSpec): Desired[] {
     const crds = lbcCrds(lbc.version).map((m) => node(m, base));
     const sa = node(lbcServiceAccount(ref(LBC_ROLE, 'arn')), base);
     const rbac = lbcRbac().map((m) => node(m, base));
-    const cert: Desired = { id: WEBHOOK_CERT_ID, kind: 'kube/webhook-certificate', dependsOn: base, properties: { namespace: LBC_NS, secretName: LBC_TLS_SECRET, serviceName: LBC_WEBHOOK_SERVICE } };
+    const cert = webhookCertificateKind.node(WEBHOOK_CERT_ID, { namespace: LBC_NS, secretName: LBC_TLS_SECRET, serviceName: LBC_WEBHOOK_SERVICE }, base);
     const webhook = lbcWebhook(ref(WEBHOOK_CERT_ID, 'caBundle')).map((m) => node(m, base));
     const deployment = node(lbcDeployment({ version: lbc.version, replicas: lbc.replicas, clusterName: c.name, region: spec.region,
       vpcId: ref(CLUSTER, 'vpcId') }), [...base, ...[...crds, sa, ...rbac, cert, ...webhook].map((d) => d.id)]);

@@ -19,7 +19,7 @@ export interface BuildContext {
 export interface LayerBuilder {
   layer: LayerName;
   /** Pure: spec → desired nodes of this layer. May reference ids of earlier layers. */
-  build(spec: ResolvedSpec, ctx: BuildContext): Desired<any>[];
+  build(spec: ResolvedSpec, ctx: BuildContext): Desired[];
 }
 
 export const layerBuilders: LayerBuilder[] = [

@@ -4,6 +4,13 @@ import { ref, type Desired } from '../resources/kind.js';
 import type { SubnetSpec } from '../spec/types.js';
 import type { ResolvedSpec } from '../spec/resolved.js';
 import type { LayerBuilder } from './layers.js';
+import { vpcKind } from '../resources/network/vpc.js';
+import { subnetKind } from '../resources/network/subnet.js';
+import { internetGatewayKind } from '../resources/network/internet-gateway.js';
+import { routeTableKind } from '../resources/network/route-table.js';
+import { elasticIpKind } from '../resources/network/elastic-ip.js';
+import { natGatewayKind } from '../resources/network/nat-gateway.js';
+import { elasticIpId, INTERNET_GATEWAY, natGatewayId, PRIVATE_ROUTE_TABLE, PUBLIC_ROUTE_TABLE, subnetId, VPC_ID, zonePrivateRouteTableId } from './ids.js';
 
 /** Tags the load balancer controller and EKS look for on subnets. */
 export function subnetRoleTags(tier: 'public' | 'private', clusterName: string | undefined): Record<string, string> {
@@ -13,8 +20,6 @@ export function subnetRoleTags(tier: 'public' | 'private', clusterName: string |
   };
 }
 
-export const VPC_ID = 'network/vpc';
-export const subnetId = (name: string) => `network/subnet/${name}`;
 
 /** The NAT gateways the spec asks for: name and the public subnet that hosts each. */
 export function natPlacements(spec: ResolvedSpec): { name: string; zone?: string; publicSubnet: SubnetSpec }[] {
@@ -36,51 +41,51 @@ export function buildNetwork(spec: ResolvedSpec): Desired[] {
 
   if ('id' in net.vpc && net.vpc.id) {
     // Existing network: used as it is. Only the subnet tags the controller and EKS need are checked.
-    nodes.push({ id: VPC_ID, kind: 'ec2/vpc', properties: {}, dependsOn: [], readOnly: { physicalId: net.vpc.id } });
+    nodes.push(vpcKind.node(VPC_ID, {}, [], { readOnly: { physicalId: net.vpc.id } }));
     for (const tier of ['public', 'private'] as const) {
       for (const s of net.subnets[tier]) {
-        nodes.push({ id: subnetId(s.name), kind: 'ec2/subnet', properties: { tags: subnetRoleTags(tier, spec.cluster?.name) }, dependsOn: [VPC_ID],
-          readOnly: { physicalId: s.id ?? '' } });
+        nodes.push(subnetKind.node(subnetId(s.name), { tags: subnetRoleTags(tier, spec.cluster?.name) }, [VPC_ID],
+          { readOnly: { physicalId: s.id ?? '' } }));
       }
     }
     return nodes;
   }
 
-  nodes.push({ id: VPC_ID, kind: 'ec2/vpc', dependsOn: [], properties: { cidr: net.vpc.cidr, enableDnsSupport: true, enableDnsHostnames: true, tags: name('vpc') } });
+  nodes.push(vpcKind.node(VPC_ID, { cidr: net.vpc.cidr, enableDnsSupport: true, enableDnsHostnames: true, tags: name('vpc') }));
   for (const tier of ['public', 'private'] as const) {
     for (const s of net.subnets[tier]) {
-      nodes.push({ id: subnetId(s.name), kind: 'ec2/subnet', dependsOn: [], properties: {
+      nodes.push(subnetKind.node(subnetId(s.name), {
         vpcId: ref(VPC_ID, 'vpcId'), zone: s.zone, cidr: s.cidr, mapPublicIpOnLaunch: tier === 'public',
         tags: { ...name(s.name), ...subnetRoleTags(tier, spec.cluster?.name) },
-      } });
+      }));
     }
   }
-  nodes.push({ id: 'network/internet-gateway', kind: 'ec2/internet-gateway', dependsOn: [], properties: { vpcId: ref(VPC_ID, 'vpcId'), tags: name('igw') } });
-  nodes.push({ id: 'network/route-table/public', kind: 'ec2/route-table', dependsOn: [], properties: {
+  nodes.push(internetGatewayKind.node(INTERNET_GATEWAY, { vpcId: ref(VPC_ID, 'vpcId'), tags: name('igw') }));
+  nodes.push(routeTableKind.node(PUBLIC_ROUTE_TABLE, {
     vpcId: ref(VPC_ID, 'vpcId'),
-    routes: { '0.0.0.0/0': { gatewayId: ref('network/internet-gateway', 'internetGatewayId') } },
+    routes: { '0.0.0.0/0': { gatewayId: ref(INTERNET_GATEWAY, 'internetGatewayId') } },
     subnetIds: net.subnets.public.map((s) => ref(subnetId(s.name), 'subnetId')),
     tags: name('public'),
-  } });
+  }));
 
   const nats = natPlacements(spec);
   for (const nat of nats) {
-    nodes.push({ id: `network/eip/${nat.name}`, kind: 'ec2/elastic-ip', dependsOn: [], properties: { tags: name(`${nat.name}-eip`) } });
-    nodes.push({ id: `network/nat-gateway/${nat.name}`, kind: 'ec2/nat-gateway',
+    nodes.push(elasticIpKind.node(elasticIpId(nat.name), { tags: name(`${nat.name}-eip`) }));
+    nodes.push(natGatewayKind.node(natGatewayId(nat.name),
+      { subnetId: ref(subnetId(nat.publicSubnet.name), 'subnetId'), allocationId: ref(elasticIpId(nat.name), 'allocationId'), tags: name(nat.name) },
       // A public NAT gateway needs the internet gateway attached and the public route in place.
-      dependsOn: ['network/internet-gateway', 'network/route-table/public'],
-      properties: { subnetId: ref(subnetId(nat.publicSubnet.name), 'subnetId'), allocationId: ref(`network/eip/${nat.name}`, 'allocationId'), tags: name(nat.name) } });
+      [INTERNET_GATEWAY, PUBLIC_ROUTE_TABLE]));
   }
   const privateTables = nats.length > 1
-    ? nats.map((nat) => ({ id: `network/route-table/private-${nat.zone!.slice(-1)}`, nat: nat.name, subnets: net.subnets.private.filter((s) => s.zone === nat.zone) }))
-    : [{ id: 'network/route-table/private', nat: nats[0]?.name, subnets: net.subnets.private }];
+    ? nats.map((nat) => ({ id: zonePrivateRouteTableId(nat.zone!), nat: nat.name, subnets: net.subnets.private.filter((s) => s.zone === nat.zone) }))
+    : [{ id: PRIVATE_ROUTE_TABLE, nat: nats[0]?.name, subnets: net.subnets.private }];
   for (const t of privateTables) {
-    nodes.push({ id: t.id, kind: 'ec2/route-table', dependsOn: [], properties: {
+    nodes.push(routeTableKind.node(t.id, {
       vpcId: ref(VPC_ID, 'vpcId'),
-      routes: t.nat ? { '0.0.0.0/0': { natGatewayId: ref(`network/nat-gateway/${t.nat}`, 'natGatewayId') } } : {},
+      routes: t.nat ? { '0.0.0.0/0': { natGatewayId: ref(natGatewayId(t.nat), 'natGatewayId') } } : {},
       subnetIds: t.subnets.map((s) => ref(subnetId(s.name), 'subnetId')),
       tags: name(t.id.split('/').pop()!),
-    } });
+    }));
   }
   return nodes;
 }

@@ -18,7 +18,10 @@ import { albReadback } from './edge/alb-readback.js';
 import { hostedZoneKind } from './edge/hosted-zone.js';
 import { certificateKind, certificateValidationKind } from './edge/certificate.js';
 import { recordsKind } from './edge/records.js';
-import { crdReady, deploymentReady, kubeObjectKind } from './kube/object-kind.js';
+import {
+  clusterRoleBindingKind, clusterRoleKind, customResourceDefinitionKind, deploymentKind, ingressClassKind, ingressKind, mutatingWebhookConfigurationKind,
+  namespaceKind, podDisruptionBudgetKind, roleBindingKind, kubeRoleKind, serviceAccountKind, serviceKind, validatingWebhookConfigurationKind,
+} from './kube/kube-kinds.js';
 import { webhookCertificateKind } from './kube/webhook-certificate.js';
 import { namespaceLabelsKind } from './kube/namespace-labels.js';
 
@@ -41,22 +44,22 @@ registerKind('eks', accessEntryKind);
 registerKind('eks', addonKind);
 registerKind('eks', nodegroupKind);
 // kube (CRDs before everything that may use them; workloads after their RBAC and accounts)
-registerKind('kube', kubeObjectKind({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', namespaced: false, readiness: crdReady }));
-registerKind('kube', kubeObjectKind({ apiVersion: 'v1', kind: 'Namespace', namespaced: false }));
+registerKind('kube', customResourceDefinitionKind);
+registerKind('kube', namespaceKind);
 registerKind('kube', namespaceLabelsKind);
-registerKind('kube', kubeObjectKind({ apiVersion: 'v1', kind: 'ServiceAccount', namespaced: true }));
-registerKind('kube', kubeObjectKind({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', namespaced: false }));
-registerKind('kube', kubeObjectKind({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', namespaced: false }));
-registerKind('kube', kubeObjectKind({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', namespaced: true }));
-registerKind('kube', kubeObjectKind({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', namespaced: true }));
+registerKind('kube', serviceAccountKind);
+registerKind('kube', clusterRoleKind);
+registerKind('kube', clusterRoleBindingKind);
+registerKind('kube', kubeRoleKind);
+registerKind('kube', roleBindingKind);
 registerKind('kube', webhookCertificateKind);
-registerKind('kube', kubeObjectKind({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', namespaced: false }));
-registerKind('kube', kubeObjectKind({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', namespaced: false }));
-registerKind('kube', kubeObjectKind({ apiVersion: 'apps/v1', kind: 'Deployment', namespaced: true, readiness: deploymentReady }));
-registerKind('kube', kubeObjectKind({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', namespaced: true }));
-registerKind('kube', kubeObjectKind({ apiVersion: 'v1', kind: 'Service', namespaced: true }));
-registerKind('kube', kubeObjectKind({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', namespaced: false }));
-registerKind('kube', kubeObjectKind({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', namespaced: true }));
+registerKind('kube', mutatingWebhookConfigurationKind);
+registerKind('kube', validatingWebhookConfigurationKind);
+registerKind('kube', deploymentKind);
+registerKind('kube', podDisruptionBudgetKind);
+registerKind('kube', serviceKind);
+registerKind('kube', ingressClassKind);
+registerKind('kube', ingressKind);
 // edge
 registerKind('edge', hostedZoneKind);
 registerKind('edge', certificateKind);

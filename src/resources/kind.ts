@@ -94,7 +94,24 @@ export interface KindContext {
   memo<T>(key: string, read: () => Promise<T>): Promise<T>;
 }
 
-export interface ResourceKind<P = any, S = any> {
+/**
+ * A kind's properties as a graph builder writes them: any value inside (not the object itself) may
+ * instead be an OutputRef, resolved before create/update sees the plain P.
+ */
+export type NodeProps<P> = { [K in keyof P]: WithRefs<P[K]> };
+export type WithRefs<T> = T extends OutputRef ? T
+  : T extends readonly (infer E)[] ? readonly WithRefs<E>[] | OutputRef
+  : T extends object ? NodeProps<T> | OutputRef
+  : T | OutputRef;
+
+/** Properties and state with their kind erased: what the registry, plan and engine hold. */
+export type ErasedState = Record<string, unknown>;
+
+/**
+ * The kind contract. The defaults are the erased form (see AnyKind); kind modules name their own
+ * P and S through defineKind.
+ */
+export interface ResourceKind<P = ErasedState, S = ErasedState> {
   readonly kind: string;
   /** Category whose deletion needs an opt-in in the spec (undefined: freely deletable). */
   readonly deletionCategory?: DeletionCategory;
@@ -132,4 +149,41 @@ export interface ResourceKind<P = any, S = any> {
   ready(observed: Observed<S>): Readiness;
   /** Pure, optional: whether a deleted object is fully gone (e.g. NAT gateway state "deleted"). */
   gone?(observed: Observed<S>): boolean;
+}
+
+/** Options of a desired node beyond its id, properties and dependencies. */
+export interface NodeOptions {
+  /** An existing resource named by the spec: observed and used, never changed or deleted. */
+  readOnly?: { physicalId: string };
+}
+
+/** A kind as its module defines it: the contract plus a typed constructor of its graph nodes. */
+export interface TypedKind<P, S> extends ResourceKind<P, S> {
+  /** A desired node of this kind; a property this kind does not have is a type error. */
+  node(id: string, properties: NodeProps<P>, dependsOn?: readonly string[], options?: NodeOptions): Desired;
+}
+
+/** A kind with its property and state types erased, as the registry stores every kind. */
+export type AnyKind = ResourceKind<ErasedState, ErasedState>;
+
+/** Define a resource kind: the contract's methods typed by P and S, and `node` for graph builders. */
+export function defineKind<P, S>(impl: ResourceKind<P, S>): TypedKind<P, S> {
+  return {
+    ...impl,
+    node(id, properties, dependsOn = [], options = {}) {
+      // The one place a node's typed properties are erased: the engine resolves its OutputRefs
+      // and hands them back only to this kind (by the node's `kind`), as the P it was checked as.
+      const erased = properties as unknown as ErasedState;
+      return { id, kind: impl.kind, properties: erased, dependsOn: [...dependsOn], ...(options.readOnly ? { readOnly: options.readOnly } : {}) };
+    },
+  };
+}
+
+/**
+ * Erase a typed kind for the registry. Sound because the engine only ever passes a kind the
+ * Desired nodes its own `node` built (refs resolved) and the Observed objects its own methods
+ * returned: the registry looks kinds up by the `kind` name those carry.
+ */
+export function eraseKind<P, S>(kind: TypedKind<P, S>): AnyKind {
+  return kind as unknown as AnyKind;
 }

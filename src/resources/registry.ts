@@ -1,7 +1,7 @@
 // Every resource kind, listed once, with the layer it belongs to. The engine observes only the
 // kinds of the layers a run covers, so a network-only run never plans deletions elsewhere.
 import { ErrorCodes, PlatformdError } from '../errors.js';
-import type { ResourceKind } from './kind.js';
+import { eraseKind, type AnyKind, type TypedKind } from './kind.js';
 
 export type LayerName = 'network' | 'iam' | 'eks' | 'kube' | 'edge';
 
@@ -9,18 +9,18 @@ export const LAYER_ORDER: LayerName[] = ['network', 'iam', 'eks', 'kube', 'edge'
 
 export interface RegisteredKind {
   layer: LayerName;
-  kind: ResourceKind;
+  kind: AnyKind;
 }
 
 const kinds = new Map<string, RegisteredKind>();
 
 /** Register a kind under its layer (called from resources/all.ts, once per kind). */
-export function registerKind(layer: LayerName, kind: ResourceKind): void {
+export function registerKind<P, S>(layer: LayerName, kind: TypedKind<P, S>): void {
   if (kinds.has(kind.kind)) throw new Error(`resource kind ${kind.kind} registered twice`);
-  kinds.set(kind.kind, { layer, kind });
+  kinds.set(kind.kind, { layer, kind: eraseKind(kind) });
 }
 
-export function getKind(name: string): ResourceKind {
+export function getKind(name: string): AnyKind {
   const k = kinds.get(name);
   if (!k) throw new PlatformdError(ErrorCodes.KIND_UNKNOWN, `unknown resource kind ${name}`);
   return k.kind;

@@ -96,8 +96,8 @@ function describeOneOf(e: ErrorObject): string {
 }
 
 function valueAt(root: unknown, pointer: string): unknown {
-  let v: any = root;
-  for (const seg of pointer.split('/').slice(1)) v = v?.[seg];
+  let v = root;
+  for (const seg of pointer.split('/').slice(1)) v = typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[seg] : undefined;
   return v;
 }
 

@@ -73,7 +73,7 @@ t.test('TargetGroupBindings open the nodes to the ALB; a pruned spec.networking 
   t.ok(fromBackend(await clusterSg()).some((p) => p.IpProtocol === 'tcp' && p.FromPort! <= port && port <= p.ToPort!), `the cluster security group lets tcp/${port} in from the backend group`);
 
   // The cut-down CRD platformd used to ship: spec.networking is not in its schema.
-  const upstream = lbcCrds('v3.5.0').find((c) => c.spec.names.kind === 'TargetGroupBinding')!;
+  const upstream = (lbcCrds('v3.5.0') as any[]).find((c) => c.spec.names.kind === 'TargetGroupBinding')!;
   const cut = structuredClone(upstream);
   for (const v of cut.spec.versions) {
     const props = v.schema.openAPIV3Schema.properties.spec.properties;

@@ -26,7 +26,7 @@ t.test('a TargetGroupBinding keeps spec.networking under the upstream CRD and lo
   const spec = await referenceSpec((s) => { delete s.domain; });
   t.ok((await applyPlatform({ spec, aws: sb.clients, layers: ['network', 'iam', 'eks'] })).ok, 'cluster up');
   const api = await eksKubeAccess(sb.clients, 'grpc-demo').objects();
-  const upstream = lbcCrds('v3.5.0').find((c) => c.spec.names.kind === 'TargetGroupBinding')!;
+  const upstream = (lbcCrds('v3.5.0') as any[]).find((c) => c.spec.names.kind === 'TargetGroupBinding')!;
   await apply(api, upstream);
 
   const written = await apply(api, tgb('with-networking'));

@@ -1,6 +1,7 @@
 // Pure half of the ALB read-back: the desired shape of a group's ALB (what its Ingresses should
 // make the load balancer controller build), the comparable state read from ELBv2, the drift
 // between them and readiness. No I/O here.
+import type { Action, RuleCondition } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { DiffResult, FieldChange, OutputRef, Readiness } from '../kind.js';
 import { KNOWN_AFTER_APPLY } from '../plan-values.js';
 
@@ -129,7 +130,7 @@ export interface AlbLive {
   loadBalancer: { Scheme?: string; State?: { Code?: string } };
   listeners: { ListenerArn?: string; Protocol?: string; Port?: number; Certificates?: { CertificateArn?: string }[] }[];
   /** Rules by listener ARN. */
-  rules: Map<string, { IsDefault?: boolean; Priority?: string; Conditions?: any[]; Actions?: any[] }[]>;
+  rules: Map<string, { IsDefault?: boolean; Priority?: string; Conditions?: RuleCondition[]; Actions?: Action[] }[]>;
   targetGroups: { TargetGroupArn?: string; TargetGroupName?: string; ProtocolVersion?: string; HealthCheckPath?: string; Matcher?: { GrpcCode?: string; HttpCode?: string } }[];
   /** Tags by target group ARN. */
   targetGroupTags: Map<string, Record<string, string>>;

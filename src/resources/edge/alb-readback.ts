@@ -4,7 +4,7 @@
 // to the DNS layer, and repairs drift by nudging the controller: an annotation on the group's
 // Ingresses changes their resourceVersion, and the controller reconciles the group again.
 import type { LoadBalancer } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { Desired, KindContext, Observed, ResourceKind } from '../kind.js';
+import { defineKind, type Desired, type KindContext, type Observed } from '../kind.js';
 import { PlatformdError, ErrorCodes } from '../../errors.js';
 import { RECONCILE_REQUEST_ANNOTATION } from '../kube/ingress.js';
 import { controllerWarning } from './alb-controller-events.js';
@@ -58,7 +58,7 @@ export async function nudgeController(ctx: KindContext, ingresses: AlbDesired['i
   }
 }
 
-export const albReadback: ResourceKind<AlbDesired, AlbState> = {
+export const albReadback = defineKind<AlbDesired, AlbState>({
   kind: ALB_KIND,
   // The controller deletes the ALB when the group's last Ingress goes: wait for that first.
   deleteAfter: ['kube/Ingress'],
@@ -130,4 +130,4 @@ export const albReadback: ResourceKind<AlbDesired, AlbState> = {
   ready(observed) {
     return albReady(observed.state);
   },
-};
+});

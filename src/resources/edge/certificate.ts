@@ -21,7 +21,7 @@ import { DeleteCertificateCommand, DescribeCertificateCommand, ListTagsForCertif
   type CertificateDetail, type KeyAlgorithm } from '@aws-sdk/client-acm';
 import { isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId, ownershipTags } from '../ownership.js';
-import { isOutputRef, type KindContext, type Observed, type ResourceKind } from '../kind.js';
+import { defineKind, isOutputRef, type KindContext, type Observed } from '../kind.js';
 
 export interface CertificateProps { domain: string; alternativeNames: string[] }
 interface CertState { domain: string; alternativeNames: string[]; keyAlgorithm: string }
@@ -55,7 +55,7 @@ async function observeCertificates(ctx: KindContext): Promise<Observed<CertState
   return out;
 }
 
-export const certificateKind: ResourceKind<CertificateProps, CertState> = {
+export const certificateKind = defineKind<CertificateProps, CertState>({
   kind: 'acm/certificate',
   deletionCategory: 'certificate',
   // ACM refuses to delete a certificate an ALB listener uses (ResourceInUseException): the
@@ -106,12 +106,12 @@ export const certificateKind: ResourceKind<CertificateProps, CertState> = {
     if (observed.status === 'FAILED') return { failed: 'ACM could not issue the certificate' };
     return observed.outputs.recordsComplete ? true : { waiting: 'ACM has not published the validation records yet' };
   },
-};
+});
 
 export interface CertificateValidationProps { arn: string }
 
 /** Waits until the certificate is ISSUED; its `arn` output is what listeners may use. */
-export const certificateValidationKind: ResourceKind<CertificateValidationProps, { arn: string }> = {
+export const certificateValidationKind = defineKind<CertificateValidationProps, { arn: string }>({
   kind: 'acm/certificate-validation',
   // Terraform waits up to 75 minutes for DNS validation.
   readyTimeoutMs: 75 * 60_000,
@@ -146,4 +146,4 @@ export const certificateValidationKind: ResourceKind<CertificateValidationProps,
     if (observed.status === 'FAILED' || observed.status === 'VALIDATION_TIMED_OUT') return { failed: `certificate ${observed.status}` };
     return { waiting: 'waiting for DNS validation' };
   },
-};
+});

@@ -7,7 +7,7 @@ import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, DeleteHostedZ
 import { createHash } from 'node:crypto';
 import { errorName, isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId, ownershipTags } from '../ownership.js';
-import type { Desired, KindContext, Observed, ResourceKind } from '../kind.js';
+import { defineKind, type Desired, type KindContext, type Observed } from '../kind.js';
 import type { OperatorAction } from '../plan-values.js';
 
 export interface HostedZoneProps { name: string }
@@ -61,7 +61,7 @@ async function observeZones(ctx: KindContext, desired: Desired<HostedZoneProps>[
   return out;
 }
 
-export const hostedZoneKind: ResourceKind<HostedZoneProps, ZoneState> = {
+export const hostedZoneKind = defineKind<HostedZoneProps, ZoneState>({
   kind: 'route53/hosted-zone',
   deletionCategory: 'hostedZone',
   observeAll(ctx, desired) {
@@ -121,4 +121,4 @@ export const hostedZoneKind: ResourceKind<HostedZoneProps, ZoneState> = {
     }
   },
   ready: () => true,
-};
+});

@@ -3,7 +3,7 @@
 // engine polls). Record sets have no tags: the zone is ours, and only the names and types the
 // spec produces are compared (others are left alone).
 import { ChangeResourceRecordSetsCommand, GetChangeCommand, ListResourceRecordSetsCommand, type ResourceRecordSet } from '@aws-sdk/client-route-53';
-import { isOutputRef, type KindContext, type Observed, type ResourceKind } from '../kind.js';
+import { defineKind, isOutputRef, type KindContext, type Observed } from '../kind.js';
 import { hostedZoneKind } from './hosted-zone.js';
 
 export interface DesiredRecord {
@@ -53,7 +53,7 @@ async function readZone(ctx: KindContext, zoneId: string): Promise<Record<string
   return out;
 }
 
-export const recordsKind: ResourceKind<RecordsProps, RecordsState> = {
+export const recordsKind = defineKind<RecordsProps, RecordsState>({
   kind: 'route53/records',
   observeAfter: ['route53/hosted-zone'],
   async observeAll(ctx, desired) {
@@ -112,4 +112,4 @@ export const recordsKind: ResourceKind<RecordsProps, RecordsState> = {
   ready(observed) {
     return observed.status === 'INSYNC' ? true : { waiting: `Route 53 change ${observed.status ?? 'PENDING'}` };
   },
-};
+});

@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-eks';
 import { errorName, isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId, ownershipTagMap } from '../ownership.js';
-import type { Observed, ResourceKind } from '../kind.js';
+import { defineKind, type Observed } from '../kind.js';
 import { clustersToScan } from './clusters-read.js';
 
 export const CLUSTER_ADMIN_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
@@ -27,7 +27,7 @@ async function describe(eks: EKSClient, platform: string, cluster: string, princ
     state: { clusterName: cluster, principalArn: principal, policyArns: policies.map((p) => p.policyArn!).sort() }, outputs: { arn: e.accessEntryArn } };
 }
 
-export const accessEntryKind: ResourceKind<AccessEntryProps, AccessEntryProps> = {
+export const accessEntryKind = defineKind<AccessEntryProps, AccessEntryProps>({
   kind: 'eks/access-entry',
   observeAfter: ['eks/cluster'],
   async observeAll(ctx) {
@@ -86,4 +86,4 @@ export const accessEntryKind: ResourceKind<AccessEntryProps, AccessEntryProps> =
     }
   },
   ready: () => true,
-};
+});

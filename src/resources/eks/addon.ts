@@ -3,7 +3,7 @@
 import { CreateAddonCommand, DeleteAddonCommand, DescribeAddonCommand, DescribeAddonVersionsCommand, ListAddonsCommand, UpdateAddonCommand, type Addon, type EKSClient } from '@aws-sdk/client-eks';
 import { isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId, ownershipTagMap } from '../ownership.js';
-import type { Observed, ResourceKind } from '../kind.js';
+import { defineKind, type Observed } from '../kind.js';
 import { clustersToScan } from './clusters-read.js';
 
 export interface AddonProps {
@@ -46,7 +46,7 @@ async function resolvedVersion(eks: EKSClient, p: AddonProps): Promise<string> {
   return p.version ?? defaultAddonVersion(eks, p.name, p.kubernetesVersion);
 }
 
-export const addonKind: ResourceKind<AddonProps, AddonState> = {
+export const addonKind = defineKind<AddonProps, AddonState>({
   kind: 'eks/addon',
   readyTimeoutMs: 20 * 60_000,
   observeAfter: ['eks/cluster'],
@@ -118,4 +118,4 @@ export const addonKind: ResourceKind<AddonProps, AddonState> = {
     }
     return { waiting: `add-on ${observed.state.name} ${observed.status}${health}` };
   },
-};
+});

@@ -7,7 +7,7 @@
 import { CreateClusterCommand, DeleteClusterCommand, DescribeClusterCommand, UpdateClusterConfigCommand, UpdateClusterVersionCommand, type Cluster } from '@aws-sdk/client-eks';
 import { isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId, ownershipTagMap } from '../ownership.js';
-import type { Observed, ResourceKind } from '../kind.js';
+import { defineKind, type Observed } from '../kind.js';
 import { diffProps } from '../network/ec2-common.js';
 import { accountClusters } from './clusters-read.js';
 
@@ -37,7 +37,7 @@ function toObserved(c: Cluster, id: string): Observed<ClusterProps> {
   };
 }
 
-export const clusterKind: ResourceKind<ClusterProps, ClusterProps> = {
+export const clusterKind = defineKind<ClusterProps, ClusterProps>({
   kind: 'eks/cluster',
   deletionCategory: 'cluster',
   // Real clusters take 10–15 minutes to create and up to ~10 to delete.
@@ -55,7 +55,7 @@ export const clusterKind: ResourceKind<ClusterProps, ClusterProps> = {
   },
   diff(desired, observed) {
     const want = { ...desired, subnetIds: [...desired.subnetIds].sort() };
-    return diffProps(want as unknown as Record<string, unknown>, observed.state as unknown as Record<string, unknown>, ['name', 'roleArn', 'subnetIds']);
+    return diffProps(want, observed.state, ['name', 'roleArn', 'subnetIds']);
   },
   async create(ctx, desired) {
     const p = desired.properties;
@@ -108,4 +108,4 @@ export const clusterKind: ResourceKind<ClusterProps, ClusterProps> = {
     if (observed.status === 'FAILED') return { failed: `EKS cluster FAILED: ${observed.outputs.health || 'no health issues reported'}` };
     return { waiting: `EKS cluster ${observed.status}` };
   },
-};
+});

@@ -6,7 +6,7 @@
 import { CreateNodegroupCommand, DeleteNodegroupCommand, DescribeNodegroupCommand, ListNodegroupsCommand, UpdateNodegroupConfigCommand, UpdateNodegroupVersionCommand, type Nodegroup } from '@aws-sdk/client-eks';
 import { isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId, ownershipTagMap } from '../ownership.js';
-import type { DiffResult, Observed, ResourceKind } from '../kind.js';
+import { defineKind, type DiffResult, type Observed } from '../kind.js';
 import { diffProps } from '../network/ec2-common.js';
 import { clustersToScan } from './clusters-read.js';
 
@@ -34,7 +34,7 @@ function toObserved(n: Nodegroup, id: string): Observed<NodegroupProps> {
     outputs: { name: n.nodegroupName, health: (n.health?.issues ?? []).map((i) => `${i.code}: ${i.message}`).join('; ') } };
 }
 
-export const nodegroupKind: ResourceKind<NodegroupProps, NodegroupProps> = {
+export const nodegroupKind = defineKind<NodegroupProps, NodegroupProps>({
   kind: 'eks/nodegroup',
   deletionCategory: 'nodeGroups',
   readyTimeoutMs: 30 * 60_000,
@@ -60,7 +60,7 @@ export const nodegroupKind: ResourceKind<NodegroupProps, NodegroupProps> = {
   },
   diff(desired, observed): DiffResult {
     const want = { ...desired, subnets: [...desired.subnets].sort() };
-    const result = diffProps(want as unknown as Record<string, unknown>, observed.state as unknown as Record<string, unknown>, ['name', 'clusterName', 'nodeRole', 'subnets', 'instanceTypes', 'diskSize', 'amiType']);
+    const result = diffProps(want, observed.state, ['name', 'clusterName', 'nodeRole', 'subnets', 'instanceTypes', 'diskSize', 'amiType']);
     return result;
   },
   async create(ctx, desired) {
@@ -112,4 +112,4 @@ export const nodegroupKind: ResourceKind<NodegroupProps, NodegroupProps> = {
     }
     return { waiting: `node group ${observed.state.name} ${observed.status}` };
   },
-};
+});

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-ecr';
 import { errorName, isNotFound } from '../../cloud/aws-errors.js';
 import { deletionAllowed, ownedId, ownershipTags } from '../ownership.js';
-import type { Desired, FieldChange, KindContext, Observed, ResourceKind } from '../kind.js';
+import { defineKind, type Desired, type FieldChange, type KindContext, type Observed } from '../kind.js';
 import type { OperatorAction } from '../plan-values.js';
 
 export interface EcrRepositoryProps {
@@ -23,7 +23,6 @@ export interface EcrRepositoryProps {
 }
 type EcrState = Omit<EcrRepositoryProps, 'imageTags' | 'imageTagMutability' | 'encryptionType'> & { imageTagMutability: string; encryptionType: string; hasImages: boolean };
 
-export const ecrRepositoryId = (name: string) => `iam/ecr-repository/${name}`;
 
 /** Keep the newest `keep` images, whatever their tags (ECR lifecycle policy grammar). */
 export function keepLastImagesPolicy(keep: number): Record<string, unknown> {
@@ -71,7 +70,7 @@ async function describe(ctx: KindContext, repo: Repository, imageTags: string[])
 
 const wantedTags = (desired: Desired<EcrRepositoryProps>[], name: string) => desired.find((d) => d.properties.name === name)?.properties.imageTags ?? [];
 
-export const ecrRepositoryKind: ResourceKind<EcrRepositoryProps, EcrState> = {
+export const ecrRepositoryKind = defineKind<EcrRepositoryProps, EcrState>({
   kind: 'iam/ecr-repository',
   // An empty repository goes freely; one holding images needs deletion.allow: [repositories].
   deletionCategoryOf: (observed) => ((observed.state as EcrState).hasImages ? 'repositories' : undefined),
@@ -138,4 +137,4 @@ export const ecrRepositoryKind: ResourceKind<EcrRepositoryProps, EcrState> = {
     }
   },
   ready: () => true,
-};
+});

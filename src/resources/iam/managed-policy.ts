@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { errorName, isNotFound } from '../../cloud/aws-errors.js';
 import { ownershipTags } from '../ownership.js';
-import type { Observed, ResourceKind } from '../kind.js';
+import { defineKind, type Observed } from '../kind.js';
 import { normalisePolicy, policiesEqual, type PolicyDocument } from './policy-document.js';
 import { iamName, iamPath, idFromName } from './paths.js';
 
@@ -23,7 +23,7 @@ async function toObserved(iam: IAMClient, platform: string, p: Policy): Promise<
     state: { document: normalisePolicy(v.PolicyVersion!.Document!) }, outputs: { arn: p.Arn, defaultVersionId: p.DefaultVersionId } };
 }
 
-export const managedPolicyKind: ResourceKind<ManagedPolicyProps, { document: PolicyDocument }> = {
+export const managedPolicyKind = defineKind<ManagedPolicyProps, { document: PolicyDocument }>({
   kind: 'iam/policy',
   deletionCategory: 'iam',
   async observeAll(ctx) {
@@ -80,4 +80,4 @@ export const managedPolicyKind: ResourceKind<ManagedPolicyProps, { document: Pol
     }
   },
   ready: () => true,
-};
+});

@@ -6,7 +6,7 @@ import {
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { errorName, isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId, ownershipTags } from '../ownership.js';
-import type { Observed, ResourceKind } from '../kind.js';
+import { defineKind, type Observed } from '../kind.js';
 
 export interface OidcProviderProps {
   /** The issuer URL (https://oidc.eks.<region>.amazonaws.com/id/<ID>). */
@@ -23,7 +23,7 @@ async function describe(iam: IAMClient, platform: string, arn: string): Promise<
     state: { url: `https://${p.Url!.replace(/^https:\/\//, '')}`, clientIds: [...(p.ClientIDList ?? [])].sort() }, outputs: { arn } };
 }
 
-export const oidcProviderKind: ResourceKind<OidcProviderProps, OidcState> = {
+export const oidcProviderKind = defineKind<OidcProviderProps, OidcState>({
   kind: 'iam/oidc-provider',
   deletionCategory: 'iam',
   async observeAll(ctx) {
@@ -71,4 +71,4 @@ export const oidcProviderKind: ResourceKind<OidcProviderProps, OidcState> = {
     }
   },
   ready: () => true,
-};
+});

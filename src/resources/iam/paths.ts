@@ -1,5 +1,7 @@
 // Where platformd keeps its IAM entities: one path per platform, so one paged List finds them all,
 // and names derived from logical ids both ways.
+import { iamEntityId } from '../../graph/ids.js';
+
 export function iamPath(platform: string): string {
   return `/platformd/${platform}/`;
 }
@@ -11,5 +13,5 @@ export function iamName(platform: string, id: string): string {
 
 /** The logical id an IAM name under our path stands for. */
 export function idFromName(platform: string, kind: 'role' | 'policy', name: string): string {
-  return `iam/${kind}/${name.slice(platform.length + 1)}`;
+  return iamEntityId(kind, name.slice(platform.length + 1));
 }

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-iam';
 import { errorName, isNotFound } from '../../cloud/aws-errors.js';
 import { ownershipTags } from '../ownership.js';
-import type { DiffResult, FieldChange, Observed, ResourceKind } from '../kind.js';
+import { defineKind, type DiffResult, type FieldChange, type Observed } from '../kind.js';
 import { irsaTrust, normalisePolicy, policiesEqual, type PolicyDocument } from './policy-document.js';
 import { iamName, iamPath, idFromName } from './paths.js';
 
@@ -39,7 +39,7 @@ async function toObserved(iam: IAMClient, platform: string, role: Role): Promise
   };
 }
 
-export const roleKind: ResourceKind<RoleProps, RoleState> = {
+export const roleKind = defineKind<RoleProps, RoleState>({
   kind: 'iam/role',
   deletionCategory: 'iam',
   async observeAll(ctx) {
@@ -114,4 +114,4 @@ export const roleKind: ResourceKind<RoleProps, RoleState> = {
     }
   },
   ready: () => true,
-};
+});

@@ -5,6 +5,7 @@
 import type { OutputRef } from '../kind.js';
 import type { ResolvedService, ResolvedSpec } from '../../spec/resolved.js';
 import { TAG_ID, TAG_PLATFORM } from '../ownership.js';
+import { albId } from '../../graph/ids.js';
 import { groupHealthCheck, serviceNamespace, type IngressGroup } from './ingress-groups.js';
 
 export const A = 'alb.ingress.kubernetes.io/';
@@ -12,15 +13,6 @@ export const A = 'alb.ingress.kubernetes.io/';
 export const SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
 /** Annotation platformd sets to make the controller reconcile the group again (ALB repair). */
 export const RECONCILE_REQUEST_ANNOTATION = 'platformd.dev/reconcile-request';
-
-/** Logical id of the ALB read-back of a group (edge layer). */
-export function albId(group: string): string {
-  return `edge/alb/${group}`;
-}
-
-export function ingressId(namespace: string, name: string): string {
-  return `kube/Ingress/${namespace}/${name}`;
-}
 
 export interface IngressManifestInput {
   spec: ResolvedSpec;

@@ -4,6 +4,7 @@
 // webhook service and configurations with platformd's CA, the Deployment, its
 // PodDisruptionBudget, and the IngressClass `alb`.
 import type { OutputRef } from '../kind.js';
+import type { BuiltManifest } from './kube-kinds.js';
 import crdsV3_5_0 from './lbc-crds/v3.5.0.json' with { type: 'json' };
 
 export const LBC_NS = 'kube-system';
@@ -15,8 +16,8 @@ export const LBC_LEADER_LOCK = 'aws-load-balancer-controller-leader';
 /** Namespace label that makes the controller's pod webhook inject target-health readiness gates. */
 export const READINESS_GATE_LABEL = 'elbv2.k8s.aws/pod-readiness-gate-inject';
 
-type M = Record<string, any>;
-const meta = (name: string, namespace?: string, extra: M = {}) => ({ name, ...(namespace ? { namespace } : {}), labels: { 'app.kubernetes.io/name': LBC_NAME }, ...extra });
+type M = BuiltManifest;
+const meta = (name: string, namespace?: string, extra: Record<string, unknown> = {}) => ({ name, ...(namespace ? { namespace } : {}), labels: { 'app.kubernetes.io/name': LBC_NAME }, ...extra });
 
 export function lbcServiceAccount(roleArn: string | OutputRef): M {
   return { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(LBC_NAME, LBC_NS, { annotations: { 'eks.amazonaws.com/role-arn': roleArn, 'eks.amazonaws.com/sts-regional-endpoints': 'true' } }),

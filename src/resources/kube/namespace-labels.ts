@@ -5,9 +5,10 @@
 // lets one list find them again. Deleting gives the fields up: an apply that no longer sends them
 // makes the server remove what this manager alone owned (server-side apply's field ownership).
 import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
-import type { Observed, ResourceKind } from '../kind.js';
-import { kubeId, withFreshToken } from './object-kind.js';
+import { defineKind, type Observed } from '../kind.js';
+import { withFreshToken } from './object-kind.js';
 import { isKubeNotFound } from '../../cloud/kube-errors.js';
+import { namespaceLabelsId } from '../../graph/ids.js';
 
 export interface NamespaceLabelsProps {
   namespace: string;
@@ -18,7 +19,6 @@ type Live = KubernetesObject & { metadata: { name: string; labels?: Record<strin
 const FIELD_MANAGER = 'platformd-namespace-labels';
 /** Which platform applied the labels (annotation values may hold anything, label values may not). */
 export const ANNOTATION_LABELLED_BY = 'platformd.dev/labelled-by';
-export const namespaceLabelsId = (namespace: string) => kubeId('namespace-labels', undefined, namespace);
 
 function toObserved(live: Live): Observed<NamespaceLabelsProps> {
   return { id: namespaceLabelsId(live.metadata.name), kind: namespaceLabelsKind.kind, physicalId: live.metadata.name, owned: true, status: 'present',
@@ -29,7 +29,7 @@ function applyLabels(namespace: string, labels: Record<string, string>, platform
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, ...(platform ? { labels, annotations: { [ANNOTATION_LABELLED_BY]: platform } } : {}) } };
 }
 
-export const namespaceLabelsKind: ResourceKind<NamespaceLabelsProps, NamespaceLabelsProps> = {
+export const namespaceLabelsKind = defineKind<NamespaceLabelsProps, NamespaceLabelsProps>({
   kind: 'kube/namespace-labels',
   observeAfter: ['eks/cluster'],
   async observeAll(ctx) {
@@ -66,4 +66,4 @@ export const namespaceLabelsKind: ResourceKind<NamespaceLabelsProps, NamespaceLa
     }
   },
   ready: () => true,
-};
+});

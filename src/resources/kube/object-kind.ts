@@ -4,12 +4,29 @@
 // deleted (pruned when the spec no longer names them).
 import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import { ANNOTATION_ID, MANAGER, ownershipLabels, ownershipSelector } from '../ownership.js';
-import type { DiffResult, KindContext, Observed, Readiness, ResourceKind } from '../kind.js';
+import { defineKind, type DiffResult, type KindContext, type Observed, type Readiness, type TypedKind } from '../kind.js';
 import { toClientModel, toWireForm } from './wire-form.js';
+import { kubeId } from '../../graph/ids.js';
 import { diffOwned } from './owned-diff.js';
 import { classifyKubeError, isKubeNotFound } from '../../cloud/kube-errors.js';
 
-type Manifest = KubernetesObject & Record<string, any>;
+/** A Kubernetes object: the typed envelope, and a body only the API server's schema describes. */
+export interface Manifest extends KubernetesObject { [field: string]: unknown }
+
+/** The value at a path inside a manifest, undefined where any step is missing. */
+export function fieldAt(value: unknown, ...path: (string | number)[]): unknown {
+  let at = value;
+  for (const step of path) {
+    if (typeof at !== 'object' || at === null) return undefined;
+    at = (at as Record<string | number, unknown>)[step];
+  }
+  return at;
+}
+
+const numberAt = (value: unknown, ...path: string[]): number | undefined => {
+  const at = fieldAt(value, ...path);
+  return typeof at === 'number' ? at : undefined;
+};
 
 export interface KubeKindOptions {
   apiVersion: string;
@@ -19,10 +36,6 @@ export interface KubeKindOptions {
   readyTimeoutMs?: number;
 }
 
-/** The logical id of a Kubernetes object. */
-export function kubeId(kind: string, namespace: string | undefined, name: string): string {
-  return namespace ? `kube/${kind}/${namespace}/${name}` : `kube/${kind}/${name}`;
-}
 
 /** The manifest as we apply it: our labels and the logical-id annotation added. */
 export function owned(manifest: Manifest, platform: string, id: string): Manifest {
@@ -52,14 +65,14 @@ export async function withFreshToken<T>(ctx: KindContext, call: (api: Awaited<Re
   }
 }
 
-export function kubeObjectKind(o: KubeKindOptions): ResourceKind<Manifest, Manifest> {
+export function kubeObjectKind(o: KubeKindOptions): TypedKind<Manifest, Manifest> {
   const kindName = `kube/${o.kind}`;
   const toObserved = (platform: string, live: Manifest): Observed<Manifest> => ({
     id: live.metadata?.annotations?.[ANNOTATION_ID] ?? kubeId(o.kind, live.metadata?.namespace, live.metadata!.name!),
     kind: kindName, physicalId: `${live.metadata?.namespace ? `${live.metadata.namespace}/` : ''}${live.metadata!.name}`,
     owned: live.metadata?.labels?.['platformd.dev/platform'] === platform, state: live,
     status: live.metadata?.deletionTimestamp ? 'Terminating' : 'present',
-    outputs: { name: live.metadata!.name, namespace: live.metadata?.namespace, uid: live.metadata?.uid, ...(o.kind === 'Ingress' ? { hostname: live.status?.loadBalancer?.ingress?.[0]?.hostname } : {}) },
+    outputs: { name: live.metadata!.name, namespace: live.metadata?.namespace, uid: live.metadata?.uid, ...(o.kind === 'Ingress' ? { hostname: fieldAt(live, 'status', 'loadBalancer', 'ingress', 0, 'hostname') } : {}) },
   });
   const apply = async (ctx: KindContext, id: string, manifest: Manifest): Promise<Observed<Manifest>> => {
     // Sent through the client's model and read back to wire form: see wire-form.ts. Whether a
@@ -68,7 +81,7 @@ export function kubeObjectKind(o: KubeKindOptions): ResourceKind<Manifest, Manif
     const live = await withFreshToken(ctx, (api) => api.patch(toClientModel(owned(manifest, ctx.platform, id)), undefined, undefined, MANAGER, true, PatchStrategy.ServerSideApply));
     return toObserved(ctx.platform, toWireForm(live as Manifest));
   };
-  return {
+  return defineKind<Manifest, Manifest>({
     kind: kindName,
     readyTimeoutMs: o.readyTimeoutMs ?? 10 * 60_000,
     observeAfter: ['eks/cluster'],
@@ -109,17 +122,18 @@ export function kubeObjectKind(o: KubeKindOptions): ResourceKind<Manifest, Manif
       }
     },
     ready: (observed) => (o.readiness ? o.readiness(observed.state) : true),
-  };
+  });
 }
 
 /** A Deployment is ready when the controller has seen this generation and all replicas are available. */
 export function deploymentReady(live: Manifest): Readiness {
-  const want = live.spec?.replicas ?? 1;
-  const have = live.status?.availableReplicas ?? 0;
-  if ((live.status?.observedGeneration ?? 0) < (live.metadata?.generation ?? 0)) return { waiting: 'Deployment rollout not observed yet' };
+  const want = numberAt(live, 'spec', 'replicas') ?? 1;
+  const have = numberAt(live, 'status', 'availableReplicas') ?? 0;
+  if ((numberAt(live, 'status', 'observedGeneration') ?? 0) < (live.metadata?.generation ?? 0)) return { waiting: 'Deployment rollout not observed yet' };
   return have >= want ? true : { waiting: `${have}/${want} replicas available` };
 }
 
 export function crdReady(live: Manifest): Readiness {
-  return (live.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Established' && c.status === 'True') ? true : { waiting: 'CRD not established' };
+  const conditions = fieldAt(live, 'status', 'conditions');
+  return Array.isArray(conditions) && conditions.some((c) => fieldAt(c, 'type') === 'Established' && fieldAt(c, 'status') === 'True') ? true : { waiting: 'CRD not established' };
 }

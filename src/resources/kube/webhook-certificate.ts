@@ -4,13 +4,14 @@
 // converged platform plans nothing.
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import { PatchStrategy } from '@kubernetes/client-node';
+import { PatchStrategy, type V1Secret } from '@kubernetes/client-node';
 import { ANNOTATION_ID, MANAGER, ownershipLabels, ownershipSelector } from '../ownership.js';
-import type { Observed, ResourceKind } from '../kind.js';
+import { defineKind, type Observed } from '../kind.js';
 import { withFreshToken } from './object-kind.js';
 import { isKubeNotFound } from '../../cloud/kube-errors.js';
 
-x509.cryptoProvider.set(webcrypto as any);
+// Node's webcrypto implements the Web Crypto API x509 is typed against (the DOM's Crypto).
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const RENEW_BEFORE_MS = 30 * 86_400_000;
 const LIFETIME_MS = 365 * 86_400_000;
@@ -28,27 +29,29 @@ export async function generateWebhookCertificate(dnsNames: string[]): Promise<{ 
   const notBefore = new Date(Date.now() - 60_000);
   const notAfter = new Date(Date.now() + LIFETIME_MS);
   const ca = await x509.X509CertificateGenerator.createSelfSigned({ serialNumber: '01', name: 'CN=aws-load-balancer-controller webhook CA (platformd)', notBefore, notAfter,
-    signingAlgorithm: ALG, keys: caKeys as any, extensions: [new x509.BasicConstraintsExtension(true, 0, true)] });
+    signingAlgorithm: ALG, keys: caKeys, extensions: [new x509.BasicConstraintsExtension(true, 0, true)] });
   const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.create({ serialNumber: '02', subject: `CN=${dnsNames[0]}`, issuer: ca.subject, notBefore, notAfter, signingAlgorithm: ALG,
-    publicKey: keys.publicKey as any, signingKey: caKeys.privateKey as any,
+    publicKey: keys.publicKey, signingKey: caKeys.privateKey,
     extensions: [new x509.SubjectAlternativeNameExtension(dnsNames.map((value) => ({ type: 'dns' as const, value }))), new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth])] });
   const keyPem = x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY');
   return { caPem: ca.toString('pem'), certPem: cert.toString('pem'), keyPem };
 }
 
-function toObserved(secret: any): Observed<CertState> | undefined {
+function toObserved(secret: V1Secret): Observed<CertState> | undefined {
   const crt = secret.data?.['tls.crt'];
   const ca = secret.data?.['ca.crt'];
   if (!crt || !ca) return undefined;
   const cert = new x509.X509Certificate(Buffer.from(crt, 'base64').toString('utf8'));
   const days = Math.floor((cert.notAfter.getTime() - Date.now() - RENEW_BEFORE_MS) / 86_400_000);
   const dns = cert.getExtension(x509.SubjectAlternativeNameExtension)?.names.items[0]?.value ?? '';
-  return { id: secret.metadata.annotations?.[ANNOTATION_ID], kind: webhookCertificateKind.kind, physicalId: `${secret.metadata.namespace}/${secret.metadata.name}`, owned: true,
-    status: 'present', state: { secretName: secret.metadata.name, dnsName: dns, validForDays: Math.max(0, days) }, outputs: { caBundle: ca } };
+  // The API server always returns metadata with a name; the id annotation is set at creation.
+  const meta = secret.metadata!;
+  return { id: meta.annotations?.[ANNOTATION_ID] as string, kind: webhookCertificateKind.kind, physicalId: `${meta.namespace}/${meta.name}`, owned: true,
+    status: 'present', state: { secretName: meta.name!, dnsName: dns, validForDays: Math.max(0, days) }, outputs: { caBundle: ca } };
 }
 
-export const webhookCertificateKind: ResourceKind<WebhookCertificateProps, CertState> = {
+export const webhookCertificateKind = defineKind<WebhookCertificateProps, CertState>({
   kind: 'kube/webhook-certificate',
   observeAfter: ['eks/cluster'],
   async observeAll(ctx) {
@@ -70,7 +73,7 @@ export const webhookCertificateKind: ResourceKind<WebhookCertificateProps, CertS
       apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls',
       metadata: { name: p.secretName, namespace: p.namespace, labels: { ...ownershipLabels(ctx.platform), 'platformd.dev/component': 'webhook-certificate' }, annotations: { [ANNOTATION_ID]: desired.id } },
       data: { 'ca.crt': Buffer.from(caPem).toString('base64'), 'tls.crt': Buffer.from(certPem).toString('base64'), 'tls.key': Buffer.from(keyPem).toString('base64') },
-    } as any, undefined, undefined, MANAGER, true, PatchStrategy.ServerSideApply));
+    } satisfies V1Secret, undefined, undefined, MANAGER, true, PatchStrategy.ServerSideApply));
     return toObserved(secret)!;
   },
   async update(ctx, desired) {
@@ -94,4 +97,4 @@ export const webhookCertificateKind: ResourceKind<WebhookCertificateProps, CertS
     }
   },
   ready: () => true,
-};
+});

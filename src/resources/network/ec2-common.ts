@@ -40,10 +40,11 @@ function setMember(v: unknown): string {
  * Pure: compare only what the spec sets. Objects (tags, routes) compare per key so a change reads
  * `tags.Name: "a" → "b"`; arrays compare as sorted sets. `replaceKeys` cannot change in place.
  */
-export function diffProps(desired: Record<string, unknown>, actual: Record<string, unknown>, replaceKeys: string[] = []): DiffResult {
+export function diffProps<P extends object>(desired: P, actual: { [K in keyof P]?: unknown }, replaceKeys: readonly (keyof P & string)[] = []): DiffResult {
   const fields: FieldChange[] = [];
-  for (const [key, want] of Object.entries(desired)) {
-    const have = actual[key];
+  const live = new Map<string, unknown>(Object.entries(actual));
+  for (const [key, want] of Object.entries(desired) as [string, unknown][]) {
+    const have = live.get(key);
     if (want && typeof want === 'object' && !Array.isArray(want)) {
       const haveObj = (have ?? {}) as Record<string, unknown>;
       const keys = new Set([...Object.keys(want), ...(key === 'tags' ? [] : Object.keys(haveObj))]);
@@ -60,7 +61,8 @@ export function diffProps(desired: Record<string, unknown>, actual: Record<strin
       fields.push({ path: key, old: have ?? null, new: want });
     }
   }
-  return { fields, replaces: fields.filter((f) => replaceKeys.includes(f.path.split('.')[0]!)).map((f) => f.path) };
+  const replacing = new Set<string>(replaceKeys);
+  return { fields, replaces: fields.filter((f) => replacing.has(f.path.split('.')[0]!)).map((f) => f.path) };
 }
 
 /** Set the tags a diff reports as changed or missing (tags.<key> fields). */

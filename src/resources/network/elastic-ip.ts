@@ -2,7 +2,7 @@
 import { AllocateAddressCommand, DescribeAddressesCommand, ReleaseAddressCommand, type Address } from '@aws-sdk/client-ec2';
 import { isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId } from '../ownership.js';
-import type { Observed, ResourceKind } from '../kind.js';
+import { defineKind, type Observed } from '../kind.js';
 import { diffProps, idFilter, ownedFilter, repairTags, tagSpecification, userTags } from './ec2-common.js';
 
 export interface ElasticIpProps {
@@ -14,7 +14,7 @@ function toObserved(a: Address, id: string): Observed<{ tags: Record<string, str
     state: { tags: userTags(a.Tags) }, outputs: { allocationId: a.AllocationId, publicIp: a.PublicIp } };
 }
 
-export const elasticIpKind: ResourceKind<ElasticIpProps, { tags: Record<string, string> }> = {
+export const elasticIpKind = defineKind<ElasticIpProps, { tags: Record<string, string> }>({
   kind: 'ec2/elastic-ip',
   deletionCategory: 'network',
   async observeAll(ctx) {
@@ -23,7 +23,7 @@ export const elasticIpKind: ResourceKind<ElasticIpProps, { tags: Record<string, 
     return (res.Addresses ?? []).map((a) => toObserved(a, ownedId(a.Tags, ctx.platform)!));
   },
   diff(desired, observed) {
-    return diffProps(desired as Record<string, unknown>, observed.state);
+    return diffProps(desired, observed.state);
   },
   async create(ctx, desired) {
     const existing = await ctx.aws.ec2.send(new DescribeAddressesCommand({ Filters: idFilter(ctx.platform, desired.id) }));
@@ -54,4 +54,4 @@ export const elasticIpKind: ResourceKind<ElasticIpProps, { tags: Record<string, 
     }
   },
   ready: () => true,
-};
+});

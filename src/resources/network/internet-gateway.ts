@@ -2,7 +2,7 @@
 import { AttachInternetGatewayCommand, CreateInternetGatewayCommand, DeleteInternetGatewayCommand, DescribeInternetGatewaysCommand, DetachInternetGatewayCommand, paginateDescribeInternetGateways, type InternetGateway } from '@aws-sdk/client-ec2';
 import { errorName, isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId } from '../ownership.js';
-import type { Observed, ResourceKind } from '../kind.js';
+import { defineKind, type Observed } from '../kind.js';
 import { diffProps, idFilter, ownedFilter, repairTags, tagSpecification, userTags } from './ec2-common.js';
 
 export interface InternetGatewayProps {
@@ -16,7 +16,7 @@ function toObserved(g: InternetGateway, id: string): Observed<{ vpcId: string | 
     state: { vpcId, tags: userTags(g.Tags) }, outputs: { internetGatewayId: g.InternetGatewayId } };
 }
 
-export const internetGatewayKind: ResourceKind<InternetGatewayProps, { vpcId: string | null; tags: Record<string, string> }> = {
+export const internetGatewayKind = defineKind<InternetGatewayProps, { vpcId: string | null; tags: Record<string, string> }>({
   kind: 'ec2/internet-gateway',
   deletionCategory: 'network',
   async observeAll(ctx) {
@@ -27,7 +27,7 @@ export const internetGatewayKind: ResourceKind<InternetGatewayProps, { vpcId: st
     return out;
   },
   diff(desired, observed) {
-    return diffProps(desired as Record<string, unknown>, observed.state);
+    return diffProps(desired, observed.state);
   },
   async create(ctx, desired) {
     const existing = await ctx.aws.ec2.send(new DescribeInternetGatewaysCommand({ Filters: idFilter(ctx.platform, desired.id) }));
@@ -70,7 +70,7 @@ export const internetGatewayKind: ResourceKind<InternetGatewayProps, { vpcId: st
   ready(observed) {
     return observed.state.vpcId ? true : { waiting: 'internet gateway not attached' };
   },
-};
+});
 
 async function attach(ec2: import('@aws-sdk/client-ec2').EC2Client, igwId: string, vpcId: string): Promise<void> {
   try {

@@ -2,7 +2,7 @@
 import { CreateNatGatewayCommand, DeleteNatGatewayCommand, DescribeNatGatewaysCommand, paginateDescribeNatGateways, type NatGateway } from '@aws-sdk/client-ec2';
 import { isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId } from '../ownership.js';
-import type { Observed, ResourceKind } from '../kind.js';
+import { defineKind, type Observed } from '../kind.js';
 import { diffProps, idFilter, ownedFilter, repairTags, tagSpecification, userTags } from './ec2-common.js';
 
 export interface NatGatewayProps {
@@ -21,7 +21,7 @@ function toObserved(n: NatGateway, id: string): Observed<NatState> {
     outputs: { natGatewayId: n.NatGatewayId, failure: n.FailureMessage } };
 }
 
-export const natGatewayKind: ResourceKind<NatGatewayProps, NatState> = {
+export const natGatewayKind = defineKind<NatGatewayProps, NatState>({
   kind: 'ec2/nat-gateway',
   deletionCategory: 'network',
   // NAT gateways take minutes on real AWS (Terraform: 10 min create, 30 min delete).
@@ -36,7 +36,7 @@ export const natGatewayKind: ResourceKind<NatGatewayProps, NatState> = {
     return out;
   },
   diff(desired, observed) {
-    return diffProps(desired as Record<string, unknown>, observed.state, ['subnetId', 'allocationId']);
+    return diffProps(desired, observed.state, ['subnetId', 'allocationId']);
   },
   async create(ctx, desired) {
     const p = desired.properties;
@@ -76,4 +76,4 @@ export const natGatewayKind: ResourceKind<NatGatewayProps, NatState> = {
   gone(observed) {
     return observed.status === 'deleted';
   },
-};
+});

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { errorName, isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId } from '../ownership.js';
-import type { Observed, ResourceKind } from '../kind.js';
+import { defineKind, type Observed } from '../kind.js';
 import { diffProps, idFilter, ownedFilter, repairTags, tagSpecification, userTags } from './ec2-common.js';
 
 export interface RouteTarget { gatewayId?: string; natGatewayId?: string }
@@ -62,7 +62,7 @@ async function setAssociations(ec2: EC2Client, rtId: string, want: string[], hav
   for (const [subnetId, assoc] of Object.entries(have)) if (!want.includes(subnetId)) await ec2.send(new DisassociateRouteTableCommand({ AssociationId: assoc }));
 }
 
-export const routeTableKind: ResourceKind<RouteTableProps, RouteTableState> = {
+export const routeTableKind = defineKind<RouteTableProps, RouteTableState>({
   kind: 'ec2/route-table',
   deletionCategory: 'network',
   async observeAll(ctx) {
@@ -74,7 +74,7 @@ export const routeTableKind: ResourceKind<RouteTableProps, RouteTableState> = {
   },
   diff(desired, observed) {
     const { associations: _a, ...state } = observed.state;
-    return diffProps(desired as Record<string, unknown>, state, ['vpcId']);
+    return diffProps(desired, state, ['vpcId']);
   },
   async create(ctx, desired) {
     const p = desired.properties;
@@ -117,4 +117,4 @@ export const routeTableKind: ResourceKind<RouteTableProps, RouteTableState> = {
     }
   },
   ready: () => true,
-};
+});

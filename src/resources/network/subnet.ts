@@ -3,7 +3,7 @@
 import { CreateSubnetCommand, DeleteSubnetCommand, DescribeSubnetsCommand, ModifySubnetAttributeCommand, paginateDescribeSubnets, type Subnet } from '@aws-sdk/client-ec2';
 import { isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId } from '../ownership.js';
-import type { Observed, ResourceKind } from '../kind.js';
+import { defineKind, type Observed } from '../kind.js';
 import { diffProps, idFilter, ownedFilter, repairTags, tagSpecification, userTags } from './ec2-common.js';
 
 export interface SubnetProps {
@@ -22,7 +22,7 @@ function toObserved(s: Subnet, id: string, owned: boolean): Observed<Required<Su
   };
 }
 
-export const subnetKind: ResourceKind<SubnetProps, Required<SubnetProps>> = {
+export const subnetKind = defineKind<SubnetProps, Required<SubnetProps>>({
   kind: 'ec2/subnet',
   deletionCategory: 'network',
   async observeAll(ctx, desired) {
@@ -39,7 +39,7 @@ export const subnetKind: ResourceKind<SubnetProps, Required<SubnetProps>> = {
     return out;
   },
   diff(desired, observed) {
-    return diffProps(desired as Record<string, unknown>, observed.state, ['vpcId', 'zone', 'cidr']);
+    return diffProps(desired, observed.state, ['vpcId', 'zone', 'cidr']);
   },
   async create(ctx, desired) {
     const p = desired.properties;
@@ -82,4 +82,4 @@ export const subnetKind: ResourceKind<SubnetProps, Required<SubnetProps>> = {
   ready(observed) {
     return observed.status === 'available' ? true : { waiting: `subnet ${observed.status}` };
   },
-};
+});

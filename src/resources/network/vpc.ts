@@ -3,7 +3,7 @@
 import { CreateVpcCommand, DeleteVpcCommand, DescribeVpcAttributeCommand, DescribeVpcsCommand, ModifyVpcAttributeCommand, paginateDescribeVpcs, type EC2Client, type Vpc } from '@aws-sdk/client-ec2';
 import { isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId } from '../ownership.js';
-import type { Desired, Observed, ResourceKind } from '../kind.js';
+import { defineKind, type Desired, type Observed } from '../kind.js';
 import { diffProps, idFilter, ownedFilter, repairTags, tagSpecification, userTags } from './ec2-common.js';
 
 export interface VpcProps {
@@ -28,7 +28,7 @@ async function observeOne(ec2: EC2Client, vpc: Vpc, id: string, owned: boolean):
   };
 }
 
-export const vpcKind: ResourceKind<VpcProps, VpcState> = {
+export const vpcKind = defineKind<VpcProps, VpcState>({
   kind: 'ec2/vpc',
   deletionCategory: 'network',
   async observeAll(ctx, desired) {
@@ -51,7 +51,7 @@ export const vpcKind: ResourceKind<VpcProps, VpcState> = {
     return out;
   },
   diff(desired, observed) {
-    return diffProps(desired as Record<string, unknown>, observed.state, ['cidr']);
+    return diffProps(desired, observed.state, ['cidr']);
   },
   async create(ctx, desired: Desired<VpcProps>) {
     const p = desired.properties;
@@ -95,4 +95,4 @@ export const vpcKind: ResourceKind<VpcProps, VpcState> = {
   ready(observed) {
     return observed.status === 'available' ? true : { waiting: `VPC ${observed.status}` };
   },
-};
+});

@@ -5,7 +5,8 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { LBC_POLICY_VERSIONS, loadBalancerControllerPolicy } from '../../../../src/resources/iam/lbc-policy.js';
 import type { PolicyDocument, PolicyStatement } from '../../../../src/resources/iam/policy-document.js';
-import { buildIam, LBC_POLICY } from '../../../../src/graph/iam.js';
+import { buildIam } from '../../../../src/graph/iam.js';
+import { LBC_POLICY } from '../../../../src/graph/ids.js';
 import { withDefaults } from '../../../../src/spec/defaults.js';
 import type { PlatformSpec } from '../../../../src/spec/types.js';
 

@@ -14,7 +14,7 @@ type Hook = { name: string; failurePolicy: string; timeoutSeconds: number; match
   namespaceSelector?: { matchExpressions: unknown[] }; objectSelector?: { matchExpressions: { key: string; operator: string; values: string[] }[] } };
 
 t.test('RBAC: no cluster-wide Secrets; leader election only on its own lock, in a Role', async (t) => {
-  const [clusterRole, , role] = lbcRbac() as { kind: string; rules: Rule[] }[];
+  const [clusterRole, , role] = lbcRbac() as unknown as { kind: string; rules: Rule[] }[];
   t.equal(clusterRole!.kind, 'ClusterRole');
   t.same(clusterRole!.rules.filter((r) => r.resources.includes('secrets')), [], 'the ClusterRole reads no Secrets (chart: clusterSecretsPermissions.allowAllSecrets=false)');
   t.equal(role!.kind, 'Role');
@@ -26,7 +26,7 @@ t.test('RBAC: no cluster-wide Secrets; leader election only on its own lock, in 
 });
 
 t.test('webhooks: the chart\'s paths, failure policies, selectors and timeouts', async (t) => {
-  const [, mutating, validating] = lbcWebhook('CA') as { webhooks: Hook[] }[];
+  const [, mutating, validating] = lbcWebhook('CA') as unknown as { webhooks: Hook[] }[];
   const summary = (h: Hook) => [h.name, h.clientConfig.service.path, h.failurePolicy, h.timeoutSeconds].join(' ');
   t.same(mutating!.webhooks.map(summary), [
     'mpod.elbv2.k8s.aws /mutate-v1-pod Ignore 10',
@@ -51,7 +51,7 @@ t.test('webhooks: the chart\'s paths, failure policies, selectors and timeouts',
 });
 
 t.test('Deployment: readiness probe, anti-affinity, grace period; PDB when replicated', async (t) => {
-  const d = lbcDeployment({ version: 'v3.5.0', replicas: 2, clusterName: 'c', region: 'r', vpcId: 'vpc-1' });
+  const d = lbcDeployment({ version: 'v3.5.0', replicas: 2, clusterName: 'c', region: 'r', vpcId: 'vpc-1' }) as any;
   const pod = d.spec.template.spec;
   t.same(pod.containers[0].readinessProbe, { httpGet: { path: '/readyz', port: 61779, scheme: 'HTTP' }, initialDelaySeconds: 10, timeoutSeconds: 10, successThreshold: 1, failureThreshold: 2 });
   t.equal(pod.terminationGracePeriodSeconds, 10);
