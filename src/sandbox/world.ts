@@ -153,7 +153,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       vpcId: () => eksState.clusters.get(cluster.name)?.vpcConfig.vpcId, subnets: ec2SubnetSource(aws),
       networking: { ec2: aws.service<Ec2Service>('ec2'), bindings: tgbStoreOf(cluster.store) },
       identity: !(options.controllerIam ?? iamEngineInstalled()) ? undefined : irsaIdentity({
-        accountId: aws.accountId, clock, sts: federation, issuers, authorizer: iam,
+        accountId: aws.accountId, clock, sts: federation, issuers, authorizer: iam, callLog: aws.callLog, agent: 'aws-load-balancer-controller',
         issuerUrl: () => {
           const c = eksState.clusters.get(cluster.name);
           return c ? oidcIssuerUrl(c) : undefined;
