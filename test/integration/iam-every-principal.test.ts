@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { PatchStrategy, type KubernetesObject, type KubernetesObjectApi } from '@kubernetes/client-node';
 import { DetachRolePolicyCommand, GetRoleCommand, UpdateAssumeRolePolicyCommand } from '@aws-sdk/client-iam';
 import { DescribeAddonCommand, UpdateAddonCommand } from '@aws-sdk/client-eks';
+import { DescribeNetworkInterfacesCommand } from '@aws-sdk/client-ec2';
 import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
 import { referenceSpec } from '../helpers/specs.js';
 import { applyPlatform } from '../../src/engine.js';
@@ -105,6 +106,10 @@ async function refusedEverywhere(t: Test, sb: TestSandbox, spec: PlatformSpec, a
 t.test('the CNI role without AmazonEKS_CNI_Policy: aws-node\'s calls are refused and new pods get no address', async (t) => {
   const { sb, spec, api } = await converged(t);
   const roleArn = (await sb.clients.eks.send(new DescribeAddonCommand({ clusterName: spec.cluster!.name, addonName: 'vpc-cni' }))).addon!.serviceAccountRoleArn!;
+  // The interfaces the CNI made, read over HTTP with the SDK as any EC2 client reads them.
+  const enis = (await sb.clients.ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'tag:cluster.k8s.amazonaws.com/name', Values: [spec.cluster!.name] }] }))).NetworkInterfaces!;
+  t.ok(enis.length > 0 && enis.every((e) => e.Description === `aws-K8S-${e.Attachment?.InstanceId}` && e.Attachment?.DeleteOnTermination === true
+    && e.PrivateIpAddresses?.length === 10 && e.TagSet?.some((tag) => tag.Key === 'eks:eni:owner' && tag.Value === 'amazon-vpc-cni')), `${enis.length} CNI interfaces as ipamd leaves them: attached, deleted on termination, 10 addresses, tagged`);
   await sb.clients.iam.send(new DetachRolePolicyCommand({ RoleName: roleArn.split('/').pop()!, PolicyArn: 'arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy' }));
   const mark = sb.aws.callLog.mark();
   await restartCni(sb, spec, roleArn);
