@@ -49,9 +49,13 @@ t.test('platformd, the controller and the CNI all under IAM: the platform conver
   const addon = (await sb.clients.eks.send(new DescribeAddonCommand({ clusterName: spec.cluster!.name, addonName: 'vpc-cni' }))).addon!;
   const cniRole = addon.serviceAccountRoleArn!.split('/').pop()!;
 
+  // ipamd keeps one interface's worth of addresses warm in the background: wait for its first spare interface.
+  await until('aws-node to attach a spare interface', async () =>
+    (sb.aws.callLog.agentCalls().some((c) => c.agent === 'aws-node' && c.operation === 'ModifyNetworkInterfaceAttribute') ? true : undefined));
   const calls = sb.aws.callLog.everyCall();
-  const principals = new Set(calls.map((c) => c.principal?.replace(/\/[^/]+$/, '/…')));
-  t.comment(`${calls.length} calls, principals: ${[...principals].join(', ')}`);
+  const perPrincipal = new Map<string, number>();
+  for (const c of calls) perPrincipal.set(c.principal?.replace(/\/[^/]+$/, '/…') ?? '(none)', (perPrincipal.get(c.principal?.replace(/\/[^/]+$/, '/…') ?? '(none)') ?? 0) + 1);
+  t.comment(`${calls.length} calls: ${[...perPrincipal].map(([p, n]) => `${n} by ${p}`).join(', ')}`);
   t.same(calls.filter((c) => c.decision === 'denied').map((c) => `${c.principal} ${c.service}:${c.operation} ${c.errorCode}`), [], 'not one call refused, whoever made it');
   t.ok(calls.some((c) => c.decision === 'allowed' && c.principal === `arn:aws:iam::${sb.aws.accountId}:user/sandbox-admin` && c.operation === 'CreateVpc'), 'platformd\'s calls carry its principal and IAM\'s decision');
   const lbc = calls.filter((c) => c.agent === 'aws-load-balancer-controller' && c.decision === 'allowed');
