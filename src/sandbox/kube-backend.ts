@@ -7,6 +7,7 @@ import { nullRuntime, type ContainerRuntime } from './container-runtime.js';
 import { KubeApiServer } from './kube/server.js';
 import { KubeStore } from './kube/store.js';
 import { startDeploymentController, type DeploymentController } from './controllers/deployment.js';
+import type { PodNetwork } from './pod-network.js';
 
 export interface EmulatedCluster {
   name: string;
@@ -14,6 +15,8 @@ export interface EmulatedCluster {
   server: KubeApiServer;
   endpoint: ClusterEndpoint;
   deployments: DeploymentController;
+  /** The cluster's CNI, when the world emulates one. */
+  network?: PodNetwork & { stop(): void };
 }
 
 export class KubeBackend implements ClusterBackend {
@@ -22,6 +25,8 @@ export class KubeBackend implements ClusterBackend {
   runtime: ContainerRuntime = nullRuntime;
   /** Called for each new cluster (the world starts the load balancer controller there). */
   onCluster?: (c: EmulatedCluster, meta: { name: string; region: string }) => void;
+  /** The CNI of each new cluster (the world starts the VPC CNI); without one pods need no address. */
+  podNetwork?: (cluster: { name: string; region: string }, store: KubeStore) => (PodNetwork & { stop(): void }) | undefined;
 
   constructor(private readonly ca: SandboxCa, private readonly secretOf: (accessKeyId: string) => string | undefined) {}
 
@@ -32,8 +37,9 @@ export class KubeBackend implements ClusterBackend {
       const store = new KubeStore();
       const server = new KubeApiServer({ clusterName: cluster.name, ca: this.ca, store, secretOf: this.secretOf, version: cluster.version });
       const endpoint = await server.listen();
+      const network = this.podNetwork?.(cluster, store);
       const c: EmulatedCluster = { name: cluster.name, store, server, endpoint: { endpoint, certificateAuthorityData: Buffer.from(this.ca.certPem).toString('base64') },
-        deployments: startDeploymentController(store, () => this.runtime) };
+        deployments: startDeploymentController(store, () => this.runtime, network), network };
       this.clusters.set(cluster.name, c);
       this.onCluster?.(c, cluster);
       return c.endpoint;
@@ -61,6 +67,7 @@ export class KubeBackend implements ClusterBackend {
     if (!c) return;
     this.clusters.delete(clusterName);
     this.starting.delete(clusterName);
+    c.network?.stop();
     await c.deployments.stop();
     await c.server.close();
   }

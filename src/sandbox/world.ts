@@ -28,6 +28,9 @@ import { WebIdentityFederation } from './aws/iam-auth/web-identity.js';
 import { OidcIssuers } from './kube/oidc-issuer.js';
 import { oidcIssuerUrl } from './aws/services/eks/wire.js';
 import { irsaIdentity } from './controllers/lbc/irsa.js';
+import { CNI_AGENT, startVpcCni } from './controllers/vpc-cni.js';
+import { instanceProfileSessions } from './aws/iam-auth/instance-profile.js';
+import { key2 } from './aws/services/eks/state.js';
 
 export interface SandboxOptions {
   /**
@@ -146,20 +149,37 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       void kube.setNodes(n.clusterName, n.name, deleted ? 0 : n.scaling.desiredSize, n.labels);
     };
   };
+  const underIam = options.controllerIam ?? iamEngineInstalled();
+  /** The IRSA identity of an in-cluster agent (its calls recorded under its name), or none when not under IAM. */
+  const agentIdentity = (agent: string, clusterName: string, region: string) => (!underIam ? undefined : irsaIdentity({
+    accountId: aws.accountId, clock, sts: federation, issuers, authorizer: iam, callLog: aws.callLog, agent,
+    issuerUrl: () => {
+      const c = eks.state(region).clusters.get(clusterName);
+      return c ? oidcIssuerUrl(c) : undefined;
+    },
+  }));
   kube.onCluster = (cluster, meta) => {
     const eksState = eks.state(meta.region);
     controllers.push(startLoadBalancerController({
       store: lbcStoreOf(cluster.store), elbv2, region: meta.region, clusterName: cluster.name,
       vpcId: () => eksState.clusters.get(cluster.name)?.vpcConfig.vpcId, subnets: ec2SubnetSource(aws),
       networking: { ec2: aws.service<Ec2Service>('ec2'), bindings: tgbStoreOf(cluster.store) },
-      identity: !(options.controllerIam ?? iamEngineInstalled()) ? undefined : irsaIdentity({
-        accountId: aws.accountId, clock, sts: federation, issuers, authorizer: iam,
-        issuerUrl: () => {
-          const c = eksState.clusters.get(cluster.name);
-          return c ? oidcIssuerUrl(c) : undefined;
-        },
-      }),
+      identity: agentIdentity('aws-load-balancer-controller', cluster.name, meta.region),
     }));
+  };
+  const instanceProfiles = instanceProfileSessions({ accountId: aws.accountId, enforcer: iam, iam: () => aws.service<IamService>('iam').state(aws.accountId) });
+  kube.podNetwork = (cluster, store) => {
+    const eksState = eks.state(cluster.region);
+    return startVpcCni({
+      store, clusterName: cluster.name, region: cluster.region, ec2: aws.service<Ec2Service>('ec2'),
+      addon: () => {
+        eksState.settle();
+        return eksState.addons.get(key2(cluster.name, 'vpc-cni'));
+      },
+      nodegroup: (name) => eksState.nodegroups.get(key2(cluster.name, name)),
+      identity: agentIdentity(CNI_AGENT, cluster.name, cluster.region),
+      instanceProfileKey: underIam ? instanceProfiles : undefined,
+    });
   };
   const endpoint = await aws.listen(options.port ?? 0).catch(async (err: unknown) => {
     await closeStarted();

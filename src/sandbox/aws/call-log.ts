@@ -1,5 +1,9 @@
 // Every request the emulator answers, in order, for tests and benchmarks to assert on
-// ("the no-op plan read each kind with one paged call").
+// ("the no-op plan read each kind with one paged call"), with who made it and IAM's decision.
+// NOTE(in-process): the emulated in-cluster agents (load balancer controller, VPC CNI) call the
+// services in-process; their calls are kept apart (agentCalls) so that all()/since() stay what
+// they always were — the HTTP requests platformd made — and everyCall() shows both, like
+// CloudTrail shows every principal of the account.
 
 export interface CallRecord {
   seq: number;
@@ -11,14 +15,36 @@ export interface CallRecord {
   requestId: string;
   /** The decoded input, kept for assertions on what was sent. */
   input: unknown;
+  /** The caller's ARN (IAM user or assumed-role session) when the key is under IAM enforcement. */
+  principal?: string;
+  /** IAM's decision on the call when its principal is under enforcement. */
+  decision?: 'allowed' | 'denied';
+  /** Made in-process by an emulated in-cluster agent (not an HTTP request). */
+  agent?: string;
 }
 
 export class CallLog {
   private records: CallRecord[] = [];
+  private agentRecords: CallRecord[] = [];
   private seq = 0;
 
   add(r: Omit<CallRecord, 'seq' | 'at'>): void {
     this.records.push({ ...r, seq: ++this.seq, at: Date.now() });
+  }
+
+  /** Record a call an emulated in-cluster agent made in-process (see NOTE(in-process)). */
+  addAgentCall(r: Omit<CallRecord, 'seq' | 'at'> & { agent: string }): void {
+    this.agentRecords.push({ ...r, seq: ++this.seq, at: Date.now() });
+  }
+
+  /** The in-process calls of the emulated agents after a mark. */
+  agentCalls(mark = 0): CallRecord[] {
+    return this.agentRecords.filter((r) => r.seq > mark);
+  }
+
+  /** HTTP requests and agents' calls after a mark, in order: every principal's calls. */
+  everyCall(mark = 0): CallRecord[] {
+    return [...this.since(mark), ...this.agentCalls(mark)].sort((a, b) => a.seq - b.seq);
   }
 
   all(): readonly CallRecord[] {
@@ -36,6 +62,7 @@ export class CallLog {
 
   clear(): void {
     this.records = [];
+    this.agentRecords = [];
   }
 
   /** Count of calls per "service:Operation" among the given records. */

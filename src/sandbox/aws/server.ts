@@ -10,7 +10,7 @@ import { accessDenied, Faults, type FaultRule } from './faults.js';
 import { ScaledClock } from '../clock.js';
 import { unknownAccessKey } from './credentials.js';
 import { ServiceError, type EmulatedService, type RawRequest, type RequestContext } from './service.js';
-import type { RequestAuthorizer } from './iam-auth/enforcer.js';
+import { AuthorizationDenied, type AuthorizationRecord, type RequestAuthorizer } from './iam-auth/enforcer.js';
 
 const SANDBOX_ACCOUNT_ID = '123456789012';
 
@@ -109,6 +109,7 @@ export class AwsEmulator {
 
     let operation = 'Unknown';
     let response;
+    let authorized: AuthorizationRecord | undefined;
     try {
       const decoded = service.codec.decode(raw);
       operation = decoded.operation;
@@ -131,10 +132,10 @@ export class AwsEmulator {
       }
       const handler = service.operations[operation];
       if (!handler) throw new ServiceError('InvalidAction', `The action ${operation} is not valid for this web service.`, 400);
-      await this.authorizer?.authorize(service.name, operation, decoded.input, ctx);
+      authorized = await this.authorizer?.authorize(service.name, operation, decoded.input, ctx);
       const output = await handler(decoded.input, ctx);
       response = service.codec.encodeResult(operation, output, ctx);
-      this.callLog.add({ service: service.name, operation, status: response.status, requestId: ctx.requestId, input: decoded.input });
+      this.callLog.add({ service: service.name, operation, status: response.status, requestId: ctx.requestId, input: decoded.input, ...decisionFields(authorized) });
       if (fault.failure === 'drop-response') {
         req.socket.destroy();
         return;
@@ -144,7 +145,8 @@ export class AwsEmulator {
         ? err
         : new ServiceError('InternalError', err instanceof Error ? err.message : String(err), 500);
       response = service.codec.encodeError(serviceError, ctx, operation);
-      this.callLog.add({ service: service.name, operation, status: response.status, errorCode: serviceError.code, requestId: ctx.requestId, input: undefined });
+      this.callLog.add({ service: service.name, operation, status: response.status, errorCode: serviceError.code, requestId: ctx.requestId, input: undefined,
+        ...(err instanceof AuthorizationDenied ? { principal: err.principalArn, decision: 'denied' as const } : decisionFields(authorized)) });
     }
     res.writeHead(response.status, {
       ...response.headers,
@@ -170,10 +172,16 @@ export class AwsEmulator {
     }
     if (url.pathname === '/_sandbox/calls') {
       const since = Number(url.searchParams.get('since') ?? 0);
-      return json(200, this.callLog.since(since));
+      // ?agents=1 adds the emulated controllers' in-process calls (every principal's decisions).
+      return json(200, url.searchParams.get('agents') === '1' ? this.callLog.everyCall(since) : this.callLog.since(since));
     }
     json(404, { error: 'unknown sandbox control endpoint' });
   }
+}
+
+/** The call-log fields of an enforced principal's allowed call. */
+function decisionFields(record: AuthorizationRecord | undefined): { principal?: string; decision?: 'allowed' } {
+  return record ? { principal: record.principalArn, decision: 'allowed' } : {};
 }
 
 /** Signing name, region and access key from SigV4 (header, or query for presigned URLs). */

@@ -1,7 +1,10 @@
 // What the kubelets and the ReplicaSet controller would do: a Deployment gets Pods once the
 // cluster has Ready nodes; each Pod "runs" through the container runtime (a real server with a
-// real address), becomes Ready, and Services get EndpointSlices of their ready Pods.
+// real address), becomes Ready, and Services get EndpointSlices of their ready Pods. With a
+// `network` (the cluster's CNI) a Pod runs only once it has an address; until then it stays
+// Pending with the kubelet's FailedCreatePodSandBox Warning.
 import type { ContainerRuntime, RunningContainer } from '../container-runtime.js';
+import type { PodNetwork } from '../pod-network.js';
 import type { KubeObject, KubeStore } from '../kube/store.js';
 
 export interface DeploymentController {
@@ -9,9 +12,11 @@ export interface DeploymentController {
   idle(): Promise<void>;
 }
 
-export function startDeploymentController(store: KubeStore, runtime: () => ContainerRuntime): DeploymentController {
+export function startDeploymentController(store: KubeStore, runtime: () => ContainerRuntime, network?: PodNetwork): DeploymentController {
   const res = (apiVersion: string, kind: string) => store.resource(apiVersion, kind)!;
   const containers = new Map<string, RunningContainer>();
+  /** Pods waiting for an address, with the reason last reported. */
+  const pending = new Map<string, string>();
   let queue: Promise<void> = Promise.resolve();
   let stopped = false;
 
@@ -33,11 +38,18 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
         const key = `${ns}/${podName}`;
         wanted.add(key);
         if (!containers.has(key)) {
+          const address = network?.assign(key) ?? { ok: true };
+          if (!address.ok) {
+            waitForAddress(d, key, podName, labels, address.reason);
+            continue;
+          }
           try {
             const run = await runtime().start({ image, containerPort: port, env: Object.fromEntries((c?.env ?? []).map((e: any) => [e.name, e.value])), podName });
             containers.set(key, run);
-            store.create(res('v1', 'Pod'), { apiVersion: 'v1', kind: 'Pod', metadata: { name: podName, namespace: ns, labels, ownerReferences: [{ kind: 'Deployment', name: d.metadata.name }] },
-              spec: d.spec.template.spec, status: { phase: 'Running', podIP: run.ip, conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: c?.name, ready: true, image, containerPort: run.port }] } }, 'kubelet');
+            const status = { phase: 'Running', podIP: run.ip, conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: c?.name, ready: true, image, containerPort: run.port }] };
+            if (pending.delete(key)) store.mergePatch(res('v1', 'Pod'), ns, podName, { status }, true);
+            else store.create(res('v1', 'Pod'), { apiVersion: 'v1', kind: 'Pod', metadata: { name: podName, namespace: ns, labels, ownerReferences: [{ kind: 'Deployment', name: d.metadata.name }] },
+              spec: address.node ? { ...d.spec.template.spec, nodeName: address.node } : d.spec.template.spec, status }, 'kubelet');
           } catch (err) {
             store.recordEvent(d, 'Warning', 'FailedCreatePod', String(err));
           }
@@ -54,10 +66,30 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
       if (wanted.has(key)) continue;
       containers.delete(key);
       await run.stop();
+      network?.release(key);
+      const [ns, name] = key.split('/');
+      try { store.delete(res('v1', 'Pod'), ns, name!); } catch { /* already gone */ }
+    }
+    for (const key of [...pending.keys()]) {
+      if (wanted.has(key) && !containers.has(key)) continue;
+      pending.delete(key);
+      if (containers.has(key)) continue;
       const [ns, name] = key.split('/');
       try { store.delete(res('v1', 'Pod'), ns, name!); } catch { /* already gone */ }
     }
     syncEndpointSlices();
+  }
+
+  /** A Pod the CNI has no address for: Pending, not Ready, and the kubelet's Warning when the reason changes. */
+  function waitForAddress(d: KubeObject, key: string, podName: string, labels: Record<string, string>, reason: string): void {
+    const ns = d.metadata.namespace;
+    let pod = store.tryGet(res('v1', 'Pod'), ns, podName);
+    if (!pod) {
+      pod = store.create(res('v1', 'Pod'), { apiVersion: 'v1', kind: 'Pod', metadata: { name: podName, namespace: ns, labels, ownerReferences: [{ kind: 'Deployment', name: d.metadata.name }] },
+        spec: d.spec.template.spec, status: { phase: 'Pending', conditions: [{ type: 'Ready', status: 'False', reason: 'ContainersNotReady' }] } }, 'kubelet');
+    }
+    if (pending.get(key) !== reason) store.recordEvent(pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox: ${reason}`);
+    pending.set(key, reason);
   }
 
   function syncEndpointSlices(): void {
@@ -65,7 +97,7 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
     for (const svc of store.list(res('v1', 'Service'))) {
       const sel = svc.spec?.selector as Record<string, string> | undefined;
       if (!sel) continue;
-      const members = pods.filter((p) => p.metadata.namespace === svc.metadata.namespace && Object.entries(sel).every(([k, v]) => p.metadata.labels?.[k] === v) && !p.metadata.deletionTimestamp);
+      const members = pods.filter((p) => p.metadata.namespace === svc.metadata.namespace && Object.entries(sel).every(([k, v]) => p.metadata.labels?.[k] === v) && !p.metadata.deletionTimestamp && p.status?.podIP);
       const ports = (svc.spec?.ports ?? []).map((p: any) => ({ name: p.name ?? '', port: members[0]?.status?.containerStatuses?.[0]?.containerPort ?? (typeof p.targetPort === 'number' ? p.targetPort : p.port), protocol: 'TCP' }));
       const slice: KubeObject = { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: `${svc.metadata.name}-sandbox`, namespace: svc.metadata.namespace,
         labels: { 'kubernetes.io/service-name': svc.metadata.name } }, addressType: 'IPv4',
@@ -82,12 +114,14 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
   const unsubscribe = store.onChange((kind) => {
     if (['Deployment', 'Node', 'Service'].includes(kind)) kick();
   });
+  const unsubscribeNetwork = network?.onChange(() => { if (pending.size > 0) kick(); });
   kick();
   return {
     idle: () => queue,
     async stop() {
       stopped = true;
       unsubscribe();
+      unsubscribeNetwork?.();
       await queue;
       for (const run of containers.values()) await run.stop();
       containers.clear();

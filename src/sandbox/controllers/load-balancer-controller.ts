@@ -100,12 +100,12 @@ export function startLoadBalancerController(o: LoadBalancerControllerOptions): R
   let pod: ReturnType<typeof podServiceAccount> | undefined;
   let podKey = '';
   const call = async (op: string, input: Record<string, unknown>) => {
-    if (signingKey) await o.identity!.authorize(signingKey, 'elbv2', op, input, o.region);
+    if (o.identity) return o.identity.call(signingKey, 'elbv2', op, input, o.region, () => o.elbv2.invoke(op, input, o.region));
     return o.elbv2.invoke(op, input, o.region);
   };
   const net = o.networking;
   const ec2 = async (op: string, input: Record<string, unknown>) => {
-    if (signingKey) await o.identity!.authorize(signingKey, 'ec2', op, input, o.region);
+    if (o.identity) return o.identity.call(signingKey, 'ec2', op, input, o.region, () => net!.ec2.invoke(op, input, o.region));
     return net!.ec2.invoke(op, input, o.region);
   };
   /** Fingerprint of each group's last handled inputs; a group is reconciled when it changes. */

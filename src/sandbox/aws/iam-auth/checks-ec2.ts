@@ -8,7 +8,7 @@
 import { actionOf, requestTagContext, resourceTagContext, tagListRecord, type AuthorizationCheck, type CheckRequest } from './checks.js';
 
 const TYPE_BY_PREFIX: Record<string, string> = {
-  vpc: 'vpc', subnet: 'subnet', igw: 'internet-gateway', eipalloc: 'elastic-ip', nat: 'natgateway', rtb: 'route-table', sg: 'security-group',
+  vpc: 'vpc', subnet: 'subnet', igw: 'internet-gateway', eipalloc: 'elastic-ip', nat: 'natgateway', rtb: 'route-table', sg: 'security-group', eni: 'network-interface', i: 'instance',
 };
 
 /** Create operations: the resource type they create and the TagSpecification ResourceType naming it. */
@@ -20,6 +20,7 @@ const CREATES: Record<string, { type: string; tagType: string; parents: { input:
   CreateNatGateway: { type: 'natgateway', tagType: 'natgateway', parents: [{ input: 'SubnetId', type: 'subnet' }, { input: 'AllocationId', type: 'elastic-ip' }] },
   CreateRouteTable: { type: 'route-table', tagType: 'route-table', parents: [{ input: 'VpcId', type: 'vpc' }] },
   CreateSecurityGroup: { type: 'security-group', tagType: 'security-group', parents: [{ input: 'VpcId', type: 'vpc' }] },
+  CreateNetworkInterface: { type: 'network-interface', tagType: 'network-interface', parents: [{ input: 'SubnetId', type: 'subnet' }, { input: 'SecurityGroupId', type: 'security-group' }] },
 };
 
 /** Operations on existing objects: the input members naming them. */
@@ -30,6 +31,8 @@ const ON_EXISTING: Record<string, string[]> = {
   ReleaseAddress: ['AllocationId'], DeleteNatGateway: ['NatGatewayId'],
   CreateRoute: ['RouteTableId'], ReplaceRoute: ['RouteTableId'], DeleteRoute: ['RouteTableId'], DeleteRouteTable: ['RouteTableId'],
   AssociateRouteTable: ['RouteTableId', 'SubnetId'],
+  AttachNetworkInterface: ['NetworkInterfaceId', 'InstanceId'], ModifyNetworkInterfaceAttribute: ['NetworkInterfaceId'],
+  AssignPrivateIpAddresses: ['NetworkInterfaceId'], DeleteNetworkInterface: ['NetworkInterfaceId'],
   AuthorizeSecurityGroupIngress: ['GroupId'], RevokeSecurityGroupIngress: ['GroupId'], DeleteSecurityGroup: ['GroupId'],
 };
 

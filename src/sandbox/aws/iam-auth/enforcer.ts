@@ -42,9 +42,19 @@ export interface AuthorizationRecord {
   denied?: { action: string; resource: string };
 }
 
-/** What the emulator asks before running an operation; throws the service's AccessDenied error to refuse. */
+/**
+ * What the emulator asks before running an operation: the decision when the caller is under
+ * enforcement (undefined: not enforced, allowed); throws AuthorizationDenied to refuse.
+ */
 export interface RequestAuthorizer {
-  authorize(service: string, operation: string, input: unknown, ctx: RequestContext): Promise<void>;
+  authorize(service: string, operation: string, input: unknown, ctx: RequestContext): Promise<AuthorizationRecord | undefined>;
+}
+
+/** The service's AccessDenied answer, naming the refused principal (the call log records it). */
+export class AuthorizationDenied extends ServiceError {
+  constructor(code: string, message: string, status: number, readonly principalArn: string) {
+    super(code, message, status);
+  }
 }
 
 export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
@@ -133,9 +143,9 @@ export class IamEnforcer implements RequestAuthorizer {
     this.principals.delete(accessKeyId);
   }
 
-  async authorize(service: string, operation: string, input: unknown, ctx: RequestContext): Promise<void> {
+  async authorize(service: string, operation: string, input: unknown, ctx: RequestContext): Promise<AuthorizationRecord | undefined> {
     const principal = this.principals.get(ctx.accessKeyId);
-    if (!principal) return;
+    if (!principal) return undefined;
     const checks = checksFor({
       service, operation, input: (input ?? {}) as Record<string, unknown>, region: ctx.region, accountId: ctx.accountId, directory: this.directory,
     });
@@ -148,8 +158,10 @@ export class IamEnforcer implements RequestAuthorizer {
         principalArn: principal.arn, action: check.action, resource: check.resource, explicit: decision === 'ExplicitlyDenied',
         encoded: service === 'ec2' ? encodeAuthorizationMessage(principal.arn, check, decision) : undefined,
       });
-      throw new ServiceError(denied.code, denied.message, denied.status);
+      throw new AuthorizationDenied(denied.code, denied.message, denied.status, principal.arn);
     }
-    this.decisions.push({ principalArn: principal.arn, service, operation, allowed: true });
+    const record: AuthorizationRecord = { principalArn: principal.arn, service, operation, allowed: true };
+    this.decisions.push(record);
+    return record;
   }
 }

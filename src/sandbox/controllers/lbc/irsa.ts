@@ -8,7 +8,8 @@
 // to the node's instance profile, which the sandbox does not put under enforcement.
 import { ServiceError, type RequestContext } from '../../aws/service.js';
 import type { ScaledClock } from '../../clock.js';
-import type { RequestAuthorizer } from '../../aws/iam-auth/enforcer.js';
+import { AuthorizationDenied, type RequestAuthorizer } from '../../aws/iam-auth/enforcer.js';
+import type { CallLog } from '../../aws/call-log.js';
 import type { WebIdentityFederation } from '../../aws/iam-auth/web-identity.js';
 import type { OidcIssuers } from '../../kube/oidc-issuer.js';
 import type { KubeObject } from './objects.js';
@@ -24,6 +25,11 @@ export interface ControllerIdentity {
   accessKey(pod: { namespace: string; serviceAccount: string; roleArn: string | undefined }): Promise<string | undefined>;
   /** IAM's decision on one call signed with `accessKey`; throws the service's AccessDenied. */
   authorize(accessKey: string, service: 'elbv2' | 'ec2', operation: string, input: Record<string, unknown>, region: string): Promise<void>;
+  /**
+   * One call made as `accessKey` (undefined: not under IAM): authorised, run, and recorded in the
+   * call log with its principal, IAM's decision and its outcome. Throws what the call throws.
+   */
+  call<T>(accessKey: string | undefined, service: 'elbv2' | 'ec2', operation: string, input: Record<string, unknown>, region: string, run: () => Promise<T>): Promise<T>;
 }
 
 /** The role ARN the webhook would inject for a pod of this Deployment (from its ServiceAccount). */
@@ -52,7 +58,11 @@ export function irsaIdentity(o: {
   /** The cluster's OIDC issuer URL (identity.oidc.issuer). */
   issuerUrl: () => string | undefined;
   authorizer: RequestAuthorizer;
+  /** Where the agent's calls are recorded (agentCalls), under the agent's name. */
+  callLog?: CallLog;
+  agent?: string;
 }): ControllerIdentity {
+  const contextOf = (accessKeyId: string, region: string): RequestContext => ({ requestId: 'in-process', accountId: o.accountId, region, accessKeyId, clock: o.clock, host: 'in-process' });
   return {
     async accessKey(pod) {
       if (!pod.roleArn) return undefined;
@@ -64,8 +74,23 @@ export function irsaIdentity(o: {
       return answer.Credentials.AccessKeyId;
     },
     async authorize(accessKey, service, operation, input, region) {
-      const ctx: RequestContext = { requestId: 'in-process', accountId: o.accountId, region, accessKeyId: accessKey, clock: o.clock, host: 'in-process' };
-      await o.authorizer.authorize(service, operation, input, ctx);
+      await o.authorizer.authorize(service, operation, input, contextOf(accessKey, region));
+    },
+    async call(accessKey, service, operation, input, region, run) {
+      const record = (fields: { status: number; errorCode?: string; principal?: string; decision?: 'allowed' | 'denied' }) =>
+        o.callLog?.addAgentCall({ agent: o.agent ?? 'in-cluster', service, operation, requestId: 'in-process', input, ...fields });
+      let decided: { principal?: string; decision?: 'allowed' } = {};
+      try {
+        const authorized = accessKey === undefined ? undefined : await o.authorizer.authorize(service, operation, input, contextOf(accessKey, region));
+        if (authorized) decided = { principal: authorized.principalArn, decision: 'allowed' };
+        const output = await run();
+        record({ status: 200, ...decided });
+        return output;
+      } catch (err) {
+        const denied = err instanceof AuthorizationDenied ? { principal: err.principalArn, decision: 'denied' as const } : decided;
+        record({ status: err instanceof ServiceError ? err.status : 500, errorCode: err instanceof ServiceError ? err.code : 'InternalError', ...denied });
+        throw err;
+      }
     },
   };
 }

@@ -11,6 +11,7 @@ import { gatewayOperations } from './ops-gateways.js';
 import { routeTableOperations } from './ops-route-tables.js';
 import { tagOperations } from './ops-tags.js';
 import { securityGroupOperations } from './ops-security-groups.js';
+import { networkInterfaceOperations } from './ops-network-interfaces.js';
 
 export class Ec2Service implements EmulatedService {
   readonly name = 'ec2';
@@ -31,6 +32,7 @@ export class Ec2Service implements EmulatedService {
       ...routeTableOperations(deps),
       ...tagOperations(deps),
       ...securityGroupOperations(deps),
+      ...networkInterfaceOperations(deps),
     };
   }
 

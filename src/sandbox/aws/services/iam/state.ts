@@ -9,7 +9,9 @@ const AWS_MANAGED: Record<string, string> = {
   AmazonEKSClusterPolicy: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["autoscaling:DescribeAutoScalingGroups","ec2:CreateNetworkInterface","ec2:DescribeSubnets","elasticloadbalancing:Describe*","iam:CreateServiceLinkedRole","kms:DescribeKey"],"Resource":"*"}]}',
   AmazonEKSWorkerNodePolicy: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ec2:DescribeInstances","ec2:DescribeRouteTables","ec2:DescribeSubnets","ec2:DescribeVpcs","eks:DescribeCluster"],"Resource":"*"}]}',
   AmazonEC2ContainerRegistryReadOnly: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr:GetAuthorizationToken","ecr:BatchCheckLayerAvailability","ecr:GetDownloadUrlForLayer","ecr:BatchGetImage"],"Resource":"*"}]}',
-  AmazonEKS_CNI_Policy: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ec2:AssignPrivateIpAddresses","ec2:AttachNetworkInterface","ec2:CreateNetworkInterface","ec2:DeleteNetworkInterface","ec2:DescribeInstances","ec2:DescribeNetworkInterfaces","ec2:DetachNetworkInterface","ec2:ModifyNetworkInterfaceAttribute","ec2:UnassignPrivateIpAddresses"],"Resource":"*"}]}',
+  // As amazon-vpc-cni-k8s docs/iam-policy.md gives it ("also available under arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"):
+  // the CNI tags the interfaces it creates, so CreateNetworkInterface needs ec2:CreateTags on network-interface/*.
+  AmazonEKS_CNI_Policy: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ec2:AssignPrivateIpAddresses","ec2:AttachNetworkInterface","ec2:CreateNetworkInterface","ec2:DeleteNetworkInterface","ec2:DescribeInstances","ec2:DescribeTags","ec2:DescribeNetworkInterfaces","ec2:DescribeInstanceTypes","ec2:DescribeSecurityGroups","ec2:DescribeSubnets","ec2:DetachNetworkInterface","ec2:ModifyNetworkInterfaceAttribute","ec2:UnassignPrivateIpAddresses"],"Resource":"*"},{"Effect":"Allow","Action":["ec2:CreateTags"],"Resource":["arn:aws:ec2:*:*:network-interface/*"]}]}',
 };
 
 export class IamState {
