@@ -42,7 +42,7 @@ const invalidToken = (message: string) => new ServiceError('InvalidIdentityToken
 const alnum = (n: number) => Array.from(randomBytes(n), (b) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[b % 32]).join('');
 
 /** A role's identity policies as IAM holds them now: each attached managed policy's default version. */
-function rolePolicies(iam: IamState, roleName: string): IdentityPolicy[] {
+export function rolePolicies(iam: IamState, roleName: string): IdentityPolicy[] {
   const role = iam.roles.get(roleName);
   if (!role) return [];
   const out: IdentityPolicy[] = [];
