@@ -1,5 +1,5 @@
 // What the daemon knows about itself, as /status serves it. Plain data.
-import type { Diagnostic } from './spec/diagnostics.js';
+import type { Diagnostic } from './platform-spec/diagnostics.js';
 import type { OperatorAction, Plan } from './plan/types.js';
 import type { Observed } from './resources/kind.js';
 

@@ -2,7 +2,7 @@
 // that arrive meanwhile coalesce into one; failures back off exponentially (capped); an invalid
 // spec at HEAD leaves the last good one in force. start() returns stop().
 import { loadCheckoutSpec } from './source/checkout-spec.js';
-import type { ResolvedSpec } from './spec/resolved.js';
+import type { ResolvedSpec } from './platform-spec/resolved.js';
 import type { ApplyResult, PlanResult } from './engine.js';
 import { fanOut, type ApplyEventSubscriber } from './apply/events.js';
 import type { Metrics } from './metrics.js';

@@ -5,7 +5,7 @@ import { noKube, type KubeAccess } from './cloud/kube.js';
 import type { Plan } from './plan/types.js';
 import { LAYER_ORDER, allKinds, getKind, kindsOf, type LayerName } from './resources/registry.js';
 import './resources/all.js';
-import type { ResolvedSpec } from './spec/resolved.js';
+import type { ResolvedSpec } from './platform-spec/resolved.js';
 import type { Desired, KindContext, Observed, ResourceKind } from './resources/kind.js';
 import type { ApplyEvent } from './apply/events.js';
 import { buildDesiredGraph, type DesiredGraph } from './graph/build.js';

@@ -1,7 +1,7 @@
 // How a reconcile ended, judged from what it saw after its last plan. Only a plan with nothing left
 // to do at the spec at HEAD is a success: live state confirmed converged. Pure.
 import type { Change } from './plan/types.js';
-import type { Diagnostic } from './spec/diagnostics.js';
+import type { Diagnostic } from './platform-spec/diagnostics.js';
 import type { ReconcileOutcome, ReconcileRecord } from './daemon-status.js';
 
 export interface Verdict {

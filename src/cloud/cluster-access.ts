@@ -4,7 +4,7 @@
 import { DescribeClusterCommand, ListClustersCommand } from '@aws-sdk/client-eks';
 import type { AwsClients } from './aws.js';
 import { eksKubeAccess, noKube, type KubeAccess } from './kube.js';
-import type { ResolvedSpec } from '../spec/resolved.js';
+import type { ResolvedSpec } from '../platform-spec/resolved.js';
 import { TAG_ID, TAG_PLATFORM } from '../resources/ownership.js';
 import { CLUSTER } from '../graph/ids.js';
 

@@ -13,7 +13,7 @@ import { clusterAccessFor } from '../cloud/cluster-access.js';
 import { applySummaryLines } from '../apply/summary-text.js';
 import { interruptibleRun } from './interruptible-run.js';
 import { blockedCategories, DELETION_CATEGORIES, inDeletionOrder, teardownSpec } from '../plan/teardown.js';
-import { withDefaults } from '../spec/defaults.js';
+import { withDefaults } from '../platform-spec/defaults.js';
 import type { Plan } from '../plan/types.js';
 
 export const command = defineCommand({

@@ -1,8 +1,8 @@
 // Shared by plan and apply: load the spec (or print its diagnostics) and parse --layers.
-import { formatDiagnostic } from '../spec/diagnostics.js';
-import { loadSpecFile } from '../spec/load.js';
+import { formatDiagnostic } from '../platform-spec/diagnostics.js';
+import { loadSpecFile } from '../platform-spec/load.js';
 import { LAYER_ORDER, type LayerName } from '../resources/registry.js';
-import type { ResolvedSpec } from '../spec/resolved.js';
+import type { ResolvedSpec } from '../platform-spec/resolved.js';
 
 export function parseLayers(value: string | undefined): LayerName[] | string {
   if (!value) return LAYER_ORDER;

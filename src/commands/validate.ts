@@ -1,7 +1,7 @@
 // `platformd validate FILE`: every problem in a platform.yaml, with file:line:column; no AWS call.
 import { EXIT_USAGE, defineCommand } from './command.js';
-import { loadSpecFile } from '../spec/load.js';
-import { formatDiagnostic } from '../spec/diagnostics.js';
+import { loadSpecFile } from '../platform-spec/load.js';
+import { formatDiagnostic } from '../platform-spec/diagnostics.js';
 
 export const command = defineCommand({
   summary: 'check a platform.yaml against the schema and the semantic rules (no AWS calls)',

@@ -4,7 +4,7 @@
 import { ErrorCodes, PlatformdError } from '../errors.js';
 import { isOutputRef, type Desired, type OutputRef } from '../resources/kind.js';
 import type { LayerName } from '../resources/registry.js';
-import type { ResolvedSpec } from '../spec/resolved.js';
+import type { ResolvedSpec } from '../platform-spec/resolved.js';
 import { layerBuilders, type BuildContext } from './layers.js';
 import { topoOrder } from './order.js';
 

@@ -6,7 +6,7 @@ import { hostedZoneKind } from '../resources/edge/hosted-zone.js';
 import { certificateKind, certificateValidationKind } from '../resources/edge/certificate.js';
 import { recordsKind } from '../resources/edge/records.js';
 import { ingressGroups } from '../resources/kube/ingress-groups.js';
-import type { ResolvedSpec } from '../spec/resolved.js';
+import type { ResolvedSpec } from '../platform-spec/resolved.js';
 import type { LayerBuilder } from './layers.js';
 import { albId, ALIAS_RECORDS, CERTIFICATE, CERTIFICATE_VALIDATION, VALIDATION_RECORDS, ZONE } from './ids.js';
 

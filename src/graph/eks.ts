@@ -3,10 +3,10 @@
 // whose pods need nodes (coredns).
 import { ref, type Desired } from '../resources/kind.js';
 import { CLUSTER_ADMIN_POLICY } from '../resources/eks/access-entry.js';
-import type { AddonName } from '../spec/types.js';
-import type { ResolvedSpec } from '../spec/resolved.js';
-import { ADDONS } from '../spec/defaults.js';
-import { amiTypeFor } from '../spec/instance-architecture.js';
+import type { AddonName } from '../platform-spec/types.js';
+import type { ResolvedSpec } from '../platform-spec/resolved.js';
+import { ADDONS } from '../platform-spec/defaults.js';
+import { amiTypeFor } from '../platform-spec/instance-architecture.js';
 import { natPlacements } from './network.js';
 import type { LayerBuilder } from './layers.js';
 import { clusterKind } from '../resources/eks/cluster.js';

@@ -4,7 +4,7 @@
 import { ref, type Desired } from '../resources/kind.js';
 import { serviceTrust } from '../resources/iam/policy-document.js';
 import { loadBalancerControllerPolicy } from '../resources/iam/lbc-policy.js';
-import type { ResolvedSpec } from '../spec/resolved.js';
+import type { ResolvedSpec } from '../platform-spec/resolved.js';
 import type { LayerBuilder } from './layers.js';
 import { ecrRepositoryKind, keepLastImagesPolicy } from '../resources/iam/ecr-repository.js';
 import { roleKind } from '../resources/iam/role.js';

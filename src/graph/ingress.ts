@@ -7,8 +7,8 @@ import { groupNamespaces, ingressManifest } from '../resources/kube/ingress.js';
 import { ingressKind } from '../resources/kube/kube-kinds.js';
 import { albReadback } from '../resources/edge/alb-readback.js';
 import { groupHealthCheck, ingressGroups, prefixPathValues, serviceNamespace, splitNote } from '../resources/kube/ingress-groups.js';
-import { findProtoService, grpcRoutePath } from '../spec/protos.js';
-import type { ResolvedService, ResolvedSpec } from '../spec/resolved.js';
+import { findProtoService, grpcRoutePath } from '../platform-spec/protos.js';
+import type { ResolvedService, ResolvedSpec } from '../platform-spec/resolved.js';
 import type { BuildContext, LayerBuilder } from './layers.js';
 import { albId, CERTIFICATE_VALIDATION, ingressId, kubeId, LBC_DEPLOYMENT_ID } from './ids.js';
 

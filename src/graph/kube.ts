@@ -6,7 +6,7 @@ import { albIngressClass, lbcCrds, lbcDeployment, lbcPodDisruptionBudget, lbcRba
 import { namespaceLabelsKind } from '../resources/kube/namespace-labels.js';
 import { webhookCertificateKind } from '../resources/kube/webhook-certificate.js';
 import { manifestNode as node, type BuiltManifest } from '../resources/kube/kube-kinds.js';
-import type { ResolvedService, ResolvedSpec } from '../spec/resolved.js';
+import type { ResolvedService, ResolvedSpec } from '../platform-spec/resolved.js';
 import { imageOutput } from '../resources/iam/ecr-repository.js';
 import { CLUSTER, ecrRepositoryId, irsaRoleId, kubeId, LBC_DEPLOYMENT_ID, LBC_ROLE, namespaceLabelsId, nodegroupId, WEBHOOK_CERT_ID } from './ids.js';
 import type { LayerBuilder } from './layers.js';

@@ -3,7 +3,7 @@
 // Add a layer's builder to `layerBuilders` below when its graph module lands.
 import type { Desired } from '../resources/kind.js';
 import type { LayerName } from '../resources/registry.js';
-import type { ResolvedSpec } from '../spec/resolved.js';
+import type { ResolvedSpec } from '../platform-spec/resolved.js';
 import { networkLayer } from './network.js';
 import { iamLayer } from './iam.js';
 import { eksLayer } from './eks.js';

@@ -1,8 +1,8 @@
 // spec.network → the network layer's desired nodes: VPC, subnets, internet gateway, Elastic IPs
 // and NAT gateways, route tables. An existing VPC and subnets named by id are read-only nodes.
 import { ref, type Desired } from '../resources/kind.js';
-import type { SubnetSpec } from '../spec/types.js';
-import type { ResolvedSpec } from '../spec/resolved.js';
+import type { SubnetSpec } from '../platform-spec/types.js';
+import type { ResolvedSpec } from '../platform-spec/resolved.js';
 import type { LayerBuilder } from './layers.js';
 import { vpcKind } from '../resources/network/vpc.js';
 import { subnetKind } from '../resources/network/subnet.js';

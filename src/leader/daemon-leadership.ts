@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LeaderElector, DEFAULT_TIMING, timingProblem, type ElectionTiming, type LeaderView } from './elector.js';
 import { defaultLeaseNamespace, kubeLeaseStore, loadKubeConfig } from './lease-store.js';
-import { parseDuration } from '../spec/duration.js';
+import { parseDuration } from '../platform-spec/duration.js';
 import type { Metrics } from '../metrics.js';
 import { sendError } from '../server/errors.js';
 

@@ -5,7 +5,7 @@
 import { isAbsolute, relative } from 'node:path';
 import type { ApplyEventSubscriber } from '../apply/events.js';
 import type { Change, Plan } from '../plan/types.js';
-import type { Diagnostic } from '../spec/diagnostics.js';
+import type { Diagnostic } from '../platform-spec/diagnostics.js';
 import type { Logger } from './logger.js';
 
 const VERB: Record<Change['action'], string> = { '+': 'create', '~': 'update', '-': 'delete', '-/+': 'replace', '!': 'blocked' };

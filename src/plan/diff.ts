@@ -1,7 +1,7 @@
 // desired × observed → Plan. Pure: no I/O, no clocks; the same inputs give the same plan.
 import { deletionAllowed } from '../resources/ownership.js';
 import type { Observed, ResourceKind } from '../resources/kind.js';
-import type { ResolvedDeletion } from '../spec/resolved.js';
+import type { ResolvedDeletion } from '../platform-spec/resolved.js';
 import type { DesiredGraph } from '../graph/build.js';
 import { collectRefs } from '../graph/build.js';
 import { KNOWN_AFTER_APPLY, type Change, type OperatorAction, type Plan } from './types.js';

@@ -1,7 +1,7 @@
 // What `platformd destroy` plans from: the platform's teardown spec (its metadata, region and
 // deletion opt-ins, every section that desires something removed), so the one engine plans the
 // deletion of everything the platform owns; and that plan's changes in the order they run. Pure.
-import type { DeletionSpec, PlatformSpec } from '../spec/types.js';
+import type { DeletionSpec, PlatformSpec } from '../platform-spec/types.js';
 import type { Change } from './types.js';
 
 type DeletionCategory = NonNullable<DeletionSpec['allow']>[number];

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { findProtoService } from '../spec/protos.js';
+import { findProtoService } from '../platform-spec/protos.js';
 
 export interface ChannelOptions {
   /** Extra root CA (PEM) trusted besides the system's, e.g. a private CA. */

@@ -1,7 +1,7 @@
 // What to probe, from the spec: every service with a probe, called through the public domain.
-import { parseDuration } from '../spec/duration.js';
-import type { GrpcStatusName } from '../spec/types.js';
-import type { ResolvedSpec } from '../spec/resolved.js';
+import { parseDuration } from '../platform-spec/duration.js';
+import type { GrpcStatusName } from '../platform-spec/types.js';
+import type { ResolvedSpec } from '../platform-spec/resolved.js';
 import { status as Status } from '@grpc/grpc-js';
 
 export interface ProbeTarget {

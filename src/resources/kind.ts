@@ -4,7 +4,7 @@
 import type { AwsClients } from '../cloud/aws.js';
 import type { KubeAccess } from '../cloud/kube.js';
 import type { DeletionCategory } from './ownership.js';
-import type { ResolvedSpec } from '../spec/resolved.js';
+import type { ResolvedSpec } from '../platform-spec/resolved.js';
 
 /**
  * A value that one resource produces and another consumes, known only once the producer exists

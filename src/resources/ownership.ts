@@ -1,8 +1,8 @@
 // Ownership and safety policy in one place: which tags/labels mark a resource as ours, and the
 // decisions that follow (adopt read-only, deletion opt-ins). Kinds call these; they never
 // re-implement the rules.
-import type { DeletionSpec } from '../spec/types.js';
-import type { ResolvedDeletion } from '../spec/resolved.js';
+import type { DeletionSpec } from '../platform-spec/types.js';
+import type { ResolvedDeletion } from '../platform-spec/resolved.js';
 
 export const TAG_PLATFORM = 'platformd.dev/platform';
 export const TAG_ID = 'platformd.dev/id';

@@ -4,7 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { DaemonStatus } from '../daemon-status.js';
 import type { PlanResult } from '../engine.js';
-import type { ResolvedSpec } from '../spec/resolved.js';
+import type { ResolvedSpec } from '../platform-spec/resolved.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { planRoutes } from './routes/plan.js';
@@ -13,7 +13,7 @@ import { hookRoutes } from './routes/hooks.js';
 import { reconcileRoutes } from './routes/reconcile.js';
 import { statusPageRoutes } from './routes/status-page.js';
 import type { ProbeSeries } from '../probe/history.js';
-import { MAX_SPEC_BYTES } from '../spec/bounds.js';
+import { MAX_SPEC_BYTES } from '../platform-spec/bounds.js';
 import { installErrorHandlers } from './errors.js';
 import type { Logger } from '../log/logger.js';
 

@@ -5,13 +5,13 @@
 // of the jail, so nothing that reads it later (the probe's proto loader) can follow a link out.
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
-import type { Diagnostic } from '../spec/diagnostics.js';
-import { sortDiagnostics } from '../spec/diagnostics.js';
-import type { LoadResult } from '../spec/load.js';
-import { loadSpecTextIsolated } from '../spec/load-isolated.js';
+import type { Diagnostic } from '../platform-spec/diagnostics.js';
+import { sortDiagnostics } from '../platform-spec/diagnostics.js';
+import type { LoadResult } from '../platform-spec/load.js';
+import { loadSpecTextIsolated } from '../platform-spec/load-isolated.js';
 import { defaultProtosDir } from '../protos-dir.js';
 import { isDirectoryInside, JailRefusal, listFilesInside, PROTO_LIMITS, readFileInside } from './checkout-jail.js';
-import { MAX_SPEC_BYTES } from '../spec/bounds.js';
+import { MAX_SPEC_BYTES } from '../platform-spec/bounds.js';
 
 export interface CheckoutSpecOptions {
   /** The checked-out tree (the jail). */

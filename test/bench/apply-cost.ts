@@ -9,8 +9,8 @@ import { onApiCall } from '../../src/cloud/api-calls.js';
 import { awsClients, resetAwsClients } from '../../src/cloud/aws.js';
 import { clusterAccessFor } from '../../src/cloud/cluster-access.js';
 import { applyPlatform, planPlatform } from '../../src/engine.js';
-import { loadSpecFile } from '../../src/spec/load.js';
-import { withDefaults } from '../../src/spec/defaults.js';
+import { loadSpecFile } from '../../src/platform-spec/load.js';
+import { withDefaults } from '../../src/platform-spec/defaults.js';
 import { generatePlatform } from './generate.js';
 import { cpuSecondsOf, startChildSandbox } from './world.js';
 

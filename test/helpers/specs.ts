@@ -1,8 +1,8 @@
 // Specs for tests: the reference platform with defaults, optionally changed by a function.
-import { loadSpecFile } from '../../src/spec/load.js';
-import { withDefaults } from '../../src/spec/defaults.js';
-import type { PlatformSpec } from '../../src/spec/types.js';
-import type { ResolvedSpec } from '../../src/spec/resolved.js';
+import { loadSpecFile } from '../../src/platform-spec/load.js';
+import { withDefaults } from '../../src/platform-spec/defaults.js';
+import type { PlatformSpec } from '../../src/platform-spec/types.js';
+import type { ResolvedSpec } from '../../src/platform-spec/resolved.js';
 
 /** The reference platform, changed by `change` and then resolved, so what the change adds gets its defaults too. */
 export async function referenceSpec(change?: (s: PlatformSpec) => void): Promise<ResolvedSpec> {

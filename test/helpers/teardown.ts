@@ -6,9 +6,9 @@ import { ListOpenIDConnectProvidersCommand, ListPoliciesCommand, ListRolesComman
 import { ListCertificatesCommand } from '@aws-sdk/client-acm';
 import { ListHostedZonesCommand } from '@aws-sdk/client-route-53';
 import type { AwsClients } from '../../src/cloud/aws.js';
-import type { PlatformSpec } from '../../src/spec/types.js';
-import type { ResolvedSpec } from '../../src/spec/resolved.js';
-import { withDefaults } from '../../src/spec/defaults.js';
+import type { PlatformSpec } from '../../src/platform-spec/types.js';
+import type { ResolvedSpec } from '../../src/platform-spec/resolved.js';
+import { withDefaults } from '../../src/platform-spec/defaults.js';
 
 /** The teardown spec of the README: only metadata, region and every deletion opt-in. */
 export function teardownSpec(spec: PlatformSpec): ResolvedSpec {

@@ -13,9 +13,9 @@ import { startTestSandbox } from '../helpers/sandbox.js';
 import { referenceSpec } from '../helpers/specs.js';
 import { applyPlatform, planPlatform } from '../../src/engine.js';
 import { clusterAccessFor } from '../../src/cloud/cluster-access.js';
-import { loadSpecFile } from '../../src/spec/load.js';
-import type { PlatformSpec } from '../../src/spec/types.js';
-import type { ResolvedSpec } from '../../src/spec/resolved.js';
+import { loadSpecFile } from '../../src/platform-spec/load.js';
+import type { PlatformSpec } from '../../src/platform-spec/types.js';
+import type { ResolvedSpec } from '../../src/platform-spec/resolved.js';
 import type { EcrService } from '../../src/sandbox/aws/services/ecr/index.js';
 
 const REPO = 'iam/ecr-repository/route-guide';

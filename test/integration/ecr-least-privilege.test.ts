@@ -9,7 +9,7 @@ import { referenceSpec } from '../helpers/specs.js';
 import { applyPlatform, planPlatform } from '../../src/engine.js';
 import { clusterAccessFor } from '../../src/cloud/cluster-access.js';
 import type { CallRecord } from '../../src/sandbox/aws/call-log.js';
-import type { PlatformSpec } from '../../src/spec/types.js';
+import type { PlatformSpec } from '../../src/platform-spec/types.js';
 import type { EcrService } from '../../src/sandbox/aws/services/ecr/index.js';
 
 interface PolicyDocument { Version: string; Statement: { Sid?: string }[] }

@@ -15,7 +15,7 @@ import { referenceSpec } from '../helpers/specs.js';
 import { applyPlatform } from '../../src/engine.js';
 import { clusterAccessFor } from '../../src/cloud/cluster-access.js';
 import type { Ec2Service } from '../../src/sandbox/aws/services/ec2/index.js';
-import type { PlatformSpec } from '../../src/spec/types.js';
+import type { PlatformSpec } from '../../src/platform-spec/types.js';
 
 interface Pod { metadata: { name: string; labels?: Record<string, string> }; status?: { phase?: string; podIP?: string } }
 interface Eni { networkInterfaceId: string; description: string; attachment?: { instanceId: string } }

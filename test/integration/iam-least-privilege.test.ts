@@ -12,8 +12,8 @@ import { referenceSpec } from '../helpers/specs.js';
 import { applyPlatform } from '../../src/engine.js';
 import { clusterAccessFor } from '../../src/cloud/cluster-access.js';
 import type { CallRecord } from '../../src/sandbox/aws/call-log.js';
-import type { PlatformSpec } from '../../src/spec/types.js';
-import { withDefaults } from '../../src/spec/defaults.js';
+import type { PlatformSpec } from '../../src/platform-spec/types.js';
+import { withDefaults } from '../../src/platform-spec/defaults.js';
 
 interface PolicyDocument { Version: string; Statement: { Sid?: string }[] }
 

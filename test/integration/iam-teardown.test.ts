@@ -9,9 +9,9 @@ import { applyPlatform, planPlatform } from '../../src/engine.js';
 import { noKube } from '../../src/cloud/kube.js';
 import { roleKind } from '../../src/resources/iam/role.js';
 import type { KindContext } from '../../src/resources/kind.js';
-import type { PlatformSpec } from '../../src/spec/types.js';
-import type { ResolvedSpec } from '../../src/spec/resolved.js';
-import { withDefaults } from '../../src/spec/defaults.js';
+import type { PlatformSpec } from '../../src/platform-spec/types.js';
+import type { ResolvedSpec } from '../../src/platform-spec/resolved.js';
+import { withDefaults } from '../../src/platform-spec/defaults.js';
 
 const CONVERGE = ['network' as const, 'iam' as const, 'eks' as const];
 

@@ -6,9 +6,9 @@ import { startTestSandbox } from '../helpers/sandbox.js';
 import { referenceSpec } from '../helpers/specs.js';
 import { applyPlatform, planPlatform } from '../../src/engine.js';
 import { AllocateAddressCommand, CreateNatGatewayCommand, DeleteNatGatewayCommand, DescribeAddressesCommand, DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
-import type { PlatformSpec } from '../../src/spec/types.js';
-import type { ResolvedSpec } from '../../src/spec/resolved.js';
-import { withDefaults } from '../../src/spec/defaults.js';
+import type { PlatformSpec } from '../../src/platform-spec/types.js';
+import type { ResolvedSpec } from '../../src/platform-spec/resolved.js';
+import { withDefaults } from '../../src/platform-spec/defaults.js';
 
 /** The platform torn down to nothing: no services, no cluster, no network sections. */
 function withoutNetwork(spec: PlatformSpec, allow: boolean): ResolvedSpec {

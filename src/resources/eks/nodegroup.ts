@@ -21,7 +21,7 @@ export interface NodegroupProps {
   labels: Record<string, string>;
   taints: { key: string; value?: string; effect: string }[];
   diskSize: number;
-  /** AL2023_x86_64_STANDARD or AL2023_ARM_64_STANDARD, from the instance types (spec/instance-architecture.ts). */
+  /** AL2023_x86_64_STANDARD or AL2023_ARM_64_STANDARD, from the instance types (platform-spec/instance-architecture.ts). */
   amiType: string;
 }
 

@@ -1,8 +1,8 @@
 // Pure decisions shared by the Ingress manifests (kube layer) and the ALB read-back (edge
 // layer): which services go to which ingress group, the gRPC health check each group's target
 // groups get, and the ALB path-pattern values the load balancer controller makes of a path.
-import { parseDuration } from '../../spec/duration.js';
-import type { ResolvedService, ResolvedSpec } from '../../spec/resolved.js';
+import { parseDuration } from '../../platform-spec/duration.js';
+import type { ResolvedService, ResolvedSpec } from '../../platform-spec/resolved.js';
 
 /** ALB quota: rules per load balancer (alb-grpc.md §3). One rule per service. */
 export const ALB_RULE_QUOTA = 100;

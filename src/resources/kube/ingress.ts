@@ -3,7 +3,7 @@
 // ip, GRPC target groups with a gRPC health check, and one Prefix rule per service whose path is
 // `/<package>.<Service>/` taken from the parsed .proto (never typed by hand). Pure.
 import type { OutputRef } from '../kind.js';
-import type { ResolvedService, ResolvedSpec } from '../../spec/resolved.js';
+import type { ResolvedService, ResolvedSpec } from '../../platform-spec/resolved.js';
 import { TAG_ID, TAG_PLATFORM } from '../ownership.js';
 import { albId } from '../../graph/ids.js';
 import { groupHealthCheck, serviceNamespace, type IngressGroup } from './ingress-groups.js';
@@ -20,7 +20,7 @@ export interface IngressManifestInput {
   namespace: string;
   /** Services of this group in this namespace, sorted by name. */
   services: ResolvedService[];
-  /** gRPC route path of each service (`/<package>.<Service>/`), from src/spec/protos.ts. */
+  /** gRPC route path of each service (`/<package>.<Service>/`), from src/platform-spec/protos.ts. */
   routePath: (service: ResolvedService) => string;
   /** The ACM certificate ARN (an OutputRef to edge/certificate until known). */
   certificateArn: string | OutputRef;

@@ -3,13 +3,13 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerDeps } from '../app.js';
 import { bearerGuard } from '../auth.js';
-import { loadSpecTextIsolated } from '../../spec/load-isolated.js';
+import { loadSpecTextIsolated } from '../../platform-spec/load-isolated.js';
 import { PlanBusy, PlanGate } from '../plan-gate.js';
 import { renderPlanText } from '../../plan/render-text.js';
 import { planToJson } from '../../plan/render-json.js';
 import { renderPlanMarkdown } from '../../plan/render-markdown.js';
 import type { Plan } from '../../plan/types.js';
-import type { ResolvedSpec } from '../../spec/resolved.js';
+import type { ResolvedSpec } from '../../platform-spec/resolved.js';
 import { errorResponses, sendError } from '../errors.js';
 
 /** What POST /plan parses as the spec's text (JSON is YAML too); anything else is 415 naming these. */

@@ -5,8 +5,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ids from '../../../src/graph/ids.js';
 import { layerBuilders } from '../../../src/graph/layers.js';
-import { loadSpecFile } from '../../../src/spec/load.js';
-import { withDefaults } from '../../../src/spec/defaults.js';
+import { loadSpecFile } from '../../../src/platform-spec/load.js';
+import { withDefaults } from '../../../src/platform-spec/defaults.js';
 import { LBC_NAME, LBC_NS } from '../../../src/resources/kube/lbc-manifests.js';
 
 const constants = new Set(Object.values(ids).filter((v): v is string => typeof v === 'string'));

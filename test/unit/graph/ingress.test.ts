@@ -5,9 +5,9 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildAlbReadbacks, buildIngresses } from '../../../src/graph/ingress.js';
-import type { PlatformSpec, ServiceSpec } from '../../../src/spec/types.js';
-import type { ResolvedSpec } from '../../../src/spec/resolved.js';
-import { withDefaults } from '../../../src/spec/defaults.js';
+import type { PlatformSpec, ServiceSpec } from '../../../src/platform-spec/types.js';
+import type { ResolvedSpec } from '../../../src/platform-spec/resolved.js';
+import { withDefaults } from '../../../src/platform-spec/defaults.js';
 
 function spec(services: ServiceSpec[], over: Partial<PlatformSpec> = {}): ResolvedSpec {
   return withDefaults({

@@ -4,8 +4,8 @@
 import t from 'tap';
 import { buildDesiredGraph, type DesiredGraph } from '../../../src/graph/build.js';
 import { renderDot, renderMermaid } from '../../../src/graph/render-graph.js';
-import { loadSpecFile } from '../../../src/spec/load.js';
-import { withDefaults } from '../../../src/spec/defaults.js';
+import { loadSpecFile } from '../../../src/platform-spec/load.js';
+import { withDefaults } from '../../../src/platform-spec/defaults.js';
 import { LAYER_ORDER } from '../../../src/resources/registry.js';
 import type { Desired } from '../../../src/resources/kind.js';
 

@@ -6,7 +6,7 @@ import t from 'tap';
 import { createLogger, humanLine } from '../../../src/log/logger.js';
 import { ReconcileLog, repositoryRelative } from '../../../src/log/reconcile-log.js';
 import type { Change, Plan } from '../../../src/plan/types.js';
-import type { Diagnostic } from '../../../src/spec/diagnostics.js';
+import type { Diagnostic } from '../../../src/platform-spec/diagnostics.js';
 
 type Line = Record<string, unknown> & { msg: string; level: string };
 

@@ -5,7 +5,7 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { blockedCategories, DELETION_CATEGORIES, inDeletionOrder, teardownSpec } from '../../../src/plan/teardown.js';
 import type { Change } from '../../../src/plan/types.js';
-import type { PlatformSpec } from '../../../src/spec/types.js';
+import type { PlatformSpec } from '../../../src/platform-spec/types.js';
 
 const spec = { apiVersion: 'platformd.dev/v1alpha1', kind: 'Platform', metadata: { name: 'demo' }, region: 'eu-west-1',
   network: { cidr: '10.0.0.0/16' }, cluster: { name: 'demo' }, deletion: { allow: ['iam'] } } as unknown as PlatformSpec;

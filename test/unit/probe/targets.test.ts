@@ -4,8 +4,8 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { status as GrpcStatus } from '@grpc/grpc-js';
 import { probeTargets, statusCode } from '../../../src/probe/targets.js';
-import { withDefaults } from '../../../src/spec/defaults.js';
-import type { GrpcStatusName, PlatformSpec, ServiceSpec } from '../../../src/spec/types.js';
+import { withDefaults } from '../../../src/platform-spec/defaults.js';
+import type { GrpcStatusName, PlatformSpec, ServiceSpec } from '../../../src/platform-spec/types.js';
 
 const service = (name: string, probe?: ServiceSpec['probe']): ServiceSpec =>
   ({ name, image: `registry.example.com/${name}:1`, port: 50051, grpcService: `${name}.v1.Service`, ...(probe ? { probe } : {}) });

@@ -8,9 +8,9 @@ import { request } from 'node:http';
 import { build, type ServerDeps } from '../../../src/server/app.js';
 import { createMetrics } from '../../../src/metrics.js';
 import type { PlanResult } from '../../../src/engine.js';
-import { withDefaults } from '../../../src/spec/defaults.js';
-import { loadSpecText } from '../../../src/spec/load.js';
-import { MAX_DIAGNOSTICS } from '../../../src/spec/bounds.js';
+import { withDefaults } from '../../../src/platform-spec/defaults.js';
+import { loadSpecText } from '../../../src/platform-spec/load.js';
+import { MAX_DIAGNOSTICS } from '../../../src/platform-spec/bounds.js';
 
 const TOKEN = 'plan-token-1';
 

@@ -6,7 +6,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JailRefusal, listFilesInside, readFileInside } from '../../../src/source/checkout-jail.js';
-import { MAX_SPEC_BYTES } from '../../../src/spec/bounds.js';
+import { MAX_SPEC_BYTES } from '../../../src/platform-spec/bounds.js';
 import { loadCheckoutSpec } from '../../../src/source/checkout-spec.js';
 
 const SECRET = 'TOP-SECRET-MARKER-4711';

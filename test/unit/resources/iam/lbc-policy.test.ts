@@ -7,8 +7,8 @@ import { LBC_POLICY_VERSIONS, loadBalancerControllerPolicy } from '../../../../s
 import type { PolicyDocument, PolicyStatement } from '../../../../src/resources/iam/policy-document.js';
 import { buildIam } from '../../../../src/graph/iam.js';
 import { LBC_POLICY } from '../../../../src/graph/ids.js';
-import { withDefaults } from '../../../../src/spec/defaults.js';
-import type { PlatformSpec } from '../../../../src/spec/types.js';
+import { withDefaults } from '../../../../src/platform-spec/defaults.js';
+import type { PlatformSpec } from '../../../../src/platform-spec/types.js';
 
 const upstream = (version: string): PolicyDocument =>
   JSON.parse(readFileSync(`test/fixtures/upstream/aws-load-balancer-controller-${version}/iam_policy.json`, 'utf8')) as PolicyDocument;

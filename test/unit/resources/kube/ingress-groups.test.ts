@@ -2,9 +2,9 @@
 // gRPC health check that works for its servers.
 import t from 'tap';
 import { durationSeconds, groupHealthCheck, ingressGroups, prefixPathValues, splitNote } from '../../../../src/resources/kube/ingress-groups.js';
-import type { PlatformSpec, ServiceSpec } from '../../../../src/spec/types.js';
-import type { ResolvedService, ResolvedSpec } from '../../../../src/spec/resolved.js';
-import { withDefaults } from '../../../../src/spec/defaults.js';
+import type { PlatformSpec, ServiceSpec } from '../../../../src/platform-spec/types.js';
+import type { ResolvedService, ResolvedSpec } from '../../../../src/platform-spec/resolved.js';
+import { withDefaults } from '../../../../src/platform-spec/defaults.js';
 
 function svc(name: string, over: Partial<ServiceSpec> = {}): ResolvedService {
   return spec([{ name, image: 'img', port: 50051, grpcService: `pkg.${name}`, ...over }]).services[0]!;

@@ -4,8 +4,8 @@ import t from 'tap';
 import { ingressManifest, groupNamespaces } from '../../../../src/resources/kube/ingress.js';
 import { ingressGroups } from '../../../../src/resources/kube/ingress-groups.js';
 import { ref } from '../../../../src/resources/kind.js';
-import type { ServiceSpec } from '../../../../src/spec/types.js';
-import { withDefaults } from '../../../../src/spec/defaults.js';
+import type { ServiceSpec } from '../../../../src/platform-spec/types.js';
+import { withDefaults } from '../../../../src/platform-spec/defaults.js';
 
 const services: ServiceSpec[] = [
   { name: 'route-guide', image: 'rg', port: 50051, grpcService: 'routeguide.RouteGuide', healthService: true },

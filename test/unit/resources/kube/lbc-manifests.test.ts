@@ -5,9 +5,9 @@
 import t from 'tap';
 import { lbcDeployment, lbcPodDisruptionBudget, lbcRbac, lbcWebhook, LBC_LEADER_LOCK, READINESS_GATE_LABEL } from '../../../../src/resources/kube/lbc-manifests.js';
 import { buildKube } from '../../../../src/graph/kube.js';
-import { withDefaults } from '../../../../src/spec/defaults.js';
-import type { PlatformSpec, ServiceSpec } from '../../../../src/spec/types.js';
-import type { ResolvedSpec } from '../../../../src/spec/resolved.js';
+import { withDefaults } from '../../../../src/platform-spec/defaults.js';
+import type { PlatformSpec, ServiceSpec } from '../../../../src/platform-spec/types.js';
+import type { ResolvedSpec } from '../../../../src/platform-spec/resolved.js';
 
 type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
 type Hook = { name: string; failurePolicy: string; timeoutSeconds: number; matchPolicy?: string; clientConfig: { service: { path: string } };

@@ -5,7 +5,7 @@
 // only as the owner of its primary interface, which EC2 creates at launch (launchInstance) and
 // deletes with the interfaces marked DeleteOnTermination when it terminates (terminateInstance).
 import { ServiceError, type OperationHandler } from '../../service.js';
-import { parseCidr } from '../../../../spec/cidr.js';
+import { parseCidr } from '../../../../platform-spec/cidr.js';
 import type { Ec2Deps } from './deps.js';
 import { applyFilters, byIds, paginate, tagSet } from './query.js';
 import { newId, tagSpecification, type Ec2State, type Tags } from './state.js';

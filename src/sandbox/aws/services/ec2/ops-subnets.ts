@@ -1,6 +1,6 @@
 // Subnets.
 import { ServiceError, type OperationHandler } from '../../service.js';
-import { cidrContains, cidrOverlaps, parseCidr } from '../../../../spec/cidr.js';
+import { cidrContains, cidrOverlaps, parseCidr } from '../../../../platform-spec/cidr.js';
 import type { Ec2Deps } from './deps.js';
 import { applyFilters, byIds, paginate } from './query.js';
 import { newId, tagSpecification, TIMINGS } from './state.js';

@@ -1,6 +1,6 @@
 // VPCs, their DNS attributes and availability zones.
 import { ServiceError, type OperationHandler } from '../../service.js';
-import { parseCidr } from '../../../../spec/cidr.js';
+import { parseCidr } from '../../../../platform-spec/cidr.js';
 import type { Ec2Deps } from './deps.js';
 import { applyFilters, byIds, paginate } from './query.js';
 import { newId, tagSpecification, TIMINGS, type RouteTable } from './state.js';

@@ -3,7 +3,7 @@
 // traffic is allowed when ANY rule of ANY group on the receiving network interface matches its
 // protocol, port and source; a rule whose source is a security group matches traffic from the
 // network interfaces that carry that group. The ALB's data path and health checks ask this.
-import { cidrContains, parseCidr } from '../../../../spec/cidr.js';
+import { cidrContains, parseCidr } from '../../../../platform-spec/cidr.js';
 import type { Ec2State, SecurityGroup, SgRule } from './state.js';
 
 /** The security groups on the network interface that owns a pod or node address in a VPC. */

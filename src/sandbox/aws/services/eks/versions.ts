@@ -3,7 +3,7 @@
 // release calendar", UTC dates; cross-checked with endoflife.date products/amazon-eks.md). Standard
 // support lasts 14 months from the EKS release, extended support 12 more; after that CreateCluster
 // refuses the version. On 2026-11-30: 1.36, 1.35, 1.34 standard; 1.33, 1.32 extended; 1.31 and
-// older gone. The product keeps its own copy in src/spec/eks-versions.ts (it never imports the sandbox).
+// older gone. The product keeps its own copy in src/platform-spec/eks-versions.ts (it never imports the sandbox).
 
 interface VersionWindow { version: string; released: string; endOfStandard: string; endOfExtended: string }
 

@@ -2,7 +2,7 @@
 // required. Only spec/defaults.ts builds one (from the schema's `default` keywords), so code that
 // reads a ResolvedSpec never restates a default. Settings without a default (a layer such as
 // `network` or `cluster`, an override such as `ingress.healthCheck`) stay optional: their absence
-// means something. A unit test (test/unit/spec/defaults.test.ts) keeps these types and the schema's
+// means something. A unit test (test/unit/platform-spec/defaults.test.ts) keeps these types and the schema's
 // defaults equal.
 import type {
   AddonName, ClusterSpec, DeletionSpec, DomainSpec, EcrImageSpec, IngressSpec, LoadBalancerControllerSpec,

@@ -1,7 +1,7 @@
 // The corpus of broken specs: each gives a clear error at the right line and column.
 import t from 'tap';
-import { loadSpecFile } from '../../../src/spec/load.js';
-import { formatDiagnostic } from '../../../src/spec/diagnostics.js';
+import { loadSpecFile } from '../../../src/platform-spec/load.js';
+import { formatDiagnostic } from '../../../src/platform-spec/diagnostics.js';
 
 // The EKS calendar is read for a fixed day, so the corpus means the same thing next year.
 const TODAY = new Date('2026-11-30T12:00:00Z');
@@ -63,7 +63,7 @@ t.test('the reference platform and every example validate', async (t) => {
   for (const file of files) {
     const result = await loadSpecFile(file);
     t.ok(result.ok, `${file}: ${result.diagnostics.map(formatDiagnostic).join('\n')}`);
-    // Read on the real clock: when this fails, EKS's calendar moved on (update src/spec/eks-versions.ts,
+    // Read on the real clock: when this fails, EKS's calendar moved on (update src/platform-spec/eks-versions.ts,
     // the sandbox's eks/versions.ts and the specs' cluster.version).
     t.same(result.diagnostics.map(formatDiagnostic), [], `${file}: no warnings (a Kubernetes version in EKS standard support today)`);
   }

@@ -1,9 +1,9 @@
 import t from 'tap';
-import { parseDuration } from '../../../src/spec/duration.js';
-import { cidrContains, cidrOverlaps, parseCidr, type Cidr } from '../../../src/spec/cidr.js';
-import { findProtoService, grpcRoutePath, listProtoServices } from '../../../src/spec/protos.js';
-import { withDefaults } from '../../../src/spec/defaults.js';
-import { loadSpecFile } from '../../../src/spec/load.js';
+import { parseDuration } from '../../../src/platform-spec/duration.js';
+import { cidrContains, cidrOverlaps, parseCidr, type Cidr } from '../../../src/platform-spec/cidr.js';
+import { findProtoService, grpcRoutePath, listProtoServices } from '../../../src/platform-spec/protos.js';
+import { withDefaults } from '../../../src/platform-spec/defaults.js';
+import { loadSpecFile } from '../../../src/platform-spec/load.js';
 
 t.test('durations', async (t) => {
   const cases: [string, string, number][] = [

@@ -1,12 +1,12 @@
 // A ResolvedSpec has every default the schema declares, in its values and in its type, so a
 // default added to the schema cannot be forgotten by the code; a value in the spec wins; the
-// input is never modified. The schema is walked here independently of src/spec/defaults.ts.
+// input is never modified. The schema is walked here independently of src/platform-spec/defaults.ts.
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import ts from 'typescript';
-import { reconcileDefaults, withDefaults } from '../../../src/spec/defaults.js';
-import { loadSpecText } from '../../../src/spec/load.js';
-import type { PlatformSpec } from '../../../src/spec/types.js';
+import { reconcileDefaults, withDefaults } from '../../../src/platform-spec/defaults.js';
+import { loadSpecText } from '../../../src/platform-spec/load.js';
+import type { PlatformSpec } from '../../../src/platform-spec/types.js';
 
 interface Node { $ref?: string; properties?: Record<string, Node>; items?: Node; oneOf?: Node[]; default?: unknown; $defs?: Record<string, Node> }
 interface Site { path: string[]; value: unknown }
@@ -73,11 +73,11 @@ t.test('a resolved spec has every schema default, in every place it applies', as
 });
 
 t.test('the ResolvedSpec type makes every defaulted setting required', async (t) => {
-  const program = ts.createProgram(['src/spec/resolved.ts'], {
+  const program = ts.createProgram(['src/platform-spec/resolved.ts'], {
     strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, types: [],
   });
   const checker = program.getTypeChecker();
-  const file = program.getSourceFile('src/spec/resolved.ts')!;
+  const file = program.getSourceFile('src/platform-spec/resolved.ts')!;
   let root: ts.Type | undefined;
   file.forEachChild((n) => { if (ts.isInterfaceDeclaration(n) && n.name.text === 'ResolvedSpec') root = checker.getTypeAtLocation(n); });
   t.ok(root, 'ResolvedSpec is declared');

@@ -1,11 +1,11 @@
-// src/spec/types.ts and schema/platform.schema.json describe the same document: for every
+// src/platform-spec/types.ts and schema/platform.schema.json describe the same document: for every
 // interface, the same property names, and the same ones required. Fails when one side changes alone.
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import ts from 'typescript';
 
 const schema = JSON.parse(readFileSync('schema/platform.schema.json', 'utf8'));
-const source = ts.createSourceFile('types.ts', readFileSync('src/spec/types.ts', 'utf8'), ts.ScriptTarget.ES2022, true);
+const source = ts.createSourceFile('types.ts', readFileSync('src/platform-spec/types.ts', 'utf8'), ts.ScriptTarget.ES2022, true);
 
 const INTERFACE_TO_SCHEMA: Record<string, any> = {
   PlatformSpec: schema,

@@ -9,7 +9,7 @@ import { MAX_DIAGNOSTICS } from './bounds.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** The schema file shipped with the package (src/spec → ../../schema, dist/spec → ../../schema). */
+/** The schema file shipped with the package (src/platform-spec → ../../schema, dist/platform-spec → ../../schema). */
 export function schemaPath(): string {
   return join(here, '..', '..', 'schema', 'platform.schema.json');
 }

@@ -1,10 +1,10 @@
 // The rules behind the AWS-limit diagnostics, case by case (the corpus in bad-specs.test.ts shows
 // each one end to end with its line and column).
 import t from 'tap';
-import { grpcSuccessCodesProblem } from '../../../src/spec/aws-limits.js';
-import { eksSupport, standardVersions } from '../../../src/spec/eks-versions.js';
-import { amiTypeFor, instanceArchitecture } from '../../../src/spec/instance-architecture.js';
-import { loadSpecText } from '../../../src/spec/load.js';
+import { grpcSuccessCodesProblem } from '../../../src/platform-spec/aws-limits.js';
+import { eksSupport, standardVersions } from '../../../src/platform-spec/eks-versions.js';
+import { amiTypeFor, instanceArchitecture } from '../../../src/platform-spec/instance-architecture.js';
+import { loadSpecText } from '../../../src/platform-spec/load.js';
 import { buildEks } from '../../../src/graph/eks.js';
 import { referenceSpec } from '../../helpers/specs.js';
 import { readFileSync } from 'node:fs';

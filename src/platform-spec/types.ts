@@ -1,7 +1,7 @@
 // The typed model of platform.yaml. schema/platform.schema.json is the source of truth; a unit
-// test (test/unit/spec/types-sync.test.ts) fails when these types and the schema disagree.
+// test (test/unit/platform-spec/types-sync.test.ts) fails when these types and the schema disagree.
 // Optional fields here are optional in the schema; the loader fills the schema's defaults in
-// (spec/defaults.ts), and the rest of the code reads that ResolvedSpec (spec/resolved.ts).
+// (platform-spec/defaults.ts), and the rest of the code reads that ResolvedSpec (platform-spec/resolved.ts).
 
 /** A duration written as a number with a unit: "500ms", "30s", "1m", "1h". */
 export type Duration = string;
