@@ -137,20 +137,29 @@ export async function planPlatform(opts: EngineOptions): Promise<PlanResult> {
     deletion: opts.spec.deletion,
     kindOrder: kindOrder(),
     kindsInScope: new Set(kindsOf(layers).map((k) => k.kind.kind)),
-    operatorActions: collectOperatorActions(observed),
+    operatorActions: collectOperatorActions(graph, observed, opts.spec.region),
     notes: collectNotes(graph),
   });
   return { plan, observed, graph };
 }
 
-/** Operator actions exposed by observed resources (e.g. DNS delegation) through outputs.operatorActions. */
-function collectOperatorActions(observed: Map<string, Observed>): Plan['operatorActions'] {
-  return [...observed.values()].flatMap((o) => (o.outputs.operatorActions as Plan['operatorActions'] | undefined) ?? []);
+/**
+ * What only a person can do (delegate the zone, push an image), from each kind's pure
+ * operatorActions hook over the desired node and the live object of every id in the run.
+ */
+function collectOperatorActions(graph: DesiredGraph, observed: Map<string, Observed>, region: string): Plan['operatorActions'] {
+  const ids = new Set([...graph.nodes.keys(), ...observed.keys()]);
+  return [...ids].flatMap((id) => {
+    const desired = graph.nodes.get(id);
+    const live = observed.get(id);
+    const hook = getKind((desired ?? live)!.kind).operatorActions;
+    return hook ? hook(desired, live, { region }) : [];
+  });
 }
 
-/** Notes desired nodes carry for the reader (e.g. ingress group splitting), in properties.$notes. */
+/** Notes desired nodes carry for the plan's reader (e.g. how the Ingresses were split into groups). */
 function collectNotes(graph: DesiredGraph): string[] {
-  return [...graph.nodes.values()].flatMap((d) => ((d as { notes?: string[] }).notes ?? []));
+  return [...graph.nodes.values()].flatMap((d) => d.notes ?? []);
 }
 
 /** Apply a plan (made now, unless given): walk it in dependency order, wait for readiness, retry. */

@@ -12,8 +12,6 @@ import type { ResolvedService, ResolvedSpec } from '../platform-spec/resolved.js
 import type { BuildContext, LayerBuilder } from './layers.js';
 import { albId, CERTIFICATE_VALIDATION, ingressId, kubeId, LBC_DEPLOYMENT_ID } from './ids.js';
 
-/** A desired node with notes for the plan's reader (collected by the engine into Plan.notes). */
-type NotedDesired = Desired & { notes?: string[] };
 
 function routePathOf(protosDir: string): (s: ResolvedService) => string {
   return (s) => {
@@ -37,20 +35,20 @@ export function buildIngresses(spec: ResolvedSpec, ctx: BuildContext): Desired[]
   const groups = ingressGroups(spec);
   const note = splitNote(spec, groups);
   const installLbc = spec.loadBalancerController.install;
-  const nodes: NotedDesired[] = [];
+  const nodes: Desired[] = [];
   for (const group of groups) {
     for (const { namespace, services } of groupNamespaces(group)) {
-      const node: NotedDesired = ingressKind.node(
+      // One note for the whole plan, carried by the first Ingress.
+      const notes = note && nodes.length === 0 ? [note] : [];
+      nodes.push(ingressKind.node(
         ingressId(namespace, group.name),
         ingressManifest({ spec, group, namespace, services, routePath, certificateArn: ref(CERTIFICATE_VALIDATION, 'arn') }),
         [
           ...services.flatMap((s) => [kubeId('Deployment', namespace, s.name), kubeId('Service', namespace, s.name)]),
           ...(installLbc ? [LBC_DEPLOYMENT_ID] : []),
         ],
-      );
-      // One note for the whole plan, carried by the first Ingress.
-      if (note && nodes.length === 0) node.notes = [note];
-      nodes.push(node);
+        { notes },
+      ));
     }
   }
   return nodes;

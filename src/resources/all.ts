@@ -25,7 +25,8 @@ import {
 import { webhookCertificateKind } from './kube/webhook-certificate.js';
 import { namespaceLabelsKind } from './kube/namespace-labels.js';
 
-// network (registration order is creation order; deletions run in reverse)
+// network (registration order is creation order; deletions follow reversed dependency edges,
+// this order reversed where no edge decides)
 registerKind('network', vpcKind);
 registerKind('network', subnetKind);
 registerKind('network', internetGatewayKind);

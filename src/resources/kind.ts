@@ -4,6 +4,7 @@
 import type { AwsClients } from '../cloud/aws.js';
 import type { KubeAccess } from '../cloud/kube.js';
 import type { DeletionCategory } from './ownership.js';
+import type { OperatorAction } from './plan-values.js';
 import type { ResolvedSpec } from '../platform-spec/resolved.js';
 
 /**
@@ -36,6 +37,8 @@ export interface Desired<P = Record<string, unknown>> {
   dependsOn: string[];
   /** An existing resource named by the spec: observed and used, never changed or deleted. */
   readOnly?: { physicalId: string };
+  /** Notes for the plan's reader (e.g. how the Ingresses were split into groups), gathered into Plan.notes. */
+  notes?: string[];
 }
 
 /** One live object as a kind reads it back, normalised for diffing. */
@@ -130,6 +133,12 @@ export interface ResourceKind<P = ErasedState, S = ErasedState> {
   /** Kinds read in this order are observed after these kinds (e.g. add-ons need the cluster). */
   readonly observeAfter?: string[];
   /**
+   * Pure, optional: what only a person can do about this resource (delegate the zone at the
+   * registrar, push an image), gathered into Plan.operatorActions. `desired` is undefined when the
+   * resource is no longer wanted, `observed` before it exists.
+   */
+  readonly operatorActions?: (desired: Desired<P> | undefined, observed: Observed<S> | undefined, ctx: { region: string }) => OperatorAction[];
+  /**
    * Read every live object of this kind that this platform owns (plus read-only ones named in
    * `desired`) in as few calls as the API allows: tag filters, label selectors, paging.
    * Must never do a Get per object where a batch read exists. Must not modify anything.
@@ -155,6 +164,8 @@ export interface ResourceKind<P = ErasedState, S = ErasedState> {
 export interface NodeOptions {
   /** An existing resource named by the spec: observed and used, never changed or deleted. */
   readOnly?: { physicalId: string };
+  /** Notes for the plan's reader (Desired.notes). */
+  notes?: string[];
 }
 
 /** A kind as its module defines it: the contract plus a typed constructor of its graph nodes. */
@@ -174,7 +185,8 @@ export function defineKind<P, S>(impl: ResourceKind<P, S>): TypedKind<P, S> {
       // The one place a node's typed properties are erased: the engine resolves its OutputRefs
       // and hands them back only to this kind (by the node's `kind`), as the P it was checked as.
       const erased = properties as unknown as ErasedState;
-      return { id, kind: impl.kind, properties: erased, dependsOn: [...dependsOn], ...(options.readOnly ? { readOnly: options.readOnly } : {}) };
+      return { id, kind: impl.kind, properties: erased, dependsOn: [...dependsOn], ...(options.readOnly ? { readOnly: options.readOnly } : {}),
+        ...(options.notes?.length ? { notes: options.notes } : {}) };
     },
   };
 }

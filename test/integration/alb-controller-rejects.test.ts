@@ -41,7 +41,9 @@ t.test('rejections are Warning Events and change no ALB', async (t) => {
     return events.filter((e) => e.type === 'Warning').map((e) => ({ name: e.involvedObject.name, reason: e.reason, message: e.message }));
   };
   let seen: Awaited<ReturnType<typeof warnings>> = [];
-  for (let i = 0; i < 100 && seen.length < 3; i++) {
+  // The controller reconciles each Ingress in the background: wait for its three verdicts (the
+  // deadline only bounds a hang; 5 s was too short on a loaded machine).
+  for (const deadline = Date.now() + 120_000; seen.length < 3 && Date.now() < deadline;) {
     seen = await warnings();
     if (seen.length < 3) await new Promise((r) => setTimeout(r, 50));
   }

@@ -38,7 +38,12 @@ t.test('an ECR image converges, warns until pushed, and its repository is delete
   const withImage = (tag: string) => (s: PlatformSpec) => { s.services![0]!.image = { repository: 'route-guide', tag }; };
   const engine = (spec: ResolvedSpec) => ({ spec, aws: sb.clients, kube: clusterAccessFor(spec, sb.clients) });
   const first = engine(await referenceSpec(withImage('1.0.0')));
-  t.ok((await planPlatform(first)).plan.changes.some((c) => c.id === REPO && c.action === '+'), 'the repository is planned');
+  const firstPlan = (await planPlatform(first)).plan;
+  t.ok(firstPlan.changes.some((c) => c.id === REPO && c.action === '+'), 'the repository is planned');
+  t.match(firstPlan.operatorActions.find((a) => a.id === 'push route-guide:1.0.0'),
+    { summary: /warning: image route-guide:1\.0\.0 cannot exist yet: apply creates the repository route-guide, then push the image/,
+      detail: /docker push <account>\.dkr\.ecr\.ap-northeast-1\.amazonaws\.com\/route-guide:1\.0\.0/ },
+    'the first plan, before the repository exists, already warns that the image must be pushed');
   const applied = await applyPlatform({ ...first, signal: AbortSignal.timeout(180_000) });
   t.same(applied.failed, [], 'nothing failed');
   t.ok(applied.ok, 'the platform with an ECR image converges');

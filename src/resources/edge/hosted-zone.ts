@@ -11,7 +11,11 @@ import { defineKind, type Desired, type KindContext, type Observed } from '../ki
 import type { OperatorAction } from '../plan-values.js';
 
 export interface HostedZoneProps { name: string }
-interface ZoneState { name: string }
+interface ZoneState {
+  name: string;
+  /** Whether public DNS delegates to the zone's name servers (undefined: DNS could not tell). */
+  delegated?: boolean;
+}
 
 const bare = (id: string) => id.replace('/hostedzone/', '');
 const dot = (n: string) => (n.endsWith('.') ? n : `${n}.`);
@@ -30,13 +34,20 @@ async function toObserved(route53: import('@aws-sdk/client-route-53').Route53Cli
   const full = await route53.send(new GetHostedZoneCommand({ Id: bare(z.Id!) }));
   const nameServers = full.DelegationSet?.NameServers ?? [];
   const delegated = await delegation(z.Name!, nameServers);
-  const action: OperatorAction = {
-    id: `delegate ${z.Name}`, summary: `Delegate ${z.Name} to ${nameServers.join(', ')} at your registrar`,
+  return { id, kind: hostedZoneKind.kind, physicalId: bare(z.Id!), owned, status: 'available',
+    state: { name: z.Name!, ...(delegated === undefined ? {} : { delegated }) },
+    outputs: { zoneId: bare(z.Id!), name: z.Name, nameServers } };
+}
+
+/** The registrar step: delegate the zone to its name servers (done once public DNS says so). */
+function delegationAction(observed: Observed<ZoneState>): OperatorAction {
+  const { name, delegated } = observed.state;
+  const nameServers = (observed.outputs.nameServers as string[] | undefined) ?? [];
+  return {
+    id: `delegate ${name}`, summary: `Delegate ${name} to ${nameServers.join(', ')} at your registrar`,
     detail: delegated === undefined ? 'Delegation could not be checked from here (no answer from public DNS).' : delegated ? 'Delegation is in place.' : 'The parent zone does not delegate to these name servers yet.',
     done: delegated === true,
   };
-  return { id, kind: hostedZoneKind.kind, physicalId: bare(z.Id!), owned, status: 'available', state: { name: z.Name! },
-    outputs: { zoneId: bare(z.Id!), name: z.Name, nameServers, operatorActions: [action] } };
 }
 
 async function observeZones(ctx: KindContext, desired: Desired<HostedZoneProps>[]): Promise<Observed<ZoneState>[]> {
@@ -68,6 +79,8 @@ export const hostedZoneKind = defineKind<HostedZoneProps, ZoneState>({
     // The records kind reads the same zones: one read per run serves both.
     return ctx.memo('route53/hosted-zone', () => observeZones(ctx, desired));
   },
+  // Name servers are known once the zone exists; before that there is nothing to delegate to.
+  operatorActions: (_desired, observed) => (observed ? [delegationAction(observed)] : []),
   diff(desired, observed) {
     return dot(desired.name) === observed.state.name ? { fields: [], replaces: [] } : { fields: [{ path: 'name', old: observed.state.name, new: dot(desired.name) }], replaces: ['name'] };
   },

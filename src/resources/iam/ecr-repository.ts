@@ -21,7 +21,11 @@ export interface EcrRepositoryProps {
   /** Image tags the spec's services use (for the plan's push reminders; not compared). */
   imageTags: string[];
 }
-type EcrState = Omit<EcrRepositoryProps, 'imageTags' | 'imageTagMutability' | 'encryptionType'> & { imageTagMutability: string; encryptionType: string; hasImages: boolean };
+type EcrState = Omit<EcrRepositoryProps, 'imageTags' | 'imageTagMutability' | 'encryptionType'> & {
+  imageTagMutability: string; encryptionType: string; hasImages: boolean;
+  /** Wanted image tags the repository does not hold yet (read for the plan's push reminders). */
+  missingTags: string[];
+};
 
 
 /** Keep the newest `keep` images, whatever their tags (ECR lifecycle policy grammar). */
@@ -57,14 +61,23 @@ async function describe(ctx: KindContext, repo: Repository, imageTags: string[])
   const uri = repo.repositoryUri!;
   const missing = [];
   for (const tag of imageTags) if (!(await tagExists(ecr, name, tag))) missing.push(tag);
-  const operatorActions: OperatorAction[] = missing.map((tag) => ({ id: `push ${name}:${tag}`,
-    summary: `warning: image ${name}:${tag} does not exist in ECR yet; its pods cannot start until it is pushed`,
-    detail: `aws ecr get-login-password --region ${ctx.region} | docker login --username AWS --password-stdin ${uri.split('/')[0]}\ndocker push ${uri}:${tag}` }));
   return {
     id, kind: ecrRepositoryKind.kind, physicalId: repo.repositoryArn!, owned: true, status: 'ACTIVE',
     state: { name, imageTagMutability: repo.imageTagMutability ?? 'MUTABLE', scanOnPush: repo.imageScanningConfiguration?.scanOnPush === true,
-      encryptionType: repo.encryptionConfiguration?.encryptionType ?? 'AES256', lifecyclePolicy, hasImages },
-    outputs: { arn: repo.repositoryArn, uri, name, ...Object.fromEntries(imageTags.map((t) => [imageOutput(t), `${uri}:${t}`])), ...(operatorActions.length ? { operatorActions } : {}) },
+      encryptionType: repo.encryptionConfiguration?.encryptionType ?? 'AES256', lifecyclePolicy, hasImages, missingTags: missing },
+    outputs: { arn: repo.repositoryArn, uri, name, ...Object.fromEntries(imageTags.map((t) => [imageOutput(t), `${uri}:${t}`])) },
+  };
+}
+
+/** How to push `name:tag` once the repository exists (its URI holds the account id, known after creation). */
+function pushReminder(name: string, tag: string, region: string, uri?: string): OperatorAction {
+  const target = uri ?? `<account>.dkr.ecr.${region}.amazonaws.com/${name}`;
+  return {
+    id: `push ${name}:${tag}`,
+    summary: uri
+      ? `warning: image ${name}:${tag} does not exist in ECR yet; its pods cannot start until it is pushed`
+      : `warning: image ${name}:${tag} cannot exist yet: apply creates the repository ${name}, then push the image; its pods cannot start until then`,
+    detail: `aws ecr get-login-password --region ${region} | docker login --username AWS --password-stdin ${target.split('/')[0]}\ndocker push ${target}:${tag}`,
   };
 }
 
@@ -85,6 +98,11 @@ export const ecrRepositoryKind = defineKind<EcrRepositoryProps, EcrState>({
     } while (nextToken);
     const found = await Promise.all(repos.map((r) => describe(ctx, r, wantedTags(desired, r.repositoryName!))));
     return found.filter((o): o is Observed<EcrState> => o !== undefined);
+  },
+  operatorActions(desired, observed, { region }) {
+    if (observed) return observed.state.missingTags.map((tag) => pushReminder(observed.state.name, tag, region, observed.outputs.uri as string | undefined));
+    // Not created yet (the first plan): every image the services use still has to be pushed.
+    return desired ? desired.properties.imageTags.map((tag) => pushReminder(desired.properties.name, tag, region)) : [];
   },
   diff(desired, observed) {
     const s = observed.state;
