@@ -3,17 +3,15 @@
 import type { AwsClients } from './cloud/aws.js';
 import { noKube, type KubeAccess } from './cloud/kube.js';
 import type { Plan } from './plan/types.js';
-import { LAYER_ORDER, allKinds, getKind, kindsOf, type LayerName } from './resources/registry.js';
+import { LAYER_ORDER, getKind, kindsOf, type LayerName } from './resources/registry.js';
 import './resources/all.js';
 import type { ResolvedSpec } from './platform-spec/resolved.js';
-import type { Desired, KindContext, Observed, ResourceKind } from './resources/kind.js';
+import type { KindContext, Observed } from './resources/kind.js';
 import type { ApplyEvent } from './apply/events.js';
 import { buildDesiredGraph, type DesiredGraph } from './graph/build.js';
 import { buildPlan, deletionOrder } from './plan/diff.js';
-import { withRetry } from './apply/retry.js';
-import { keyObserved } from './plan/duplicates.js';
+import { observeLive } from './observe.js';
 import { applyPlan, type ApplyResult } from './apply/apply-plan.js';
-import { ErrorCodes, PlatformdError } from './errors.js';
 import { defaultProtosDir } from './protos-dir.js';
 import { platformRegion } from './cloud/region.js';
 
@@ -78,57 +76,12 @@ export function deletionKindOrder(): string[] {
   return deletionOrder(kindOrder(), (name) => getKind(name).deleteAfter ?? []);
 }
 
-/** Read every kind of the run once (kinds in parallel, honouring observeAfter), keyed by logical id. */
-async function observe(opts: EngineOptions, graph: DesiredGraph, layers: LayerName[], emit: (e: ApplyEvent) => void): Promise<Map<string, Observed>> {
-  const desiredByKind = new Map<string, Desired[]>();
-  for (const d of [...graph.nodes.values(), ...graph.external.values()]) {
-    desiredByKind.set(d.kind, [...(desiredByKind.get(d.kind) ?? []), d]);
-  }
-  const kinds = new Map<string, ResourceKind>();
-  for (const k of kindsOf(layers)) kinds.set(k.kind.kind, k.kind);
-  for (const name of desiredByKind.keys()) kinds.set(name, getKind(name));
-  const all: Observed[] = [];
-  const done = new Map<string, Promise<void>>();
-  // The first kind that fails ends the plan: the others stop retrying instead of keeping the
-  // process alive for minutes behind an error that is already reported.
-  const stopOthers = new AbortController();
-  const signal = opts.signal ? AbortSignal.any([opts.signal, stopOthers.signal]) : stopOthers.signal;
-  const ctx = kindContext({ ...opts, signal }, emit);
-  const run = (kind: ResourceKind): Promise<void> => {
-    const existing = done.get(kind.kind);
-    if (existing) return existing;
-    const p = (async () => {
-      await Promise.all((kind.observeAfter ?? []).filter((k) => kinds.has(k)).map((k) => run(kinds.get(k)!)));
-      emit({ type: 'observe-start', kind: kind.kind });
-      const started = Date.now();
-      let list: Observed[];
-      try {
-        list = await withRetry(() => kind.observeAll(ctx, desiredByKind.get(kind.kind) ?? []), {
-          signal,
-          onRetry: (attempt, delayMs, error) => emit({ type: 'retry', id: `observe ${kind.kind}`, attempt, delayMs, error }),
-        });
-      } catch (err) {
-        const failure = new PlatformdError(ErrorCodes.OBSERVE_FAILED, `observe ${kind.kind} failed`, { cause: err });
-        stopOthers.abort(failure);
-        throw failure;
-      }
-      all.push(...list);
-      emit({ type: 'observe-done', kind: kind.kind, count: list.length, durationMs: Date.now() - started });
-    })();
-    done.set(kind.kind, p);
-    return p;
-  };
-  emit({ type: 'observe-begin', kinds: kinds.size });
-  await Promise.all([...kinds.values()].map(run));
-  return keyObserved(all);
-}
-
 /** Observe live state and build the plan. Makes read calls only. */
 export async function planPlatform(opts: EngineOptions): Promise<PlanResult> {
   const emit = opts.onEvent ?? (() => {});
   const layers = opts.layers ?? LAYER_ORDER;
   const graph = buildDesiredGraph(opts.spec, layers, { protosDir: opts.protosDir ?? defaultProtosDir() });
-  const observed = await observe(opts, graph, layers, emit);
+  const observed = await observeLive({ graph, layers, emit, signal: opts.signal, contextFor: (signal) => kindContext({ ...opts, signal }, emit) });
   const plan = buildPlan({
     platform: opts.spec.metadata.name,
     graph,
@@ -177,9 +130,4 @@ export async function applyPlatform(opts: EngineOptions & { plan?: PlanResult })
   });
   // The duration includes planning when the plan was made here.
   return { ...result, durationMs: Date.now() - started };
-}
-
-/** Every registered kind (for tools such as the IAM policy check and benchmarks). */
-export function registeredKinds(): string[] {
-  return allKinds().map((k) => k.kind.kind);
 }
