@@ -14,6 +14,7 @@ import { recordApiCall } from './api-calls.js';
 import { checkFence, isMutatingAwsOperation } from './fence.js';
 import { classifyAwsError } from './aws-errors.js';
 import { explainCallErrors } from './aws-call-errors.js';
+import { callerHeaders } from './call-context.js';
 
 export interface AwsClients {
   region: string;
@@ -120,6 +121,15 @@ function instrument<T extends Instrumentable>(client: T, service: string): T {
       return next(args);
     },
     { step: 'finalizeRequest', name: 'platformdFence', priority: 'high' },
+  );
+  // Who made the call (platform, replica) as request headers: see call-context.ts.
+  client.middlewareStack.add(
+    (next: (args: { request: unknown }) => Promise<unknown>) => async (args: { request: unknown }) => {
+      const request = args.request as { headers?: Record<string, string> };
+      if (request.headers) Object.assign(request.headers, callerHeaders());
+      return next(args);
+    },
+    { step: 'build', name: 'platformdCallerHeaders' },
   );
   client.middlewareStack.add(
     (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {

@@ -11,6 +11,9 @@ export interface CallRecord {
   requestId: string;
   /** The decoded input, kept for assertions on what was sent. */
   input: unknown;
+  /** The platform and replica that made the call (platformd's x-platformd-* headers), when sent. */
+  platform?: string;
+  replica?: string;
 }
 
 export class CallLog {

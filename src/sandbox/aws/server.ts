@@ -109,6 +109,8 @@ export class AwsEmulator {
 
     let operation = 'Unknown';
     let response;
+    const header = (name: string) => (typeof req.headers[name] === 'string' ? { [name.replace('x-platformd-', '')]: req.headers[name] } : {});
+    const caller = { ...header('x-platformd-platform'), ...header('x-platformd-replica') } as { platform?: string; replica?: string };
     try {
       const decoded = service.codec.decode(raw);
       operation = decoded.operation;
@@ -119,7 +121,7 @@ export class AwsEmulator {
       const fault = this.faults.pick(service.name, operation);
       if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
       if (fault.failure === 'drop') {
-        this.callLog.add({ service: service.name, operation, status: 0, errorCode: 'ConnectionDropped', requestId: ctx.requestId, input: decoded.input });
+        this.callLog.add({ service: service.name, operation, status: 0, errorCode: 'ConnectionDropped', requestId: ctx.requestId, input: decoded.input, ...caller });
         req.socket.destroy();
         return;
       }
@@ -134,7 +136,7 @@ export class AwsEmulator {
       await this.authorizer?.authorize(service.name, operation, decoded.input, ctx);
       const output = await handler(decoded.input, ctx);
       response = service.codec.encodeResult(operation, output, ctx);
-      this.callLog.add({ service: service.name, operation, status: response.status, requestId: ctx.requestId, input: decoded.input });
+      this.callLog.add({ service: service.name, operation, status: response.status, requestId: ctx.requestId, input: decoded.input, ...caller });
       if (fault.failure === 'drop-response') {
         req.socket.destroy();
         return;
@@ -144,7 +146,7 @@ export class AwsEmulator {
         ? err
         : new ServiceError('InternalError', err instanceof Error ? err.message : String(err), 500);
       response = service.codec.encodeError(serviceError, ctx, operation);
-      this.callLog.add({ service: service.name, operation, status: response.status, errorCode: serviceError.code, requestId: ctx.requestId, input: undefined });
+      this.callLog.add({ service: service.name, operation, status: response.status, errorCode: serviceError.code, requestId: ctx.requestId, input: undefined, ...caller });
     }
     res.writeHead(response.status, {
       ...response.headers,
