@@ -1,0 +1,45 @@
+// One git clone serves every platform of the fleet. Each platform's Daemon polls on its own timer;
+// fetches that overlap or follow each other closely share one `git fetch`, so N platforms cost
+// one fetch per poll interval, not N. Every new commit is announced, so the fleet re-expands its
+// glob on each fetched commit.
+import type { Revision } from '../source/git.js';
+
+export interface SharedSourceOptions {
+  /** The real fetch (GitSource.fetch). */
+  fetch(): Promise<Revision>;
+  /** A fetch younger than this is reused instead of fetching again (default 1 s). */
+  reuseForMs?: number;
+  /** Called once per fetched commit that differs from the previous one. */
+  onCommit?(revision: Revision): Promise<void> | void;
+  now?: () => number;
+}
+
+export class SharedSource {
+  private inFlight?: Promise<Revision>;
+  private last?: { revision: Revision; at: number };
+
+  constructor(private readonly options: SharedSourceOptions) {}
+
+  /** The newest revision: from a fetch in flight, a recent one, or a new fetch. */
+  fetch(): Promise<Revision> {
+    const now = (this.options.now ?? Date.now)();
+    if (this.inFlight) return this.inFlight;
+    if (this.last && now - this.last.at < (this.options.reuseForMs ?? 1_000)) return Promise.resolve(this.last.revision);
+    const fetching = (async () => {
+      const revision = await this.options.fetch();
+      const moved = revision.sha !== this.last?.revision.sha;
+      this.last = { revision, at: (this.options.now ?? Date.now)() };
+      if (moved) await this.options.onCommit?.(revision);
+      return revision;
+    })();
+    this.inFlight = fetching;
+    const clear = () => { if (this.inFlight === fetching) this.inFlight = undefined; };
+    fetching.then(clear, clear);
+    return fetching;
+  }
+
+  /** The source one platform's Daemon reads: the shared revision, with that platform's spec path. */
+  forPlatform(specRel: string): { fetch(): Promise<Revision> } {
+    return { fetch: async () => ({ ...(await this.fetch()), specRel }) };
+  }
+}
