@@ -17,6 +17,8 @@ export interface SharedSourceOptions {
 export class SharedSource {
   private inFlight?: Promise<Revision>;
   private last?: { revision: Revision; at: number };
+  /** The announcements of new commits, in order (onCommit handles its own errors). */
+  private announced: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: SharedSourceOptions) {}
 
@@ -29,13 +31,24 @@ export class SharedSource {
       const revision = await this.options.fetch();
       const moved = revision.sha !== this.last?.revision.sha;
       this.last = { revision, at: (this.options.now ?? Date.now)() };
-      if (moved) await this.options.onCommit?.(revision);
+      // NOTE(deadlock): announced apart from this fetch, one commit after the other. A platform's
+      // Daemon may be awaiting this very fetch while the announcement stops that Daemon (its spec
+      // left the glob); awaiting the announcement here would make each wait for the other.
+      if (moved && this.options.onCommit) {
+        const announce = this.options.onCommit;
+        this.announced = this.announced.then(() => announce(revision)).catch(() => undefined);
+      }
       return revision;
     })();
     this.inFlight = fetching;
     const clear = () => { if (this.inFlight === fetching) this.inFlight = undefined; };
     fetching.then(clear, clear);
     return fetching;
+  }
+
+  /** Resolves once every commit fetched so far has been announced. */
+  settled(): Promise<void> {
+    return this.announced;
   }
 
   /** The source one platform's Daemon reads: the shared revision, with that platform's spec path. */
