@@ -13,6 +13,19 @@ import { defaultProtosDir } from '../protos-dir.js';
 import type { DaemonStatus } from '../daemon-status.js';
 import type { Fleet } from './fleet.js';
 
+/** Series a fleet keeps once per process; every other platformd_ family lives in the platforms' registries. */
+const PROCESS_FAMILIES = ['platformd_info', 'platformd_leader'];
+
+/** Reduce a process-wide createMetrics() registry to the process's own families (the platforms have the rest). */
+export function keepProcessFamilies(registry: Registry): void {
+  for (const m of registry.getMetricsAsArray()) if (m.name.startsWith('platformd_') && !PROCESS_FAMILIES.includes(m.name)) registry.removeSingleMetric(m.name);
+}
+
+/** Drop the process families from a platform's registry (they appear once, in the process's). */
+export function dropProcessFamilies(registry: Registry): void {
+  for (const name of PROCESS_FAMILIES) registry.removeSingleMetric(name);
+}
+
 /** The process registry plus every platform's, in one exposition (no family repeated). */
 export class FleetRegistry extends Registry {
   constructor(private readonly own: Registry, private readonly platforms: () => Registry[]) {

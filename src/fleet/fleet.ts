@@ -10,6 +10,7 @@ import { createMetrics, type Metrics } from '../metrics.js';
 import { describeError } from '../errors.js';
 import { fairShare, surplus } from './fair-share.js';
 import { gatedLeaseStore } from './gated-store.js';
+import { dropProcessFamilies } from './fleet-http.js';
 import { Membership } from './membership.js';
 import { startWorker, type PlatformWorker, type WorkerSettings } from './platform-worker.js';
 import type { SharedSource } from './shared-source.js';
@@ -100,7 +101,7 @@ export class Fleet {
   private add(key: string, path: string): void {
     const metrics = createMetrics(this.options.version, this.options.settings.mode, { platform: key });
     // Process-wide series live in the fleet's own registry, once.
-    for (const name of ['platformd_info', 'platformd_leader']) metrics.registry.removeSingleMetric(name);
+    dropProcessFamilies(metrics.registry);
     const slot: Slot = { key, path, metrics, leading: false, handingBack: false, removed: false, transitions: Promise.resolve() };
     this.slots.set(key, slot);
     this.options.log(`platform ${key}: ${path}`);

@@ -19,7 +19,7 @@ import type { Logger } from '../log/logger.js';
 import { describeError } from '../errors.js';
 import { expandPattern, keyedPlatforms } from './glob.js';
 import { Fleet } from './fleet.js';
-import { FleetRegistry, fleetServerDeps, installFleetRoutes } from './fleet-http.js';
+import { FleetRegistry, fleetServerDeps, installFleetRoutes, keepProcessFamilies } from './fleet-http.js';
 import { Semaphore } from './semaphore.js';
 import { SharedSource } from './shared-source.js';
 
@@ -66,9 +66,7 @@ export async function runFleet(options: FleetRunOptions): Promise<number> {
   });
   const metrics = createMetrics(version, mode);
   // The fleet's own registry keeps the process series; each platform's registry has the rest.
-  for (const m of metrics.registry.getMetricsAsArray()) {
-    if (m.name.startsWith('platformd_') && !['platformd_info', 'platformd_leader'].includes(m.name)) metrics.registry.removeSingleMetric(m.name);
-  }
+  keepProcessFamilies(metrics.registry);
   const git = new GitSource({ repo: String(values.repo), branch, path: options.pattern, timeoutMs: options.gitTimeoutMs, signal: shutdown.signal,
     credentials: await credentialsFromEnv(), workdir: str('workdir') ?? join(tmpdir(), `platformd-${process.pid}`) });
   let phase = 'fetching the repository for the first time';
