@@ -76,8 +76,11 @@ export class Fleet {
   async start(): Promise<void> {
     if (!this.membership || !this.options.election) return;
     this.membership.start();
-    await this.tick();
     const every = this.options.election.timing.retryPeriodMs;
+    // NOTE(startup): one retry period before the first count, so replicas started together (a
+    // rollout) see each other's membership Leases and do not first take everything, then hand back.
+    await new Promise((resolve) => setTimeout(resolve, every).unref());
+    await this.tick();
     const loop = () => {
       this.timer = setTimeout(() => { this.ticking = this.tick().finally(() => { if (!this.stopped) loop(); }); }, every);
       this.timer.unref();
