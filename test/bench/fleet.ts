@@ -83,19 +83,21 @@ export async function fleetBench(sizes: number[]): Promise<Record<string, unknow
     const noop = await calls(mark);
     await new Promise((r) => setTimeout(r, 2_000));
     const rss = rssMiB(daemon.pid!);
+    if (out.length === 0) console.log('\nFleet: one process, N platforms (network layer each; no-op = one reconcile of every platform)\nplatforms  converge  converge-calls  no-op-calls  calls/platform  no-op-CPU  CPU/platform  RSS');
     out.push({ platforms: n, convergeS: +convergeS.toFixed(1), convergeCalls, noopCalls: noop.length, noopCallsPerPlatform: +(noop.length / n).toFixed(1),
       noopCpuMs: Math.round(noopCpuMs), noopCpuMsPerPlatform: +(noopCpuMs / n).toFixed(1), rssMiB: Math.round(rss) });
+    printRow(out.at(-1) as Record<string, number>);
     const exited = new Promise((r) => daemon.once('exit', r));
     daemon.kill('SIGTERM');
     await exited;
     await sandbox.stop();
   }
-  console.log('\nFleet: one process, N platforms (network layer each; no-op = one reconcile of every platform)');
-  console.log('platforms  converge  converge-calls  no-op-calls  calls/platform  no-op-CPU  CPU/platform  RSS');
-  for (const r of out as { [k: string]: number }[]) {
-    console.log(`${String(r.platforms).padStart(9)}  ${`${r.convergeS}s`.padStart(8)}  ${String(r.convergeCalls).padStart(14)}  ${String(r.noopCalls).padStart(11)}  ${String(r.noopCallsPerPlatform).padStart(14)}  ${`${r.noopCpuMs}ms`.padStart(9)}  ${`${r.noopCpuMsPerPlatform}ms`.padStart(12)}  ${`${r.rssMiB}MiB`.padStart(6)}`);
-  }
   return out;
+}
+
+/** One row of the table, printed as soon as its size is measured. */
+function printRow(r: Record<string, number>): void {
+  console.log(`${String(r.platforms).padStart(9)}  ${`${r.convergeS}s`.padStart(8)}  ${String(r.convergeCalls).padStart(14)}  ${String(r.noopCalls).padStart(11)}  ${String(r.noopCallsPerPlatform).padStart(14)}  ${`${r.noopCpuMs}ms`.padStart(9)}  ${`${r.noopCpuMsPerPlatform}ms`.padStart(12)}  ${`${r.rssMiB}MiB`.padStart(6)}`);
 }
 
 if (process.argv[1]?.endsWith('fleet.ts')) {

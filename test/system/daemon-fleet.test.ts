@@ -5,7 +5,7 @@
 // mutating one platform in interleaved windows; one platform's spec broken: the eight others
 // converge on that commit and the broken one reports line:column in its own /status.
 import t from 'tap';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCli, eventually, type CliProcess } from '../helpers/cli.js';
@@ -88,6 +88,12 @@ t.test('three replicas share nine platforms', async (t) => {
   t.equal((metrics.match(/^# TYPE platformd_reconciles_total /gm) ?? []).length, 1, 'one metric family, many platforms');
   const fleetStatus = (await (await fetch(`${urls['replica-a']}/status`)).json()) as { platforms: { platform: string }[] };
   t.same(fleetStatus.platforms.map((p) => p.platform), PLATFORMS, '/status lists the platforms');
+  const owner = first.p1!;
+  const plan = await fetch(`${urls[owner]}/plan/p1?format=json`);
+  t.equal(plan.status, 200, `/plan/p1 on ${owner}, which works on p1`);
+  t.match(await plan.json(), { platform: 'p1', changes: [] }, 'the converged platform plans no change');
+  const elsewhere = await fetch(`${urls[REPLICAS.find((id) => id !== owner)!]}/plan/p1`);
+  t.match({ status: elsewhere.status, body: await elsewhere.json() }, { status: 503, body: { error: { code: 'not_leader', details: { leader: { holderIdentity: owner } } } } }, 'another replica names the one working on p1');
 
   // kill -9: no release; the survivors take the victim's platforms once its Leases expire, and
   // converge on a commit that changes every platform (subnet tags follow the cluster name).
@@ -127,4 +133,26 @@ t.test('three replicas share nine platforms', async (t) => {
   const where = p9.spec!.diagnostics[0]!;
   t.ok(where.line > 1 && where.column > 0, `p9's /status names line ${where.line}, column ${where.column}: ${where.summary}`);
   t.ok(ready(await statusOf(second.p1!, 'p1')), 'p1 still Ready');
+
+  // The glob follows the commits: a platform removed stops (its Lease released), one added starts.
+  const moved = repo.commit((dir) => {
+    rmSync(join(dir, 'platforms', 'p9'), { recursive: true });
+    mkdirSync(join(dir, 'platforms', 'p10'));
+    writeFileSync(join(dir, 'platforms', 'p10', 'platform.yaml'), specOf('p10', 'cluster-p10'));
+  }, 'p9 retired, p10 added');
+  const listed = (id: Replica) => fetch(`${urls[id]}/status`).then(async (r) => ((await r.json()) as { platforms: { platform: string }[] }).platforms.map((p) => p.platform));
+  await eventually(async () => {
+    for (const id of survivors) if ((await listed(id)).join() !== [...PLATFORMS.slice(0, 8), 'p10'].sort().join()) return undefined;
+    return true;
+  }, 60_000, 'both survivors follow the new glob');
+  const p10 = await eventually(async () => {
+    const working: PlatformStatus[] = [];
+    for (const id of survivors) {
+      const s = await statusOf(id, 'p10');
+      if (!s.standby) working.push(s);
+    }
+    return working.length === 1 && ready(working[0]!) && working[0]!.lastAppliedRevision?.endsWith(moved) ? working[0] : undefined;
+  }, 120_000, 'p10 converged by exactly one survivor');
+  t.ok(p10, 'the added platform converged');
+  t.equal((await leases('platformd-p9').get())?.record.holderIdentity, '', 'the retired platform\'s Lease was released');
 });
