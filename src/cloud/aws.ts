@@ -14,7 +14,7 @@ import { recordApiCall } from './api-calls.js';
 import { checkFence, isMutatingAwsOperation } from './fence.js';
 import { classifyAwsError } from './aws-errors.js';
 import { explainCallErrors } from './aws-call-errors.js';
-import { callerHeaders } from './call-context.js';
+import { withCallerHeaders } from './call-context.js';
 
 export interface AwsClients {
   region: string;
@@ -122,15 +122,6 @@ function instrument<T extends Instrumentable>(client: T, service: string): T {
     },
     { step: 'finalizeRequest', name: 'platformdFence', priority: 'high' },
   );
-  // Who made the call (platform, replica) as request headers: see call-context.ts.
-  client.middlewareStack.add(
-    (next: (args: { request: unknown }) => Promise<unknown>) => async (args: { request: unknown }) => {
-      const request = args.request as { headers?: Record<string, string> };
-      if (request.headers) Object.assign(request.headers, callerHeaders());
-      return next(args);
-    },
-    { step: 'build', name: 'platformdCallerHeaders' },
-  );
   client.middlewareStack.add(
     (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
       const started = performance.now();
@@ -148,5 +139,5 @@ function instrument<T extends Instrumentable>(client: T, service: string): T {
     // finalizeRequest runs inside the SDK's retry loop, so each attempt is counted.
     { step: 'finalizeRequest', name: 'platformdApiCallCounter', priority: 'low' },
   );
-  return explainCallErrors(client, service);
+  return explainCallErrors(withCallerHeaders(client), service);
 }

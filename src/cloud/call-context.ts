@@ -43,3 +43,20 @@ export function callerHeaders(context: CallContext = currentCallContext()): Reco
   if (context.replica) headers[CALLER_HEADERS.replica] = safe(context.replica);
   return headers;
 }
+
+interface BuildStack {
+  add(mw: (next: (args: { request: unknown }) => Promise<unknown>) => (args: { request: unknown }) => Promise<unknown>, opts: { step: 'build'; name: string }): void;
+}
+
+/** Add the caller headers to every request of an AWS SDK client (before signing, so they are signed with the rest). */
+export function withCallerHeaders<T extends { middlewareStack: object }>(client: T): T {
+  (client.middlewareStack as BuildStack).add(
+    (next) => async (args) => {
+      const request = args.request as { headers?: Record<string, string> };
+      if (request.headers) Object.assign(request.headers, callerHeaders());
+      return next(args);
+    },
+    { step: 'build', name: 'platformdCallerHeaders' },
+  );
+  return client;
+}

@@ -106,11 +106,10 @@ export class AwsEmulator {
       res.end(`no emulated service for signing name ${scope?.signingName ?? '(unsigned request)'}`);
       return;
     }
+    this.callLog.noteCaller(ctx.requestId, req.headers);
 
     let operation = 'Unknown';
     let response;
-    const header = (name: string) => (typeof req.headers[name] === 'string' ? { [name.replace('x-platformd-', '')]: req.headers[name] } : {});
-    const caller = { ...header('x-platformd-platform'), ...header('x-platformd-replica') } as { platform?: string; replica?: string };
     try {
       const decoded = service.codec.decode(raw);
       operation = decoded.operation;
@@ -121,7 +120,7 @@ export class AwsEmulator {
       const fault = this.faults.pick(service.name, operation);
       if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
       if (fault.failure === 'drop') {
-        this.callLog.add({ service: service.name, operation, status: 0, errorCode: 'ConnectionDropped', requestId: ctx.requestId, input: decoded.input, ...caller });
+        this.callLog.add({ service: service.name, operation, status: 0, errorCode: 'ConnectionDropped', requestId: ctx.requestId, input: decoded.input });
         req.socket.destroy();
         return;
       }
@@ -136,7 +135,7 @@ export class AwsEmulator {
       await this.authorizer?.authorize(service.name, operation, decoded.input, ctx);
       const output = await handler(decoded.input, ctx);
       response = service.codec.encodeResult(operation, output, ctx);
-      this.callLog.add({ service: service.name, operation, status: response.status, requestId: ctx.requestId, input: decoded.input, ...caller });
+      this.callLog.add({ service: service.name, operation, status: response.status, requestId: ctx.requestId, input: decoded.input });
       if (fault.failure === 'drop-response') {
         req.socket.destroy();
         return;
@@ -146,7 +145,7 @@ export class AwsEmulator {
         ? err
         : new ServiceError('InternalError', err instanceof Error ? err.message : String(err), 500);
       response = service.codec.encodeError(serviceError, ctx, operation);
-      this.callLog.add({ service: service.name, operation, status: response.status, errorCode: serviceError.code, requestId: ctx.requestId, input: undefined, ...caller });
+      this.callLog.add({ service: service.name, operation, status: response.status, errorCode: serviceError.code, requestId: ctx.requestId, input: undefined });
     }
     res.writeHead(response.status, {
       ...response.headers,

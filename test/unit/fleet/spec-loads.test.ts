@@ -1,4 +1,4 @@
-// Spec loads off the event loop are bounded per process: many at once (a fleet's first commit)
+// Spec loads off the event loop (src/spec/load-isolated.ts) are bounded per process: many at once (a fleet's first commit)
 // queue behind MAX_CONCURRENT_SPEC_LOADS workers and all finish, none refused for the deadline.
 import t from 'tap';
 import { readFileSync } from 'node:fs';
