@@ -4,6 +4,15 @@
 // metrics-events.ts; label sets that are known up front are pre-initialised so series exist at 0.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { onApiCall } from './cloud/api-calls.js';
+import { currentCallContext } from './cloud/call-context.js';
+
+/**
+ * One platform of a fleet: every series carries `platform` (a registry default label), only that
+ * platform's API calls are counted, and the process metrics are left to the fleet's own registry.
+ */
+export interface PlatformScope {
+  platform: string;
+}
 
 export interface Metrics {
   registry: Registry;
@@ -45,8 +54,9 @@ const RECONCILE_OUTCOMES = ['success', 'failure', 'invalid_spec', 'blocked', 'dr
 const CHANGE_ACTIONS = ['create', 'update', 'delete', 'replace'] as const;
 
 /** A fresh registry with every platformd metric; API calls are recorded from src/cloud/api-calls.ts. */
-export function createMetrics(version: string, mode: string): Metrics {
+export function createMetrics(version: string, mode: string, scope?: PlatformScope): Metrics {
   const registry = new Registry();
+  if (scope) registry.setDefaultLabels({ platform: scope.platform });
   const m = {
     registry,
     info: new Gauge({ name: 'platformd_info', help: 'platformd build and mode; always 1.', labelNames: ['version', 'mode'] as const, registers: [registry] }),
@@ -90,11 +100,12 @@ export function createMetrics(version: string, mode: string): Metrics {
   m.consecutiveFailures.set(0);
   // Node's process and runtime metrics under their standard names (process_*, nodejs_*), as every
   // Prometheus client library exports them, so stock dashboards and alerts work unchanged.
-  collectDefaultMetrics({ register: registry });
+  if (!scope) collectDefaultMetrics({ register: registry });
   // Except three gauges prom-client names like counters, which `promtool check metrics` refuses;
   // the same counts stay as nodejs_active_handles, nodejs_active_requests, nodejs_active_resources.
   for (const misnamed of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(misnamed);
   const stop = onApiCall((call) => {
+    if (scope && currentCallContext().platform !== scope.platform) return;
     m.apiCalls.labels(call.service, call.operation, call.outcome).inc();
     m.apiCallDuration.labels(call.service, call.operation).observe(call.durationMs / 1000);
   });

@@ -14,6 +14,7 @@ import { recordApiCall } from './api-calls.js';
 import { checkFence, isMutatingAwsOperation } from './fence.js';
 import { classifyAwsError } from './aws-errors.js';
 import { explainCallErrors } from './aws-call-errors.js';
+import { withCallerHeaders } from './call-context.js';
 
 export interface AwsClients {
   region: string;
@@ -148,5 +149,5 @@ function instrument<T extends Instrumentable>(client: T, service: string): T {
     // finalizeRequest runs inside the SDK's retry loop, so each attempt is counted.
     { step: 'finalizeRequest', name: 'platformdApiCallCounter', priority: 'low' },
   );
-  return explainCallErrors(client, service);
+  return explainCallErrors(withCallerHeaders(client), service);
 }

@@ -28,6 +28,8 @@ import type { ProbeStatus } from '../daemon-status.js';
 import { PLATFORMD_VERSION } from '../version.js';
 import { platformOutputs, type PlatformOutputs } from '../plan/outputs.js';
 import { LEADER_OPTIONS, LEADER_USAGE, leaderSettings, startLeadership, type Leadership } from '../leader/daemon-leadership.js';
+import { isFleetPattern } from '../fleet/glob.js';
+import { runFleet } from '../fleet/run-fleet.js';
 
 const VERSION = PLATFORMD_VERSION;
 
@@ -42,7 +44,10 @@ doing so. An invalid spec at HEAD changes nothing: the last good spec stays in f
 Options:
   --repo URL|PATH          repository to follow (required; https credentials from the environment, below)
   --branch NAME            branch to follow (default main)
-  --path FILE              the spec inside the repository (default specs/platform.yaml)
+  --path FILE|GLOB         the spec inside the repository (default specs/platform.yaml); a glob such as
+                           'platforms/*/platform.yaml' makes a fleet: every match is a platform of its own
+                           (own loop, Lease, /status?platform=NAME, /plan/NAME, platform label on metrics)
+  --max-concurrent-applies N  a fleet's applies running at once across its platforms (default 4)
   --workdir DIR            where the clone lives (default: a directory under the system temp dir, mode 0700)
   --git-timeout DUR        longest a git clone or fetch may take (default 60s)
   --listen HOST:PORT       HTTP address (default 127.0.0.1:8080; PLATFORMD_LISTEN)
@@ -79,7 +84,7 @@ close, exit 0. Losing the Lease (no renewal within the renew deadline): the same
     mode: { type: 'string' }, 'poll-interval': { type: 'string' }, 'resync-interval': { type: 'string' }, layers: { type: 'string' },
     'retry-interval': { type: 'string' }, 'git-timeout': { type: 'string' }, 'max-retry-interval': { type: 'string' },
     'dns-server': { type: 'string' }, 'ca-file': { type: 'string' }, 'probe-port': { type: 'string' },
-    'instance-id': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' },
+    'instance-id': { type: 'string' }, 'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'max-concurrent-applies': { type: 'string' },
     ...LEADER_OPTIONS,
   },
   async run({ values }) {
@@ -129,6 +134,9 @@ close, exit 0. Losing the Lease (no renewal within the renew deadline): the same
         console.error(`platformd run: cannot read the TLS certificate or key: ${(err as Error).message}`);
         return EXIT_USAGE;
       }
+    }
+    if (values.path && isFleetPattern(values.path)) {
+      return runFleet({ values, pattern: values.path, layers, election, logger, tls, gitTimeoutMs, version: VERSION });
     }
     const shutdown = new AbortController();
     const source = new GitSource({ repo: values.repo, branch, path: values.path ?? 'specs/platform.yaml', timeoutMs: gitTimeoutMs, signal: shutdown.signal,

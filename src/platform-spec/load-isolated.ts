@@ -30,8 +30,29 @@ function startWorker(request: LoadRequest): Worker {
   return new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`, { ...limits, eval: true });
 }
 
+/**
+ * Workers parsing at once in this process; the others wait (their deadline starts with their
+ * worker). NOTE(fleet): a daemon with 50 platforms loads 50 specs at its first commit; 50 workers
+ * at once on two cores each needed more than the deadline and every spec was refused.
+ */
+export const MAX_CONCURRENT_SPEC_LOADS = 2;
+let loading = 0;
+const queued: (() => void)[] = [];
+
 /** loadSpecText in a worker thread: same result, never blocking the caller's event loop. */
-export function loadSpecTextIsolated(text: string, file: string, options: { protosDir: string }): Promise<LoadResult> {
+export async function loadSpecTextIsolated(text: string, file: string, options: { protosDir: string }): Promise<LoadResult> {
+  if (loading >= MAX_CONCURRENT_SPEC_LOADS) await new Promise<void>((resolve) => queued.push(resolve));
+  else loading++;
+  try {
+    return await loadInWorker(text, file, options);
+  } finally {
+    const next = queued.shift();
+    if (next) next(); // the slot passes straight to the next load
+    else loading--;
+  }
+}
+
+function loadInWorker(text: string, file: string, options: { protosDir: string }): Promise<LoadResult> {
   const request: LoadRequest = { text, file, options };
   return new Promise((resolve) => {
     const worker = startWorker(request);

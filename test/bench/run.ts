@@ -13,6 +13,7 @@ import { generatePlatform } from './generate.js';
 import { startChildSandbox } from './world.js';
 import { idleDaemon } from './idle-daemon.js';
 import { probeSideBySide } from './probe-cost.js';
+import { fleetBench } from './fleet.js';
 
 const SIZES = (process.env.BENCH_SIZES ?? '3,30,300').split(',').map(Number);
 const results: Record<string, unknown> = { machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version }, at: new Date().toISOString() };
@@ -83,6 +84,7 @@ for (const r of reconcile as any[]) {
 if (process.env.BENCH_SKIP_IDLE !== '1') {
   results.idleDaemon = await idleDaemon([3, 300].filter((n) => SIZES.includes(n) || n === 3), Number(process.env.BENCH_IDLE_SECONDS ?? 60));
 }
+if (process.env.BENCH_SKIP_FLEET !== '1') results.fleet = await fleetBench((process.env.BENCH_FLEET_SIZES ?? '1,10,50').split(',').map(Number));
 results.probeCost = await probeSideBySide(Number(process.env.BENCH_PROBES ?? 1000), Number(process.env.BENCH_PROBE_RATE ?? 50));
 
 mkdirSync('bench-results', { recursive: true });

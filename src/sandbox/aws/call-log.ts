@@ -13,6 +13,9 @@ export interface CallRecord {
   status: number;
   errorCode?: string;
   requestId: string;
+  /** The platform and replica that made the call (platformd's x-platformd-* headers), when sent. */
+  platform?: string;
+  replica?: string;
   /** The decoded input, kept for assertions on what was sent. */
   input: unknown;
   /** The caller's ARN (IAM user or assumed-role session) when the key is under IAM enforcement. */
@@ -23,13 +26,30 @@ export interface CallRecord {
   agent?: string;
 }
 
+/** Requests noted and not yet recorded are few (in flight); a bound keeps a stray one from piling up. */
+const MAX_PENDING_CALLERS = 1_000;
+
 export class CallLog {
   private records: CallRecord[] = [];
   private agentRecords: CallRecord[] = [];
   private seq = 0;
+  /** Who sent a request still being handled (x-platformd-platform / x-platformd-replica), by request id. */
+  private readonly callers = new Map<string, { platform?: string; replica?: string }>();
+
+  /** Keep the caller headers of a request until its record is added. */
+  noteCaller(requestId: string, headers: Record<string, string | string[] | undefined>): void {
+    const one = (name: string) => (typeof headers[name] === 'string' ? (headers[name] as string) : undefined);
+    const platform = one('x-platformd-platform');
+    const replica = one('x-platformd-replica');
+    if (platform === undefined && replica === undefined) return;
+    if (this.callers.size >= MAX_PENDING_CALLERS) this.callers.delete(this.callers.keys().next().value as string);
+    this.callers.set(requestId, { ...(platform !== undefined ? { platform } : {}), ...(replica !== undefined ? { replica } : {}) });
+  }
 
   add(r: Omit<CallRecord, 'seq' | 'at'>): void {
-    this.records.push({ ...r, seq: ++this.seq, at: Date.now() });
+    const caller = this.callers.get(r.requestId);
+    this.callers.delete(r.requestId);
+    this.records.push({ ...r, ...caller, seq: ++this.seq, at: Date.now() });
   }
 
   /** Record a call an emulated in-cluster agent made in-process (see NOTE(in-process)). */

@@ -106,6 +106,7 @@ export class AwsEmulator {
       res.end(`no emulated service for signing name ${scope?.signingName ?? '(unsigned request)'}`);
       return;
     }
+    this.callLog.noteCaller(ctx.requestId, req.headers);
 
     let operation = 'Unknown';
     let response;

@@ -1,0 +1,106 @@
+// Fleet cost: one `platformd run --path 'platforms/*/platform.yaml'` process with 1, 10 and 50
+// platforms (network layer each, sandbox in a child process): time and AWS calls to converge from
+// empty, AWS calls and daemon CPU of one no-op reconcile of every platform, and RSS once idle.
+// Figures, not assertions.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cpuSecondsOf, startChildSandbox } from './world.js';
+
+interface Ready { platforms: { platform: string; ready: { status: string } | null }[] }
+interface PlatformStatus { lastReconcile?: { startedAt: string; outcome: string } | null }
+
+function rssMiB(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
+  return Number(line.replace(/\D+/g, '')) / 1024;
+}
+
+/** A repository with `n` platforms under platforms/<key>/platform.yaml (the reference spec, renamed). */
+function fleetRepo(n: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'platformd-bench-fleet-'));
+  const reference = readFileSync('specs/platform.yaml', 'utf8');
+  execFileSync('cp', ['-r', 'protos', join(dir, 'protos')]);
+  for (let i = 1; i <= n; i++) {
+    mkdirSync(join(dir, 'platforms', `p${i}`), { recursive: true });
+    writeFileSync(join(dir, 'platforms', `p${i}`, 'platform.yaml'), reference.replace(/^  name: grpc-demo$/m, `  name: bench-p${i}`));
+  }
+  execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir });
+  execFileSync('git', ['add', '-A'], { cwd: dir });
+  execFileSync('git', ['-c', 'user.email=b@b', '-c', 'user.name=bench', 'commit', '-qm', 'fleet'], { cwd: dir });
+  return dir;
+}
+
+async function until<T>(what: string, deadlineMs: number, fn: () => Promise<T | undefined>): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() - started > deadlineMs) throw new Error(`fleet bench: ${what} did not happen`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export async function fleetBench(sizes: number[]): Promise<Record<string, unknown>[]> {
+  const out: Record<string, unknown>[] = [];
+  for (const n of sizes) {
+    const repo = fleetRepo(n);
+    const sandbox = await startChildSandbox();
+    const endpoint = sandbox.env.AWS_ENDPOINT_URL!;
+    const calls = async (since = 0) => ((await (await fetch(`${endpoint}/_sandbox/calls?since=${since}`)).json()) as { seq: number; platform?: string }[]);
+    const started = Date.now();
+    const daemon = spawn(process.execPath, ['--no-warnings', 'dist/cli.js', 'run', '--repo', repo, '--path', 'platforms/*/platform.yaml', '--layers', 'network',
+      '--listen', '127.0.0.1:0', '--poll-interval', '1m', '--resync-interval', '30m', '--workdir', mkdtempSync(join(tmpdir(), 'platformd-bench-work-'))],
+    { env: { ...process.env, ...sandbox.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    daemon.stderr!.on('data', (d) => { log += d; });
+    const url = await until('listening', 60_000, async () => /listening on (http:\/\/\S+)/.exec(log)?.[1]);
+    const status = async () => (await (await fetch(`${url}/status`)).json()) as Ready & PlatformStatus;
+    const keys = Array.from({ length: n }, (_, i) => `p${i + 1}`);
+    const allReady = async () => {
+      if (n === 1) return (await status()).lastReconcile?.outcome === 'success' ? true : undefined;
+      const s = await status();
+      return s.platforms?.length === n && s.platforms.every((p) => p.ready?.status === 'True') ? true : undefined;
+    };
+    await until(`${n} platforms converged`, 600_000, allReady);
+    const convergeS = (Date.now() - started) / 1000;
+    const convergeCalls = (await calls()).length;
+
+    // One no-op reconcile of every platform, triggered at once.
+    await new Promise((r) => setTimeout(r, 2_000));
+    const mark = (await calls()).at(-1)?.seq ?? 0;
+    const cpu0 = await cpuSecondsOf(daemon.pid!);
+    const triggered = new Date().toISOString();
+    await fetch(`${url}/reconcile`, { method: 'POST' });
+    await until('the no-op reconciles', 300_000, async () => {
+      for (const key of keys) {
+        const s = (await (await fetch(`${url}/status?platform=${key}`)).json()) as PlatformStatus;
+        if (!s.lastReconcile || s.lastReconcile.startedAt < triggered || s.lastReconcile.outcome !== 'success') return undefined;
+      }
+      return true;
+    });
+    const noopCpuMs = ((await cpuSecondsOf(daemon.pid!)) - cpu0) * 1000;
+    const noop = await calls(mark);
+    await new Promise((r) => setTimeout(r, 2_000));
+    const rss = rssMiB(daemon.pid!);
+    if (out.length === 0) console.log('\nFleet: one process, N platforms (network layer each; no-op = one reconcile of every platform)\nplatforms  converge  converge-calls  no-op-calls  calls/platform  no-op-CPU  CPU/platform  RSS');
+    out.push({ platforms: n, convergeS: +convergeS.toFixed(1), convergeCalls, noopCalls: noop.length, noopCallsPerPlatform: +(noop.length / n).toFixed(1),
+      noopCpuMs: Math.round(noopCpuMs), noopCpuMsPerPlatform: +(noopCpuMs / n).toFixed(1), rssMiB: Math.round(rss) });
+    printRow(out.at(-1) as Record<string, number>);
+    const exited = new Promise((r) => daemon.once('exit', r));
+    daemon.kill('SIGTERM');
+    await exited;
+    await sandbox.stop();
+  }
+  return out;
+}
+
+/** One row of the table, printed as soon as its size is measured. */
+function printRow(r: Record<string, number>): void {
+  console.log(`${String(r.platforms).padStart(9)}  ${`${r.convergeS}s`.padStart(8)}  ${String(r.convergeCalls).padStart(14)}  ${String(r.noopCalls).padStart(11)}  ${String(r.noopCallsPerPlatform).padStart(14)}  ${`${r.noopCpuMs}ms`.padStart(9)}  ${`${r.noopCpuMsPerPlatform}ms`.padStart(12)}  ${`${r.rssMiB}MiB`.padStart(6)}`);
+}
+
+if (process.argv[1]?.endsWith('fleet.ts')) {
+  await fleetBench((process.env.BENCH_FLEET_SIZES ?? '1,10,50').split(',').map(Number));
+  process.exit(0);
+}
