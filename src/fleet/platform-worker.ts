@@ -12,7 +12,8 @@ import { Prober } from '../probe/scheduler.js';
 import { probeTargets } from '../probe/targets.js';
 import type { ProbeStatus } from '../daemon-status.js';
 import type { LayerName } from '../resources/registry.js';
-import type { PlatformSpec } from '../spec/types.js';
+import type { ResolvedSpec } from '../platform-spec/resolved.js';
+import { platformRegion } from '../cloud/region.js';
 import type { Revision } from '../source/git.js';
 import type { Logger } from '../log/logger.js';
 import type { Semaphore } from './semaphore.js';
@@ -38,7 +39,7 @@ export interface PlatformWorker {
   readonly daemon: Daemon;
   probes(): ProbeStatus[];
   /** Plan the spec in force with this platform's clients, in its call context (GET /plan/<platform>). */
-  plan(spec: PlatformSpec, protosDir: string, signal?: AbortSignal): Promise<PlanResult>;
+  plan(spec: ResolvedSpec, protosDir: string, signal?: AbortSignal): Promise<PlanResult>;
   trigger(kind: Trigger): void;
   /** Stop probing and reconciling; resolves once nothing of this platform runs any more. */
   stop(): Promise<void>;
@@ -49,8 +50,8 @@ export function startWorker(options: { platform: string; source: { fetch(): Prom
   const { platform, settings, metrics } = options;
   const logger = settings.logger.child({ platform });
   const log = (message: string, fields?: Record<string, unknown>) => (fields ? logger.info(fields, message) : logger.info(message));
-  const engine = (spec: PlatformSpec, protosDir: string) => {
-    const aws = awsClients({ region: spec.region }); // one client set per region, shared by every platform
+  const engine = (spec: ResolvedSpec, protosDir: string) => {
+    const aws = awsClients({ region: platformRegion({ spec }) }); // one client set per region, shared by every platform
     return { spec, aws, kube: clusterAccessFor(spec, aws), layers: settings.layers, protosDir, fence: options.fence };
   };
   const probeStatus = new Map<string, ProbeStatus>();
@@ -64,7 +65,7 @@ export function startWorker(options: { platform: string; source: { fetch(): Prom
     const daemon = new Daemon({
       source: options.source, metrics, mode: settings.mode, branch: settings.branch, pollIntervalMs: settings.pollIntervalMs, resyncIntervalMs: settings.resyncIntervalMs,
       backoffMs: settings.backoffMs, maxBackoffMs: settings.maxBackoffMs, log, logger,
-      plan: (spec, protosDir, signal) => planPlatform({ ...engine(spec, protosDir), signal }),
+      plan: (spec, protosDir, signal, onEvent) => planPlatform({ ...engine(spec, protosDir), signal, onEvent }),
       apply: (spec, protosDir, plan, signal, onEvent) => {
         const stopping = options.lost ? AbortSignal.any([signal, options.lost]) : signal;
         return settings.applies.run(() => applyPlatform({ ...engine(spec, protosDir), plan, signal: stopping, onEvent }), stopping);

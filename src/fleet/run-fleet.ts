@@ -13,7 +13,7 @@ import { createMetrics } from '../metrics.js';
 import { build } from '../server/app.js';
 import { GitSource } from '../source/git.js';
 import { credentialsFromEnv } from '../source/git-credentials.js';
-import { parseDuration } from '../spec/duration.js';
+import { parseDuration } from '../platform-spec/duration.js';
 import type { LayerName } from '../resources/registry.js';
 import type { Logger } from '../log/logger.js';
 import { describeError } from '../errors.js';

@@ -1,8 +1,8 @@
-// Spec loads off the event loop (src/spec/load-isolated.ts) are bounded per process: many at once (a fleet's first commit)
+// Spec loads off the event loop (src/platform-spec/load-isolated.ts) are bounded per process: many at once (a fleet's first commit)
 // queue behind MAX_CONCURRENT_SPEC_LOADS workers and all finish, none refused for the deadline.
 import t from 'tap';
 import { readFileSync } from 'node:fs';
-import { loadSpecTextIsolated } from '../../../src/spec/load-isolated.js';
+import { loadSpecTextIsolated } from '../../../src/platform-spec/load-isolated.js';
 import { defaultProtosDir } from '../../../src/protos-dir.js';
 
 t.test('twelve loads at once all finish', async (t) => {
