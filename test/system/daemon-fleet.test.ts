@@ -60,6 +60,8 @@ t.test('three replicas share nine platforms', async (t) => {
   const ready = (s: PlatformStatus) => s.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
 
   /** Every platform worked on by exactly one of `alive` (the Lease holder), Ready at `sha`; returns who works on what. */
+  // What kept the last check from passing, named in the failure (a hang bound, not a timing claim).
+  let notYet = '';
   const converged = (alive: readonly Replica[], sha: string, skip: string[] = []) => eventually(async () => {
     const owner: Record<string, Replica> = {};
     const held = await holders();
@@ -68,13 +70,21 @@ t.test('three replicas share nine platforms', async (t) => {
       for (const id of alive) {
         const s = await statusOf(id, key);
         if (!s.standby) working.push(id);
-        if (!s.standby && !(ready(s) && s.lastAppliedRevision?.endsWith(sha) && (s.probes ?? []).length > 0)) return undefined;
+        if (!s.standby && !(ready(s) && s.lastAppliedRevision?.endsWith(sha) && (s.probes ?? []).length > 0)) {
+          notYet = `${key} on ${id}: ready=${ready(s)} applied=${s.lastAppliedRevision ?? 'none'} probes=${(s.probes ?? []).length} ${JSON.stringify(s.conditions ?? []).slice(0, 400)}`;
+          return undefined;
+        }
       }
-      if (working.length !== 1 || held[key] !== working[0]) return undefined;
+      if (working.length !== 1 || held[key] !== working[0]) {
+        notYet = `${key}: working on it ${JSON.stringify(working)}, Lease held by ${held[key] || 'nobody'}`;
+        return undefined;
+      }
       owner[key] = working[0]!;
     }
     return owner;
-  }, 240_000, `every platform converged at ${sha.slice(0, 8)} and probed by exactly one of ${alive.join(', ')}`);
+  }, 240_000, `every platform converged at ${sha.slice(0, 8)} and probed by exactly one of ${alive.join(', ')}`).catch((err: Error) => {
+    throw new Error(`${err.message} (last check: ${notYet})`);
+  });
 
   const first = await converged(REPLICAS, repo.head());
   t.comment(`converged after ${elapsed()}`);
