@@ -129,7 +129,8 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
         spec: node ? { ...d.spec.template.spec, nodeName: node } : d.spec.template.spec, status: { phase: 'Pending', conditions: [{ type: 'Ready', status: 'False', reason: 'ContainersNotReady' }] } }, 'kubelet');
     }
     pulledPods.add(key);
-    const outcome = await images.pull(image, node, container?.imagePullPolicy, () => store.recordEvent(pod!, 'Normal', 'Pulling', `Pulling image "${image}"`));
+    const involved = pod;
+    const outcome = await images.pull(image, node, container?.imagePullPolicy, () => store.recordEvent(involved, 'Normal', 'Pulling', `Pulling image "${image}"`));
     if (outcome.ok) {
       clearTimeout(backOff?.timer);
       pulls.delete(key);
