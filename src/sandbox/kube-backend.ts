@@ -8,6 +8,7 @@ import { KubeApiServer } from './kube/server.js';
 import { KubeStore } from './kube/store.js';
 import { startDeploymentController, type DeploymentController } from './controllers/deployment.js';
 import type { PodNetwork } from './pod-network.js';
+import type { ImagePuller } from './controllers/image-pull.js';
 
 export interface EmulatedCluster {
   name: string;
@@ -27,6 +28,8 @@ export class KubeBackend implements ClusterBackend {
   onCluster?: (c: EmulatedCluster, meta: { name: string; region: string }) => void;
   /** The CNI of each new cluster (the world starts the VPC CNI); without one pods need no address. */
   podNetwork?: (cluster: { name: string; region: string }, store: KubeStore) => (PodNetwork & { stop(): void }) | undefined;
+  /** How each new cluster's kubelets pull images (the world pulls ECR images as the node role); without one images are not pulled. */
+  imagePuller?: (cluster: { name: string; region: string }, store: KubeStore) => ImagePuller | undefined;
 
   constructor(private readonly ca: SandboxCa, private readonly secretOf: (accessKeyId: string) => string | undefined) {}
 
@@ -39,7 +42,7 @@ export class KubeBackend implements ClusterBackend {
       const endpoint = await server.listen();
       const network = this.podNetwork?.(cluster, store);
       const c: EmulatedCluster = { name: cluster.name, store, server, endpoint: { endpoint, certificateAuthorityData: Buffer.from(this.ca.certPem).toString('base64') },
-        deployments: startDeploymentController(store, () => this.runtime, network), network };
+        deployments: startDeploymentController(store, () => this.runtime, network, this.imagePuller?.(cluster, store)), network };
       this.clusters.set(cluster.name, c);
       this.onCluster?.(c, cluster);
       return c.endpoint;

@@ -28,7 +28,9 @@ import { WebIdentityFederation } from './aws/iam-auth/web-identity.js';
 import { OidcIssuers } from './kube/oidc-issuer.js';
 import { oidcIssuerUrl } from './aws/services/eks/wire.js';
 import { irsaIdentity } from './controllers/lbc/irsa.js';
-import { CNI_AGENT, startVpcCni } from './controllers/vpc-cni.js';
+import { CNI_AGENT, instanceIdOf, startVpcCni } from './controllers/vpc-cni.js';
+import { ecrImagePuller, KUBELET_AGENT } from './controllers/image-pull.js';
+import type { EcrService } from './aws/services/ecr/index.js';
 import { instanceProfileSessions } from './aws/iam-auth/instance-profile.js';
 import { key2 } from './aws/services/eks/state.js';
 
@@ -180,6 +182,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       identity: agentIdentity(CNI_AGENT, cluster.name, cluster.region),
       instanceProfileKey: underIam ? instanceProfiles : undefined,
     });
+  };
+  kube.imagePuller = (cluster, store) => {
+    const eksState = eks.state(cluster.region);
+    /** The node's instance profile session (the node role of its node group); without a node, the first Ready one's. */
+    const nodeKey = async (nodeName: string | undefined) => {
+      if (!underIam) return undefined;
+      const nodes = store.list(store.resource('v1', 'Node')!);
+      const node = nodes.find((n) => n.metadata.name === nodeName) ?? nodes[0];
+      const group = eksState.nodegroups.get(key2(cluster.name, String(node?.metadata.labels?.['eks.amazonaws.com/nodegroup'] ?? '')));
+      return node && group ? instanceProfiles(group.nodeRole, instanceIdOf(cluster.name, node.metadata.name)) : undefined;
+    };
+    return ecrImagePuller({ accountId: aws.accountId, clock, ecr: aws.service<EcrService>('ecr'), nodeKey, identity: agentIdentity(KUBELET_AGENT, cluster.name, cluster.region) });
   };
   const endpoint = await aws.listen(options.port ?? 0).catch(async (err: unknown) => {
     await closeStarted();

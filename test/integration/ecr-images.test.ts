@@ -1,7 +1,8 @@
 // services[].image as { repository, tag }: the reference platform with route-guide's image in an
 // ECR repository platformd owns converges (immutable tags, scan on push, AES256, lifecycle policy
 // keeping 20, ownership tags; the Deployment runs <account>.dkr.ecr.<region>.amazonaws.com/route-guide:<tag>);
-// a tag not pushed yet is a warning in the plan naming the push command, gone once pushed;
+// a tag not pushed yet is a warning in the plan naming the push command, gone once pushed (the
+// apply converges only once it is pushed: the nodes pull the image, as on a real cluster);
 // deleting the repository while it holds images is blocked without deletion.allow: [repositories]
 // and done with it.
 import t from 'tap';
@@ -20,6 +21,17 @@ import type { EcrService } from '../../src/sandbox/aws/services/ecr/index.js';
 
 const REPO = 'iam/ecr-repository/route-guide';
 const DEPLOYMENT = 'kube/Deployment/default/route-guide';
+
+/** Polls until `found` returns something; the deadline only bounds a hang. */
+async function until<T>(what: string, found: () => Promise<T | undefined>, deadlineMs = 120_000): Promise<T> {
+  const end = Date.now() + deadlineMs;
+  for (;;) {
+    const v = await found();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
 
 t.test('the schema takes an ECR image', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'platformd-ecr-'));
@@ -44,27 +56,30 @@ t.test('an ECR image converges, warns until pushed, and its repository is delete
     { summary: /warning: image route-guide:1\.0\.0 cannot exist yet: apply creates the repository route-guide, then push the image/,
       detail: /docker push <account>\.dkr\.ecr\.ap-northeast-1\.amazonaws\.com\/route-guide:1\.0\.0/ },
     'the first plan, before the repository exists, already warns that the image must be pushed');
-  const applied = await applyPlatform({ ...first, signal: AbortSignal.timeout(180_000) });
-  t.same(applied.failed, [], 'nothing failed');
-  t.ok(applied.ok, 'the platform with an ECR image converges');
-
+  const applying = applyPlatform({ ...first, signal: AbortSignal.timeout(180_000) });
   const ecr = sb.clients.ecr;
-  const [repo] = (await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: ['route-guide'] }))).repositories!;
+  // The pipeline pushes the image once apply has made the repository; until then the pods cannot pull it.
+  const repo = await until('apply to make the repository', async () =>
+    (await ecr.send(new DescribeRepositoriesCommand({})).catch(() => undefined))?.repositories?.find((r) => r.repositoryName === 'route-guide'));
+  const uri = `${repo.repositoryUri}:1.0.0`;
+  const beforePush = await planPlatform(first);
+  const warning = beforePush.plan.operatorActions.find((a) => a.id === 'push route-guide:1.0.0');
+  t.match(warning, { summary: /warning: image route-guide:1\.0\.0 does not exist in ECR yet/, detail: new RegExp(`docker push ${uri.replace(/\./g, '\\.')}`) }, 'the missing tag is a warning naming the push command');
+  sb.aws.service<EcrService>('ecr').pushImage('ap-northeast-1', 'route-guide', '1.0.0');
+  const applied = await applying;
+  t.same(applied.failed, [], 'nothing failed');
+  t.ok(applied.ok, 'the platform with an ECR image converges once the image is pushed');
+
   t.match(repo, { imageTagMutability: 'IMMUTABLE', imageScanningConfiguration: { scanOnPush: true }, encryptionConfiguration: { encryptionType: 'AES256' } }, 'repository settings');
   const policy = JSON.parse((await ecr.send(new GetLifecyclePolicyCommand({ repositoryName: 'route-guide' }))).lifecyclePolicyText!);
   t.match(policy, { rules: [{ selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 20 }, action: { type: 'expire' } }] }, 'keeps the last 20 images');
-  t.match((await ecr.send(new ListTagsForResourceCommand({ resourceArn: repo!.repositoryArn }))).tags, [{ Key: 'platformd.dev/platform', Value: 'grpc-demo' }, { Key: 'platformd.dev/id', Value: REPO }], 'ownership tags');
+  t.match((await ecr.send(new ListTagsForResourceCommand({ resourceArn: repo.repositoryArn }))).tags, [{ Key: 'platformd.dev/platform', Value: 'grpc-demo' }, { Key: 'platformd.dev/id', Value: REPO }], 'ownership tags');
 
   const converged = await planPlatform(first);
   t.same(converged.plan.changes, [], 'the next plan is empty');
-  const uri = `${repo!.repositoryUri}:1.0.0`;
   t.match(uri, /^\d{12}\.dkr\.ecr\.ap-northeast-1\.amazonaws\.com\/route-guide:1\.0\.0$/);
   t.ok(JSON.stringify(converged.observed.get(DEPLOYMENT)?.state).includes(uri), `the Deployment runs ${uri}`);
-  const warning = converged.plan.operatorActions.find((a) => a.id === 'push route-guide:1.0.0');
-  t.match(warning, { summary: /warning: image route-guide:1\.0\.0 does not exist in ECR yet/, detail: new RegExp(`docker push ${uri.replace(/\./g, '\\.')}`) }, 'the missing tag is a warning naming the push command');
-
-  sb.aws.service<EcrService>('ecr').pushImage('ap-northeast-1', 'route-guide', '1.0.0');
-  t.same((await planPlatform(first)).plan.operatorActions.filter((a) => a.id.startsWith('push ')), [], 'no warning once the tag is pushed');
+  t.same(converged.plan.operatorActions.filter((a) => a.id.startsWith('push ')), [], 'no warning once the tag is pushed');
 
   const next = await planPlatform(engine(await referenceSpec(withImage('1.1.0'))));
   t.ok(next.plan.changes.some((c) => c.id === DEPLOYMENT && c.action === '~'), 'a new tag changes the Deployment');

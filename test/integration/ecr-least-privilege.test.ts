@@ -18,14 +18,30 @@ const DENIALS = new Set(['UnauthorizedOperation', 'AccessDenied', 'AccessDeniedE
 const denials = (calls: readonly CallRecord[]) => calls.filter((c) => c.errorCode !== undefined && DENIALS.has(c.errorCode)).map((c) => `${c.service}:${c.operation} ${c.errorCode}`);
 const withImage = (s: PlatformSpec) => { s.services![0]!.image = { repository: 'route-guide', tag: '1.0.0' }; };
 
+/** Pushes route-guide:1.0.0 as soon as the repository exists (the deadline only bounds a hang). */
+async function pushOnceRepositoryExists(ecr: EcrService): Promise<void> {
+  const end = Date.now() + 120_000;
+  for (;;) {
+    try {
+      ecr.pushImage('ap-northeast-1', 'route-guide', '1.0.0');
+      return;
+    } catch (err) {
+      if (Date.now() > end) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
 t.test('ECR calls under exactly the shipped policy', async (t) => {
   const sb = await startTestSandbox({ principalPolicy: shipped() });
   t.teardown(sb.close);
   const spec = await referenceSpec(withImage);
   const opts = { spec, aws: sb.clients, kube: clusterAccessFor(spec, sb.clients) };
-  const converged = await applyPlatform({ ...opts, signal: AbortSignal.timeout(180_000) });
+  const converging = applyPlatform({ ...opts, signal: AbortSignal.timeout(180_000) });
+  // The image is pushed once apply has made its repository: the nodes pull it before the Deployment is available.
+  await pushOnceRepositoryExists(sb.aws.service<EcrService>('ecr'));
+  const converged = await converging;
   t.same(converged.failed, [], 'nothing failed while converging');
-  sb.aws.service<EcrService>('ecr').pushImage('ap-northeast-1', 'route-guide', '1.0.0');
   t.same((await planPlatform(opts)).plan.changes, [], 'converged, read back with the repository\'s tags, images and lifecycle policy');
   const allowed = await referenceSpec((s) => { s.deletion = { allow: ['repositories'] }; });
   const removed = await applyPlatform({ spec: allowed, aws: sb.clients, kube: clusterAccessFor(allowed, sb.clients), signal: AbortSignal.timeout(180_000) });

@@ -2,7 +2,14 @@
 // cluster has Ready nodes; each Pod "runs" through the container runtime (a real server with a
 // real address), becomes Ready, and Services get EndpointSlices of their ready Pods. With a
 // `network` (the cluster's CNI) a Pod runs only once it has an address; until then it stays
-// Pending with the kubelet's FailedCreatePodSandBox Warning.
+// Pending with the kubelet's FailedCreatePodSandBox Warning. With an `images` puller (the node's
+// pull of an ECR image) a Pod runs only once its image is pulled; until then it stays Pending with
+// its container waiting in ErrImagePull, then ImagePullBackOff, and the kubelet retries the pull
+// with its back-off (pkg/kubelet/images/image_manager.go, events Pulling/Pulled/Failed/BackOff).
+// The sandbox keeps one Event per reason, so Failed holds the pull error; the kubelet's further
+// Failed events "Error: ErrImagePull" / "Error: ImagePullBackOff" are left out (the container
+// status carries those reasons).
+import type { ImagePuller } from './image-pull.js';
 import type { ContainerRuntime, RunningContainer } from '../container-runtime.js';
 import type { PodNetwork } from '../pod-network.js';
 import type { KubeObject, KubeStore } from '../kube/store.js';
@@ -12,11 +19,24 @@ export interface DeploymentController {
   idle(): Promise<void>;
 }
 
-export function startDeploymentController(store: KubeStore, runtime: () => ContainerRuntime, network?: PodNetwork): DeploymentController {
+interface PulledContainer { name?: string; image?: string; imagePullPolicy?: string }
+
+interface PullBackOff {
+  failures: number;
+  /** Wall-clock ms before which the kubelet does not try again. */
+  retryAt: number;
+  timer?: NodeJS.Timeout;
+}
+
+export function startDeploymentController(store: KubeStore, runtime: () => ContainerRuntime, network?: PodNetwork, images?: ImagePuller): DeploymentController {
   const res = (apiVersion: string, kind: string) => store.resource(apiVersion, kind)!;
   const containers = new Map<string, RunningContainer>();
   /** Pods waiting for an address, with the reason last reported. */
   const pending = new Map<string, string>();
+  /** Pods whose image pull failed, until it succeeds. */
+  const pulls = new Map<string, PullBackOff>();
+  /** Pods the kubelet created Pending to pull their image (their container is not running yet). */
+  const pulledPods = new Set<string>();
   let queue: Promise<void> = Promise.resolve();
   let stopped = false;
 
@@ -43,11 +63,12 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
             waitForAddress(d, key, podName, labels, address.reason);
             continue;
           }
+          if (images?.handles(image) && !(await pulled(d, key, podName, labels, address.node, c))) continue;
           try {
             const run = await runtime().start({ image, containerPort: port, env: Object.fromEntries((c?.env ?? []).map((e: any) => [e.name, e.value])), podName });
             containers.set(key, run);
             const status = { phase: 'Running', podIP: run.ip, conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: c?.name, ready: true, image, containerPort: run.port }] };
-            if (pending.delete(key)) store.mergePatch(res('v1', 'Pod'), ns, podName, { status }, true);
+            if ([pending.delete(key), pulledPods.delete(key)].some(Boolean)) store.mergePatch(res('v1', 'Pod'), ns, podName, { status }, true);
             else store.create(res('v1', 'Pod'), { apiVersion: 'v1', kind: 'Pod', metadata: { name: podName, namespace: ns, labels, ownerReferences: [{ kind: 'Deployment', name: d.metadata.name }] },
               spec: address.node ? { ...d.spec.template.spec, nodeName: address.node } : d.spec.template.spec, status }, 'kubelet');
           } catch (err) {
@@ -77,7 +98,66 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
       const [ns, name] = key.split('/');
       try { store.delete(res('v1', 'Pod'), ns, name!); } catch { /* already gone */ }
     }
+    for (const [key, backOff] of [...pulls]) {
+      if (wanted.has(key)) continue;
+      clearTimeout(backOff.timer);
+      pulls.delete(key);
+    }
+    for (const key of [...pulledPods]) {
+      if (wanted.has(key)) continue;
+      pulledPods.delete(key);
+      network?.release(key);
+      const [ns, name] = key.split('/');
+      try { store.delete(res('v1', 'Pod'), ns, name!); } catch { /* already gone */ }
+    }
     syncEndpointSlices();
+  }
+
+  /**
+   * The kubelet's pull of a Pod's image on its node: true once pulled (or already present); else
+   * the Pod stays Pending, its container waiting in ErrImagePull, and a retry is due after the back-off.
+   */
+  async function pulled(d: KubeObject, key: string, podName: string, labels: Record<string, string>, node: string | undefined, container: PulledContainer | undefined): Promise<boolean> {
+    const backOff = pulls.get(key);
+    if (!images) return true;
+    if (backOff && Date.now() < backOff.retryAt) return false;
+    const ns = d.metadata.namespace;
+    const image: string = container?.image ?? '';
+    let pod = store.tryGet(res('v1', 'Pod'), ns, podName);
+    if (!pod) {
+      pod = store.create(res('v1', 'Pod'), { apiVersion: 'v1', kind: 'Pod', metadata: { name: podName, namespace: ns, labels, ownerReferences: [{ kind: 'Deployment', name: d.metadata.name }] },
+        spec: node ? { ...d.spec.template.spec, nodeName: node } : d.spec.template.spec, status: { phase: 'Pending', conditions: [{ type: 'Ready', status: 'False', reason: 'ContainersNotReady' }] } }, 'kubelet');
+    }
+    pulledPods.add(key);
+    const involved = pod;
+    const outcome = await images.pull(image, node, container?.imagePullPolicy, () => store.recordEvent(involved, 'Normal', 'Pulling', `Pulling image "${image}"`));
+    if (outcome.ok) {
+      clearTimeout(backOff?.timer);
+      pulls.delete(key);
+      store.recordEvent(pod, 'Normal', 'Pulled', outcome.alreadyPresent ? `Container image "${image}" already present on machine` : `Successfully pulled image "${image}"`);
+      return true;
+    }
+    store.recordEvent(pod, 'Warning', 'Failed', `Failed to pull image "${image}": ${outcome.message}`);
+    const waiting = (reason: string, message: string) => {
+      if (!store.tryGet(res('v1', 'Pod'), ns, podName)) return;
+      store.mergePatch(res('v1', 'Pod'), ns, podName, { status: { phase: 'Pending', conditions: [{ type: 'Ready', status: 'False', reason: 'ContainersNotReady' }],
+        containerStatuses: [{ name: container?.name, ready: false, started: false, restartCount: 0, image, imageID: '', state: { waiting: { reason, message } } }] } }, true);
+    };
+    waiting('ErrImagePull', outcome.message);
+    const failures = (backOff?.failures ?? 0) + 1;
+    const delay = images.backOff(failures);
+    const next: PullBackOff = { failures, retryAt: Date.now() + delay };
+    clearTimeout(backOff?.timer);
+    pulls.set(key, next);
+    // The kubelet's next sync of the Pod reports the back-off; the pull is retried once it has passed.
+    next.timer = setTimeout(() => {
+      if (pulls.get(key) !== next || stopped) return;
+      waiting('ImagePullBackOff', `Back-off pulling image "${image}"`);
+      const shown = store.tryGet(res('v1', 'Pod'), ns, podName);
+      if (shown) store.recordEvent(shown, 'Normal', 'BackOff', `Back-off pulling image "${image}"`);
+      next.timer = setTimeout(kick, Math.max(0, next.retryAt - Date.now())).unref();
+    }, delay / 2).unref();
+    return false;
   }
 
   /** A Pod the CNI has no address for: Pending, not Ready, and the kubelet's Warning when the reason changes. */
@@ -123,6 +203,7 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
       unsubscribe();
       unsubscribeNetwork?.();
       await queue;
+      for (const backOff of pulls.values()) clearTimeout(backOff.timer);
       for (const run of containers.values()) await run.stop();
       containers.clear();
     },

@@ -66,7 +66,7 @@ interface NodeAgent {
   retryTimer?: NodeJS.Timeout;
 }
 
-const instanceIdOf = (cluster: string, node: string) => `i-${createHash('sha256').update(`${cluster}/${node}`).digest('hex').slice(0, 17)}`;
+export const instanceIdOf = (cluster: string, node: string) => `i-${createHash('sha256').update(`${cluster}/${node}`).digest('hex').slice(0, 17)}`;
 const isReady = (n: KubeObject) => (n.status?.conditions ?? []).some((c: { type?: string; status?: string }) => c.type === 'Ready' && c.status === 'True');
 
 /** Start the cluster's CNI; it serves the kubelets' address requests until stopped. */

@@ -29,7 +29,7 @@ export interface ControllerIdentity {
    * One call made as `accessKey` (undefined: not under IAM): authorised, run, and recorded in the
    * call log with its principal, IAM's decision and its outcome. Throws what the call throws.
    */
-  call<T>(accessKey: string | undefined, service: 'elbv2' | 'ec2', operation: string, input: Record<string, unknown>, region: string, run: () => Promise<T>): Promise<T>;
+  call<T>(accessKey: string | undefined, service: 'elbv2' | 'ec2' | 'ecr', operation: string, input: Record<string, unknown>, region: string, run: () => Promise<T>): Promise<T>;
 }
 
 /** The role ARN the webhook would inject for a pod of this Deployment (from its ServiceAccount). */

@@ -11,6 +11,10 @@
 //   force (API_DeleteRepository.html: "If the repository isn't empty, you must either delete the
 //   contents of the repository or use the force option").
 // - DescribeImages naming an image id that does not exist: ImageNotFoundException.
+// - What a node's image pull calls (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-pull.html):
+//   GetAuthorizationToken (a base64 "AWS:<password>" valid 12 hours for the registry's proxyEndpoint),
+//   BatchGetImage (a missing tag is a failure ImageNotFound, not an error) and
+//   GetDownloadUrlForLayer (a layer no image holds: LayersNotFoundException). Each image has one layer.
 // Images are not pushed over the registry API here: tests and the demo put them in with pushImage().
 import { createHash } from 'node:crypto';
 import { jsonCodec } from '../../protocol/json.js';
@@ -23,6 +27,10 @@ export interface EcrRepository {
   imageTagMutability: string; scanOnPush: boolean; encryptionType: string; kmsKey?: string;
   lifecyclePolicyText?: string; tags: Map<string, string>; images: EcrImage[];
 }
+
+const MANIFEST_MEDIA_TYPE = 'application/vnd.oci.image.manifest.v1+json';
+/** The digest of an image's one layer (what GetDownloadUrlForLayer is asked for). */
+const layerOf = (image: EcrImage) => `sha256:${createHash('sha256').update(`${image.digest}/layer`).digest('hex')}`;
 
 // https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html#ECR-CreateRepository-request-repositoryName
 const NAME_PATTERN = /^(?=.{2,256}$)((?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)$/;
@@ -120,7 +128,26 @@ export class EcrService implements EmulatedService {
           return image;
         });
         return { imageDetails: found.map((i) => ({ registryId: r.registryId, repositoryName: r.name, imageDigest: i.digest, imageTags: i.tags,
-          imageSizeInBytes: i.sizeBytes, imagePushedAt: i.pushedAt.getTime() / 1000, imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json' })) };
+          imageSizeInBytes: i.sizeBytes, imagePushedAt: i.pushedAt.getTime() / 1000, imageManifestMediaType: MANIFEST_MEDIA_TYPE })) };
+      },
+      GetAuthorizationToken: (_input, ctx) => ({ authorizationData: [{
+        authorizationToken: Buffer.from(`AWS:${createHash('sha256').update(`${ctx.accountId}|${ctx.accessKeyId}|${ctx.clock.now()}`).digest('base64')}`).toString('base64'),
+        expiresAt: (ctx.clock.now() + 12 * 3600_000) / 1000, proxyEndpoint: `https://${ctx.accountId}.dkr.ecr.${ctx.region}.amazonaws.com` }] }),
+      BatchGetImage: (input, ctx) => {
+        const r = repo(ctx, input.repositoryName);
+        const ids = (input.imageIds ?? []) as { imageTag?: string; imageDigest?: string }[];
+        const found = ids.map((id) => ({ id, image: r.images.find((i) => (id.imageDigest ? i.digest === id.imageDigest : i.tags.includes(String(id.imageTag)))) }));
+        return {
+          images: found.flatMap(({ id, image }) => (image ? [{ registryId: r.registryId, repositoryName: r.name, imageId: { imageDigest: image.digest, ...(id.imageTag ? { imageTag: id.imageTag } : {}) },
+            imageManifestMediaType: MANIFEST_MEDIA_TYPE, imageManifest: JSON.stringify({ schemaVersion: 2, mediaType: MANIFEST_MEDIA_TYPE, layers: [{ digest: layerOf(image), size: image.sizeBytes }] }) }] : [])),
+          failures: found.filter((f) => !f.image).map(({ id }) => ({ imageId: id, failureCode: 'ImageNotFound', failureReason: 'Requested image not found' })),
+        };
+      },
+      GetDownloadUrlForLayer: (input, ctx) => {
+        const r = repo(ctx, input.repositoryName);
+        const layerDigest = String(input.layerDigest ?? '');
+        if (!r.images.some((i) => layerOf(i) === layerDigest)) throw new ServiceError('LayersNotFoundException', `The specified layers '${layerDigest}' could not be found in the repository with name '${r.name}' in the registry with id '${r.registryId}'`, 400);
+        return { layerDigest, downloadUrl: `https://prod-${ctx.region}-starport-layer-bucket.s3.${ctx.region}.amazonaws.com/${layerDigest.slice(7, 19)}/${r.name}/${layerDigest}` };
       },
     };
   }
