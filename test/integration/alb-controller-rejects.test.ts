@@ -43,9 +43,13 @@ t.test('rejections are Warning Events and change no ALB', async (t) => {
   let seen: Awaited<ReturnType<typeof warnings>> = [];
   // The controller reconciles each Ingress in the background: wait for its three verdicts (the
   // deadline only bounds a hang; 5 s was too short on a loaded machine).
-  for (const deadline = Date.now() + 120_000; seen.length < 3 && Date.now() < deadline;) {
+  // Other objects may have Warnings of their own (a pod waiting for its address): wait for one on
+  // each of the three Ingresses.
+  const rejectedIngresses = ['grpc-over-http', 'too-many-rules', 'bad-annotation'];
+  const allSeen = () => rejectedIngresses.every((name) => seen.some((e) => e.name === name));
+  for (const deadline = Date.now() + 120_000; !allSeen() && Date.now() < deadline;) {
     seen = await warnings();
-    if (seen.length < 3) await new Promise((r) => setTimeout(r, 50));
+    if (!allSeen()) await new Promise((r) => setTimeout(r, 50));
   }
   const of = (name: string) => seen.filter((e) => e.name === name);
   t.match(of('grpc-over-http'), [{ reason: 'FailedDeployModel', message: /UnsupportedProtocol.*'HTTP'.*GRPC/ }], 'GRPC without an HTTPS listener');
