@@ -5,7 +5,7 @@
 import { convergeUpdate } from './converge-update.js';
 import type { Desired, KindContext, Observed, ResourceKind } from '../resources/kind.js';
 import { resolveRefs } from '../plan/resolve.js';
-import { ErrorCodes, PlatformdError } from '../errors.js';
+import { ErrorCodes, PlatformdError, isPlatformdError } from '../errors.js';
 import type { ApplyEvent } from './events.js';
 import { withRetry, type RetryOptions } from './retry.js';
 import { waitUntil } from './wait.js';
@@ -41,11 +41,21 @@ export function progressFor(step: Pick<StepContext, 'id' | 'emit'>, verb: string
  * dependents still going away) for as long as the kind's delete may take.
  */
 function retryOptions(step: StepContext, what: string, retryConflicts = false): RetryOptions {
+  const started = Date.now();
   return {
     signal: step.signal,
     retryConflicts,
     deadlineMs: retryConflicts ? (step.kind.deleteTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS) : 10 * 60_000,
-    onRetry: (attempt, delayMs, error) => step.emit({ type: 'retry', id: step.id, attempt, delayMs, error: `${what}: ${error}` }),
+    onRetry: (attempt, delayMs, error, cause) => {
+      // Waiting for what another actor makes (the controller's ALB) is a wait, not a failure: a
+      // progress line, never a warning about a failed attempt.
+      if (isPlatformdError(cause, ErrorCodes.RESOURCE_PENDING)) {
+        const elapsedMs = Date.now() - started;
+        step.emit({ type: 'progress', id: step.id, message: `still waiting… [${Math.round(elapsedMs / 1000)}s] (${(cause as Error).message})`, elapsedMs });
+        return;
+      }
+      step.emit({ type: 'retry', id: step.id, attempt, delayMs, error: `${what}: ${error}` });
+    },
   };
 }
 

@@ -14,7 +14,8 @@ export interface RetryOptions {
   maxDelayMs?: number;
   /** Also retry 'conflict' errors (deletes blocked by dependents that are going away). */
   retryConflicts?: boolean;
-  onRetry?: (attempt: number, delayMs: number, error: string) => void;
+  /** Called before each retry with the failure described, and the error itself. */
+  onRetry?: (attempt: number, delayMs: number, error: string, cause: unknown) => void;
 }
 
 /**
@@ -65,7 +66,7 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions =
       if (!shouldRetry(err, options.retryConflicts ?? false)) throw err;
       const delay = Math.max(base / 2, backoffDelay(attempt, base, max));
       if (Date.now() - started + delay > deadline) throw err;
-      options.onRetry?.(attempt + 1, delay, describeError(err));
+      options.onRetry?.(attempt + 1, delay, describeError(err), err);
       await sleep(delay, options.signal);
     }
   }

@@ -5,6 +5,7 @@ import type { Desired, KindContext, Observed, ResourceKind } from '../../../src/
 import { ref } from '../../../src/resources/kind.js';
 import type { ApplyEvent } from '../../../src/apply/events.js';
 import { createResource, deleteResource, resolveDesired, type StepContext } from '../../../src/apply/execute.js';
+import { ErrorCodes, PlatformdError } from '../../../src/errors.js';
 
 type Props = Record<string, unknown>;
 const ctx = { signal: new AbortController().signal } as unknown as KindContext;
@@ -67,4 +68,22 @@ t.test('refs resolve from the outputs known so far; nested ones too', async (t) 
   const outputs = new Map([['network/vpc', { vpcId: 'vpc-1' }], ['network/nat/a', { natGatewayId: 'nat-1' }]]);
   t.same(resolveDesired(desired, outputs).properties, { vpcId: 'vpc-1', routes: [{ natGatewayId: 'nat-1' }] });
   t.throws(() => resolveDesired(desired, new Map([['network/vpc', { vpcId: 'vpc-1' }]])), { code: 'PLATFORMD_APPLY_FAILED', message: /values not known after dependencies applied/ });
+});
+
+t.test('waiting for what another actor makes is a progress line, not a failed attempt', async (t) => {
+  let attempts = 0;
+  const kind = kindWith({
+    create: async (_c, d: Desired<Props>) => {
+      if (attempts++ < 2) throw new PlatformdError(ErrorCodes.RESOURCE_PENDING, 'the load balancer controller has not created the ALB of ingress group g yet');
+      return { ...live, id: d.id };
+    },
+  });
+  const events: ApplyEvent[] = [];
+  await createResource(step(kind, events), { id: live.id, kind: 'fake', properties: {}, dependsOn: [] });
+  t.equal(attempts, 3, 'retried until it was there');
+  t.same(events.filter((e) => e.type === 'retry'), [], 'no retry (warning) events');
+  t.match(events.filter((e) => e.type === 'progress'), [
+    { id: live.id, message: /^still waiting… \[\d+s\] \(the load balancer controller has not created the ALB of ingress group g yet\)$/ },
+    { id: live.id, message: /^still waiting… / },
+  ]);
 });
