@@ -30,9 +30,9 @@ async function describe(eks: EKSClient, platform: string, cluster: string, princ
 export const accessEntryKind = defineKind<AccessEntryProps, AccessEntryProps>({
   kind: 'eks/access-entry',
   observeAfter: ['eks/cluster'],
-  async observeAll(ctx) {
+  async observeAll(ctx, desired) {
     // Inside every cluster of ours, named in the spec or not: a teardown must find them.
-    const perCluster = await Promise.all((await clustersToScan(ctx)).map(async (cluster) => {
+    const perCluster = await Promise.all((await clustersToScan(ctx, desired.map((d) => d.properties.clusterName))).map(async (cluster) => {
       try {
         // Entries are listed by principal only; their tags (ownership) need one describe each.
         const principals = (await ctx.aws.eks.send(new ListAccessEntriesCommand({ clusterName: cluster }))).accessEntries ?? [];

@@ -14,7 +14,11 @@ export interface AddonProps {
   kubernetesVersion: string;
   serviceAccountRoleArn?: string;
 }
-interface AddonState { clusterName: string; name: string; version: string; serviceAccountRoleArn?: string }
+interface AddonState {
+  clusterName: string; name: string; version: string; serviceAccountRoleArn?: string;
+  /** EKS's default version for the desired Kubernetes version, when the spec pins none (read by observeAll). */
+  defaultVersion?: string;
+}
 
 // Versions EKS offers are immutable facts per (add-on, Kubernetes version): cache them per process.
 const defaultVersions = new Map<string, Promise<string>>();
@@ -36,9 +40,10 @@ export function defaultAddonVersion(eks: EKSClient, addon: string, k8s: string):
   return hit;
 }
 
-function toObserved(a: Addon, id: string): Observed<AddonState> {
+function toObserved(a: Addon, id: string, defaultVersion?: string): Observed<AddonState> {
   return { id, kind: addonKind.kind, physicalId: `${a.clusterName}/${a.addonName}`, owned: true, status: a.status,
-    state: { clusterName: a.clusterName!, name: a.addonName!, version: a.addonVersion!, ...(a.serviceAccountRoleArn ? { serviceAccountRoleArn: a.serviceAccountRoleArn } : {}) },
+    state: { clusterName: a.clusterName!, name: a.addonName!, version: a.addonVersion!, ...(a.serviceAccountRoleArn ? { serviceAccountRoleArn: a.serviceAccountRoleArn } : {}),
+      ...(defaultVersion ? { defaultVersion } : {}) },
     outputs: { version: a.addonVersion, health: (a.health?.issues ?? []).map((i) => `${i.code}: ${i.message}`).join('; '), issues: (a.health?.issues ?? []).map((i) => i.code) } };
 }
 
@@ -51,19 +56,19 @@ export const addonKind = defineKind<AddonProps, AddonState>({
   readyTimeoutMs: 20 * 60_000,
   observeAfter: ['eks/cluster'],
   async observeAll(ctx, desired) {
-    // Resolve defaults now (cached) so the pure diff can compare against them.
-    await Promise.all(desired.filter((d) => !d.properties.version).map((d) => defaultAddonVersion(ctx.aws.eks, d.properties.name, d.properties.kubernetesVersion).then((v) => {
-      d.properties.version = v;
-    })));
+    // Resolve EKS's defaults now (cached) so the pure diff can compare against them. They go into
+    // the observed state; the desired graph is never written to.
+    const defaults = new Map(await Promise.all(desired.filter((d) => !d.properties.version)
+      .map(async (d) => [d.id, await defaultAddonVersion(ctx.aws.eks, d.properties.name, d.properties.kubernetesVersion)] as const)));
     // Inside every cluster of ours, named in the spec or not: a teardown must find them.
-    const perCluster = await Promise.all((await clustersToScan(ctx)).map(async (cluster) => {
+    const perCluster = await Promise.all((await clustersToScan(ctx, desired.map((d) => d.properties.clusterName))).map(async (cluster) => {
       try {
         // No batch describe: one DescribeAddon per installed add-on (four at most here).
         const names = (await ctx.aws.eks.send(new ListAddonsCommand({ clusterName: cluster }))).addons ?? [];
         const addons = await Promise.all(names.map(async (n) => (await ctx.aws.eks.send(new DescribeAddonCommand({ clusterName: cluster, addonName: n }))).addon!));
         return addons.flatMap((a) => {
           const id = ownedId(a.tags, ctx.platform);
-          return id ? [toObserved(a, id)] : [];
+          return id ? [toObserved(a, id, defaults.get(id))] : [];
         });
       } catch (err) {
         if (isNotFound(err)) return [];
@@ -74,7 +79,8 @@ export const addonKind = defineKind<AddonProps, AddonState>({
   },
   diff(desired, observed) {
     const fields = [];
-    if (desired.version && desired.version !== observed.state.version) fields.push({ path: 'version', old: observed.state.version, new: desired.version });
+    const version = desired.version ?? observed.state.defaultVersion;
+    if (version && version !== observed.state.version) fields.push({ path: 'version', old: observed.state.version, new: version });
     if ((desired.serviceAccountRoleArn ?? null) !== (observed.state.serviceAccountRoleArn ?? null)) {
       fields.push({ path: 'serviceAccountRoleArn', old: observed.state.serviceAccountRoleArn ?? null, new: desired.serviceAccountRoleArn ?? null });
     }
@@ -101,7 +107,8 @@ export const addonKind = defineKind<AddonProps, AddonState>({
   },
   async refresh(ctx, observed) {
     try {
-      return toObserved((await ctx.aws.eks.send(new DescribeAddonCommand({ clusterName: observed.state.clusterName, addonName: observed.state.name }))).addon!, observed.id);
+      return toObserved((await ctx.aws.eks.send(new DescribeAddonCommand({ clusterName: observed.state.clusterName, addonName: observed.state.name }))).addon!, observed.id,
+        observed.state.defaultVersion);
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;

@@ -34,10 +34,11 @@ export function accountClusters(ctx: KindContext): Promise<Cluster[]> {
 
 /**
  * Names of the clusters to look inside for this platform's node groups, add-ons and access
- * entries: every cluster tagged as this platform's, plus the one the spec names (its objects
- * carry their own ownership tags, which the kinds check).
+ * entries: every cluster tagged as this platform's, plus the ones the desired nodes name (their
+ * objects carry their own ownership tags, which the kinds check). Kinds pass their own inputs;
+ * they never read the spec.
  */
-export async function clustersToScan(ctx: KindContext): Promise<string[]> {
+export async function clustersToScan(ctx: KindContext, named: readonly string[]): Promise<string[]> {
   const owned = (await accountClusters(ctx)).filter((c) => ownedId(c.tags, ctx.platform) !== undefined).map((c) => c.name!);
-  return [...new Set([...(ctx.spec.cluster ? [ctx.spec.cluster.name] : []), ...owned])];
+  return [...new Set([...named, ...owned])];
 }

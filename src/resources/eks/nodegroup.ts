@@ -40,9 +40,9 @@ export const nodegroupKind = defineKind<NodegroupProps, NodegroupProps>({
   readyTimeoutMs: 30 * 60_000,
   deleteTimeoutMs: 30 * 60_000,
   observeAfter: ['eks/cluster'],
-  async observeAll(ctx) {
+  async observeAll(ctx, desired) {
     // Inside every cluster of ours, named in the spec or not: a teardown must find them.
-    const perCluster = await Promise.all((await clustersToScan(ctx)).map(async (cluster) => {
+    const perCluster = await Promise.all((await clustersToScan(ctx, desired.map((d) => d.properties.clusterName))).map(async (cluster) => {
       try {
         // No batch describe: one DescribeNodegroup per node group of the cluster.
         const names = (await ctx.aws.eks.send(new ListNodegroupsCommand({ clusterName: cluster }))).nodegroups ?? [];
