@@ -2,6 +2,8 @@
 // fetches that overlap or follow each other closely share one `git fetch`, so N platforms cost
 // one fetch per poll interval, not N. Every new commit is announced, so the fleet re-expands its
 // glob on each fetched commit.
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import type { Revision } from '../source/git.js';
 
 export interface SharedSourceOptions {
@@ -51,8 +53,16 @@ export class SharedSource {
     return this.announced;
   }
 
-  /** The source one platform's Daemon reads: the shared revision, with that platform's spec path. */
+  /**
+   * The source one platform's Daemon reads: the shared revision, with that platform's spec path
+   * and its own protos snapshots. Each Daemon prunes the snapshots its spec in force does not use;
+   * in one shared directory it would delete the snapshot another platform's spec in force uses.
+   */
   forPlatform(specRel: string): { fetch(): Promise<Revision> } {
-    return { fetch: async () => ({ ...(await this.fetch()), specRel }) };
+    const own = `platform-${createHash('sha256').update(specRel).digest('hex').slice(0, 16)}`;
+    return { fetch: async () => {
+      const revision = await this.fetch();
+      return { ...revision, specRel, snapshotsDir: join(revision.snapshotsDir, own) };
+    } };
   }
 }

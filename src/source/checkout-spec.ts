@@ -3,6 +3,7 @@
 // same commit: when HEAD moves to a bad commit that also changes protos/, the last good spec keeps
 // planning and probing against its own protos. The snapshot holds only regular files copied out
 // of the jail, so nothing that reads it later (the probe's proto loader) can follow a link out.
+import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
 import type { Diagnostic } from '../platform-spec/diagnostics.js';
@@ -46,8 +47,9 @@ async function snapshotProtos(treeDir: string, protosRel: string, dest: string):
   const listing = await listFilesInside(treeDir, protosRel, '.proto');
   const refused = [...listing.refused];
   if (await stat(dest).then(() => true, () => false)) return refused;
-  const staging = `${dest}.tmp-${process.pid}`;
-  await rm(staging, { recursive: true, force: true });
+  // A staging directory of its own: two loads of one commit at once (platforms of a fleet) must not
+  // delete or fill each other's copy; the first complete copy renamed into place wins.
+  const staging = `${dest}.tmp-${process.pid}-${randomUUID()}`;
   await mkdir(staging, { recursive: true });
   let total = 0;
   for (const file of listing.files) {
@@ -67,7 +69,13 @@ async function snapshotProtos(treeDir: string, protosRel: string, dest: string):
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, text);
   }
-  await rename(staging, dest);
+  try {
+    await rename(staging, dest);
+  } catch (err) {
+    // Another load of this commit renamed its complete copy into place first: use that one.
+    await rm(staging, { recursive: true, force: true });
+    if (!(await stat(dest).then(() => true, () => false))) throw err;
+  }
   return refused;
 }
 

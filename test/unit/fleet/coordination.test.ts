@@ -48,6 +48,10 @@ t.test('shared source', async (t) => {
   const revs = await Promise.all(['p/a.yaml', 'p/b.yaml', 'p/c.yaml'].map((p) => source.forPlatform(p).fetch()));
   t.equal(fetches, 1, 'three platforms polling together: one git fetch');
   t.same(revs.map((r) => r.specRel), ['p/a.yaml', 'p/b.yaml', 'p/c.yaml'], 'each platform reads its own spec path');
+  // Each Daemon prunes the protos snapshots its spec in force does not use: in one shared directory
+  // a platform would delete the snapshot another platform's last good spec plans and probes with.
+  t.equal(new Set(revs.map((r) => r.snapshotsDir)).size, 3, 'each platform keeps its protos snapshots apart');
+  t.ok(revs.every((r) => r.snapshotsDir.startsWith('/snap/')), 'under the clone\'s snapshots directory');
   await source.fetch();
   t.equal(fetches, 1, 'a fetch just made is reused');
   t.same(announced, ['a'], 'the new commit announced; the fetch did not wait for the announcement to finish');

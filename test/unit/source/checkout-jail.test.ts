@@ -114,3 +114,15 @@ t.test('the snapshot of a commit survives the checkout moving on; older ones are
   await loadCheckoutSpec({ treeDir: root, specRel: 'specs/platform.yaml', commit: 'c3', snapshotsDir, keep: ['c1'] });
   t.same(readdirSync(snapshotsDir).sort(), ['c1', 'c3'], 'c2 pruned');
 });
+
+t.test('loads of one commit at once (a fleet\'s platforms) each get the complete snapshot', async (t) => {
+  const { root, cleanup } = hostileTree();
+  t.teardown(cleanup);
+  const snapshotsDir = join(root, '..', 'snap-concurrent');
+  // Before, every load used the same staging directory: one load's clean-up deleted files another
+  // had copied, and an incomplete copy could be renamed into place ("no service … is declared").
+  const loads = await Promise.all(Array.from({ length: 8 }, () => loadCheckoutSpec({ treeDir: root, specRel: 'specs/platform.yaml', commit: 'c1', snapshotsDir })));
+  t.ok(loads.every((l) => l.ok), `every load succeeds: ${JSON.stringify(loads.flatMap((l) => l.diagnostics.filter((d) => d.severity === 'error')).slice(0, 2))}`);
+  t.same(readdirSync(snapshotsDir), ['c1'], 'one snapshot, no staging left behind');
+  t.ok(readdirSync(join(snapshotsDir, 'c1', 'routeguide')).length > 0, 'with the protos');
+});
