@@ -61,7 +61,7 @@ for (const status of [404, 500]) {
     t.equal(run.code, 1, 'plan fails');
     const lines = errorLines(run.stderr);
     t.equal(lines.length, 1, `one error line:\n${run.stderr}`);
-    t.match(lines[0], new RegExp(`(ec2|iam|eks|acm|route53|elbv2|sts):[A-Z]\\w+: HTTP ${status} from ${server.url} with an HTML page`), 'names the operation, the status and the endpoint');
+    t.match(lines[0], new RegExp(`(ec2|iam|eks|acm|ecr|route53|elbv2|sts):[A-Z]\\w+: HTTP ${status} from ${server.url} with an HTML page`), 'names the operation, the status and the endpoint');
     t.notMatch(run.stderr, /Unexpected token|UnknownError|SyntaxError/, 'no parser noise');
     t.notOk(server.asked.some((a) => /Action=Create|Create|Request/.test(a.split(' ').slice(2).join(' '))), 'no create was sent');
   });
@@ -74,7 +74,7 @@ t.test('an endpoint with nothing listening', async (t) => {
   t.equal(run.code, 1, 'plan fails');
   const lines = errorLines(run.stderr);
   t.equal(lines.length, 1, `one error line:\n${run.stderr}`);
-  t.match(lines[0], new RegExp(`(ec2|iam|eks|acm|route53|elbv2|sts):[A-Z]\\w+: cannot reach ${server.url}: connect ECONNREFUSED`), 'names the operation and the address');
+  t.match(lines[0], new RegExp(`(ec2|iam|eks|acm|ecr|route53|elbv2|sts):[A-Z]\\w+: cannot reach ${server.url}: connect ECONNREFUSED`), 'names the operation and the address');
 });
 
 t.test('the sandbox with an unknown access key', async (t) => {
@@ -85,7 +85,7 @@ t.test('the sandbox with an unknown access key', async (t) => {
   t.equal(run.code, 1, 'plan fails');
   const lines = errorLines(run.stderr);
   t.equal(lines.length, 1, `one error line:\n${run.stderr}`);
-  t.match(lines[0], /(ec2|iam|eks|acm|route53|elbv2|sts):[A-Z]\w+: (AuthFailure|InvalidClientTokenId|UnrecognizedClientException): /, 'names the operation and the refusal');
+  t.match(lines[0], /(ec2|iam|eks|acm|ecr|route53|elbv2|sts):[A-Z]\w+: (AuthFailure|InvalidClientTokenId|UnrecognizedClientException): /, 'names the operation and the refusal');
   const calls = (await (await fetch(`${endpoint}/_sandbox/calls`)).json()) as { operation: string; status: number; errorCode?: string }[];
   t.ok(calls.length > 0, 'the plan reached the sandbox');
   t.same(calls.filter((c) => WRITES.test(c.operation)), [], 'no create or change call');
