@@ -48,12 +48,17 @@ t.test('probes follow the platform', async (t) => {
     t.comment(`greeter failed ${Date.now() - broken} ms after its rule was deleted (probe interval ${PROBE_INTERVAL_MS} ms)`);
     const probes = (await status()).probes;
     t.match(probes.find((p: { service: string }) => p.service === 'greeter'), { success: false, grpcStatus: 12 }, 'UNIMPLEMENTED: the ALB default answer');
-    t.ok(probes.filter((p: { service: string }) => p.service !== 'greeter').every((p: { success: boolean }) => p.success), 'the others keep succeeding');
+    t.ok(probes.filter((p: { service: string }) => p.service !== 'greeter').every((p: { success: boolean }) => p.success), 'the others keep succeeding', { probes });
     t.match((await w.metric('platformd_probe_grpc_status_code')).join('\n'), /service="greeter"\} 12/);
 
     t.equal((await fetch(`${w.url}/reconcile`, { method: 'POST' })).status, 202);
     const repairing = Date.now();
-    await eventually(async () => (await w.metric('platformd_probe_success')).includes('platformd_probe_success{service="greeter"} 1'), 240_000, 'greeter probe recovered');
+    await eventually(async () => (await w.metric('platformd_probe_success')).includes('platformd_probe_success{service="greeter"} 1'), 240_000, 'greeter probe recovered').catch(async (err) => {
+      // What the daemon saw when the repair did not come (probes, last reconcile, progress): the cause of a rare failure.
+      const s = await status().catch(() => ({}));
+      t.comment(JSON.stringify({ probes: s.probes, lastReconcile: s.lastReconcile, progress: s.progress, conditions: s.conditions }).slice(0, 4000));
+      throw err;
+    });
     t.pass(`the next reconcile repaired the rule and the probe passes again (${Date.now() - repairing} ms)`);
   });
 });
