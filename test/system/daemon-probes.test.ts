@@ -30,10 +30,15 @@ t.test('probes follow the platform', async (t) => {
     '/status carries the outputs: ALB DNS name, name servers to delegate, cluster endpoint');
 
   await t.test('a commit changing a service\'s replicas is reconciled within one poll interval', async (t) => {
-    w.repo.commitSpec((s) => s.replace(/replicas: 2/, 'replicas: 3'), 'route-guide: 3 replicas');
+    const sha = w.repo.commitSpec((s) => s.replace(/replicas: 2/, 'replicas: 3'), 'route-guide: 3 replicas');
     const started = Date.now();
-    await eventually(async () => (await status()).resources.some((r: { id: string; state: string }) => r.id === 'kube/Deployment/default/route-guide' && r.state === 'in-sync')
-      && (await status()).lastReconcile?.applied?.includes('kube/Deployment/default/route-guide'), 60_000, 'route-guide applied');
+    // The reconcile of this commit, not the first one (whose applied list names route-guide too).
+    await eventually(async () => {
+      const s = await status();
+      return s.lastReconcile?.revision?.endsWith(sha) && s.lastReconcile.outcome === 'success'
+        && s.lastReconcile.applied?.includes('kube/Deployment/default/route-guide')
+        && s.resources.some((r: { id: string; state: string }) => r.id === 'kube/Deployment/default/route-guide' && r.state === 'in-sync');
+    }, 120_000, 'route-guide applied at the new commit');
     // Deadlines only bound a hang; elapsed times are printed, never asserted (a loaded machine).
     t.comment(`applied ${Date.now() - started} ms after the commit (poll interval 1 s)`);
   });
