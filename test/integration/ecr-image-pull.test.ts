@@ -6,6 +6,7 @@
 // without AmazonEC2ContainerRegistryReadOnly is refused (ErrImagePull, then ImagePullBackOff) until
 // the policy is attached again.
 import t from 'tap';
+import { until } from '../helpers/until.js';
 import { readFileSync } from 'node:fs';
 import { PatchStrategy, type KubernetesObject, type KubernetesObjectApi } from '@kubernetes/client-node';
 import { AttachRolePolicyCommand, DetachRolePolicyCommand } from '@aws-sdk/client-iam';
@@ -22,17 +23,6 @@ interface Pod { metadata: { name: string }; spec?: { containers: { image: string
 interface KubeEvent { type: string; reason: string; message: string; involvedObject: { name: string } }
 
 const READ_ONLY = 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly';
-
-/** Polls until `found` returns something; the deadline only bounds a hang. */
-async function until<T>(what: string, found: () => Promise<T | undefined>, deadlineMs = 120_000): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    const v = await found();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const withImage = (tag: string) => referenceSpec((s) => { s.services![0]!.image = { repository: 'route-guide', tag }; });
 const imageUri = (sb: TestSandbox, tag: string) => `${sb.aws.accountId}.dkr.ecr.ap-northeast-1.amazonaws.com/route-guide:${tag}`;

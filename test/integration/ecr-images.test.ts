@@ -6,6 +6,7 @@
 // deleting the repository while it holds images is blocked without deletion.allow: [repositories]
 // and done with it.
 import t from 'tap';
+import { until } from '../helpers/until.js';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,17 +22,6 @@ import type { EcrService } from '../../src/sandbox/aws/services/ecr/index.js';
 
 const REPO = 'iam/ecr-repository/route-guide';
 const DEPLOYMENT = 'kube/Deployment/default/route-guide';
-
-/** Polls until `found` returns something; the deadline only bounds a hang. */
-async function until<T>(what: string, found: () => Promise<T | undefined>, deadlineMs = 120_000): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    const v = await found();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 t.test('the schema takes an ECR image', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'platformd-ecr-'));

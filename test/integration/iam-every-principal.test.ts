@@ -4,6 +4,7 @@
 // of all three and not one denial. Then the CNI's role loses AmazonEKS_CNI_Policy, or its trust
 // names another service account: once aws-node restarts (an add-on update rolls it) its calls
 // fail, new pods get no address (Pending, the Deployment unavailable) and the add-on reports it.
+import { until } from '../helpers/until.js';
 import t, { type Test } from 'tap';
 import { readFileSync } from 'node:fs';
 import { PatchStrategy, type KubernetesObject, type KubernetesObjectApi } from '@kubernetes/client-node';
@@ -19,17 +20,6 @@ import type { PlatformSpec } from '../../src/platform-spec/types.js';
 
 interface Pod { metadata: { name: string; labels?: Record<string, string> }; status?: { phase?: string; podIP?: string } }
 interface Eni { networkInterfaceId: string; description: string; attachment?: { instanceId: string } }
-
-/** Polls until `found` returns something; the deadline only bounds a hang. */
-async function until<T>(what: string, found: () => Promise<T | undefined>, deadlineMs = 120_000): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    const v = await found();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function converged(t: Test, principalPolicy?: unknown): Promise<{ sb: TestSandbox; spec: PlatformSpec; api: KubernetesObjectApi }> {
   const sb = await startTestSandbox(principalPolicy === undefined ? {} : { principalPolicy });
