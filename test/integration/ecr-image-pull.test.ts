@@ -22,6 +22,9 @@ interface ContainerStatus { image?: string; state?: { waiting?: { reason?: strin
 interface Pod { metadata: { name: string }; spec?: { containers: { image: string }[] }; status?: { phase?: string; podIP?: string; containerStatuses?: ContainerStatus[] } }
 interface KubeEvent { type: string; reason: string; message: string; involvedObject: { name: string } }
 
+// Two applies from empty: minutes each on a loaded 2-core machine; deadlines only bound a hang.
+t.setTimeout(900_000);
+
 const READ_ONLY = 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly';
 
 const withImage = (tag: string) => referenceSpec((s) => { s.services![0]!.image = { repository: 'route-guide', tag }; });
@@ -30,7 +33,7 @@ const push = (sb: TestSandbox, tag: string) => sb.aws.service<EcrService>('ecr')
 
 /** Starts an apply of `spec` (the caller awaits it), as a pipeline would before pushing the image. */
 function startApply(sb: TestSandbox, spec: ResolvedSpec): Promise<ApplyResult> {
-  return applyPlatform({ spec, aws: sb.clients, kube: clusterAccessFor(spec, sb.clients), signal: AbortSignal.timeout(240_000) });
+  return applyPlatform({ spec, aws: sb.clients, kube: clusterAccessFor(spec, sb.clients), signal: AbortSignal.timeout(600_000) });
 }
 
 /** Pushes `tag` as soon as apply has made the repository (what a CI job does after the first apply). */
@@ -52,11 +55,11 @@ const eventsOf = async (api: KubernetesObjectApi, pods: Pod[]) =>
 const waitingReason = (p: Pod) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason;
 
 /** Waits until every pod of `image` is Pending with its container waiting in one of `reasons`. */
-async function pendingPods(api: KubernetesObjectApi, image: string, reasons: string[]): Promise<Pod[]> {
+async function pendingPods(api: KubernetesObjectApi, image: string, reasons: string[], deadlineMs?: number): Promise<Pod[]> {
   return until(`pods of ${image} waiting in ${reasons.join('/')}`, async () => {
     const pods = await routeGuidePods(api, image);
     return pods.length > 0 && pods.every((p) => p.status?.phase === 'Pending' && !p.status.podIP && reasons.includes(waitingReason(p) ?? '')) ? pods : undefined;
-  });
+  }, deadlineMs);
 }
 
 async function runningPods(api: KubernetesObjectApi, image: string): Promise<Pod[]> {
@@ -122,7 +125,9 @@ t.test('a tag not pushed yet leaves the pods Pending until the push; the node ro
       return undefined;
     }
   }, 180_000);
-  const missing = await pendingPods(api, uri, ['ErrImagePull', 'ImagePullBackOff']);
+  // The cluster answers long before its node group, add-ons and the Deployment exist: this wait
+  // spans most of an apply from empty, minutes on a loaded 2-core machine (the bound only bounds a hang).
+  const missing = await pendingPods(api, uri, ['ErrImagePull', 'ImagePullBackOff'], 420_000);
   const notFound = (await eventsOf(api, missing)).filter((e) => e.type === 'Warning' && e.reason === 'Failed');
   t.ok(notFound.length > 0 && notFound.every((e) => e.message.startsWith(`Failed to pull image "${uri}": `) && e.message.endsWith(`${uri}: not found`)), `the kubelet says the image is not found: ${notFound[0]?.message}`);
   await pendingPods(api, uri, ['ImagePullBackOff']);

@@ -1,7 +1,7 @@
 // The whole platform under the built daemon: a commit changing a service's replicas is applied
 // within a poll interval; breaking one service's route makes only that probe fail within two
 // probe intervals; repairing it clears the failure.
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { DeleteRuleCommand, DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeRulesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { startDaemonWorld } from '../helpers/daemon-world.js';
 import { eventually } from '../helpers/cli.js';
@@ -17,11 +17,21 @@ t.test('probes follow the platform', async (t) => {
   });
   t.teardown(w.close);
   const status = async () => (await (await w.get('/status')).json()) as any;
+  // On a timeout: every ELBv2/Route53 write the sandbox saw (the controller's included) and both
+  // processes' last output — the ALB data path closes only when its load balancer leaves ELBv2.
+  const sandboxStory = async (t: Test) => {
+    const calls = (await fetch(`${w.env.AWS_ENDPOINT_URL}/_sandbox/calls?agents=1`).then((r) => r.json()).catch(() => [])) as { service?: string; operation?: string; at?: number; errorCode?: string; agent?: string; input?: unknown }[];
+    const writes = calls.filter((c) => /^(elbv2|route53)$/.test(c.service ?? '') && !/^(Describe|List|Get)/.test(c.operation ?? ''));
+    t.comment(`ELBv2/Route53 writes:\n${writes.map((c) => JSON.stringify({ at: c.at, agent: c.agent, op: c.operation, error: c.errorCode, input: JSON.stringify(c.input).slice(0, 200) })).join('\n').slice(-6000)}`);
+    t.comment(`sandbox output:\n${w.sandbox.output().slice(-3000)}`);
+    t.comment(`daemon output:\n${w.daemon.output().slice(-6000)}`);
+  };
   await eventually(async () => {
     const s = await status();
     return s.lastReconcile?.outcome === 'success' && s.probes.length === 3 && s.probes.every((p: { success: boolean }) => p.success);
   }, 90_000, 'converged with three passing probes').catch(async (err) => {
     t.comment(JSON.stringify(await status().catch(() => ({}))).slice(0, 2000));
+    await sandboxStory(t);
     throw err;
   });
   t.pass('converged; every probe passes');
@@ -62,6 +72,7 @@ t.test('probes follow the platform', async (t) => {
       // What the daemon saw when the repair did not come (probes, last reconcile, progress): the cause of a rare failure.
       const s = await status().catch(() => ({}));
       t.comment(JSON.stringify({ probes: s.probes, lastReconcile: s.lastReconcile, progress: s.progress, conditions: s.conditions }).slice(0, 4000));
+      await sandboxStory(t);
       throw err;
     });
     t.pass(`the next reconcile repaired the rule and the probe passes again (${Date.now() - repairing} ms)`);
