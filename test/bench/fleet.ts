@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpuSecondsOf, startChildSandbox } from './world.js';
+import { until } from '../helpers/until.js';
 
 interface Ready { platforms: { platform: string; ready: { status: string } | null }[] }
 interface PlatformStatus { lastReconcile?: { startedAt: string; outcome: string } | null }
@@ -31,15 +32,9 @@ function fleetRepo(n: number): string {
   return dir;
 }
 
-async function until<T>(what: string, deadlineMs: number, fn: () => Promise<T | undefined>): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() - started > deadlineMs) throw new Error(`fleet bench: ${what} did not happen`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+/** Polls `fn` (its errors count as "not yet") until it returns something; the deadline only bounds a hang. */
+const eventually = <T>(what: string, deadlineMs: number, fn: () => Promise<T | undefined>): Promise<T> =>
+  until(`fleet bench: ${what}`, () => fn().catch(() => undefined), deadlineMs);
 
 export async function fleetBench(sizes: number[]): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
@@ -54,7 +49,7 @@ export async function fleetBench(sizes: number[]): Promise<Record<string, unknow
     { env: { ...process.env, ...sandbox.env }, stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     daemon.stderr!.on('data', (d) => { log += d; });
-    const url = await until('listening', 60_000, async () => /listening on (http:\/\/\S+)/.exec(log)?.[1]);
+    const url = await eventually('listening', 60_000, async () => /listening on (http:\/\/\S+)/.exec(log)?.[1]);
     const status = async () => (await (await fetch(`${url}/status`)).json()) as Ready & PlatformStatus;
     const keys = Array.from({ length: n }, (_, i) => `p${i + 1}`);
     const allReady = async () => {
@@ -62,7 +57,7 @@ export async function fleetBench(sizes: number[]): Promise<Record<string, unknow
       const s = await status();
       return s.platforms?.length === n && s.platforms.every((p) => p.ready?.status === 'True') ? true : undefined;
     };
-    await until(`${n} platforms converged`, 600_000, allReady);
+    await eventually(`${n} platforms converged`, 600_000, allReady);
     const convergeS = (Date.now() - started) / 1000;
     const convergeCalls = (await calls()).length;
 
@@ -72,7 +67,7 @@ export async function fleetBench(sizes: number[]): Promise<Record<string, unknow
     const cpu0 = await cpuSecondsOf(daemon.pid!);
     const triggered = new Date().toISOString();
     await fetch(`${url}/reconcile`, { method: 'POST' });
-    await until('the no-op reconciles', 300_000, async () => {
+    await eventually('the no-op reconciles', 300_000, async () => {
       for (const key of keys) {
         const s = (await (await fetch(`${url}/status?platform=${key}`)).json()) as PlatformStatus;
         if (!s.lastReconcile || s.lastReconcile.startedAt < triggered || s.lastReconcile.outcome !== 'success') return undefined;

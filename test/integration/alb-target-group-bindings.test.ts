@@ -15,19 +15,10 @@ import { convergedPlatform } from '../helpers/platform.js';
 import { eksKubeAccess } from '../../src/cloud/kube.js';
 import { lbcCrds } from '../../src/resources/kube/lbc-manifests.js';
 import { toClientModel } from '../../src/resources/kube/wire-form.js';
+import { until } from '../helpers/until.js';
 
 type Obj = KubernetesObject & Record<string, any>;
 const TGB = { apiVersion: 'elbv2.k8s.aws/v1beta1', kind: 'TargetGroupBinding' };
-
-async function until<T>(what: string, read: () => Promise<T | undefined>, deadlineMs = 30_000): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    const v = await read();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 t.test('TargetGroupBindings open the nodes to the ALB; a pruned spec.networking breaks the call, visibly', async (t) => {
   const { sb, target, creds, load } = await convergedPlatform(t);

@@ -16,6 +16,7 @@ import { loadBalancerControllerPolicy } from '../../src/resources/iam/lbc-policy
 import { checksFor } from '../../src/sandbox/aws/iam-auth/checks.js';
 import { emulatorDirectory } from '../../src/sandbox/aws/iam-auth/directory.js';
 import { evaluateCheck } from '../../src/sandbox/aws/iam-auth/enforcer.js';
+import { until } from '../helpers/until.js';
 
 type Statement = { Action: string | string[]; Condition?: Record<string, Record<string, unknown>> };
 interface Warning { name: string; reason: string; message: string }
@@ -39,16 +40,6 @@ async function warnings(api: KubernetesObjectApi): Promise<Warning[]> {
 }
 
 /** Polls until `found` returns something; the deadline only bounds a hang. */
-async function until<T>(what: string, found: () => Promise<T | undefined>, deadlineMs = 90_000): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    const v = await found();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 const warningMatching = (api: KubernetesObjectApi, name: string, pattern: RegExp) =>
   until(`a Warning on ${name} matching ${pattern}`, async () => (await warnings(api)).find((w) => w.name === name && pattern.test(w.message)));
 
