@@ -72,7 +72,10 @@ export async function applyPlan(options: ApplyPlanOptions): Promise<ApplyResult>
       await withFence(options.fence, () => applyChange(options, change, changes, outputs));
     } catch (err) {
       const failure = changeFailure(change, err);
-      emit({ type: 'change-failed', id, action: change.action, error: describeError(failure) });
+      const error = describeError(failure);
+      // The chain below "create network/vpc": for lines that name the change themselves.
+      const cause = error.startsWith(`${failure.message}: `) ? error.slice(failure.message.length + 2) : error;
+      emit({ type: 'change-failed', id, action: change.action, error, cause });
       throw failure;
     }
   }, {

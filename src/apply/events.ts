@@ -9,7 +9,8 @@ export type ApplyEvent =
   | { type: 'change-start'; id: string; action: string }
   | { type: 'progress'; id: string; message: string; elapsedMs: number }
   | { type: 'change-done'; id: string; action: string; durationMs: number }
-  | { type: 'change-failed'; id: string; action: string; error: string }
+  /** `error` names the change ("create network/vpc: …", as in the result); `cause` is what went wrong, for lines that already name it. */
+  | { type: 'change-failed'; id: string; action: string; error: string; cause?: string }
   | { type: 'change-skipped'; id: string; because: string }
   | { type: 'retry'; id: string; attempt: number; delayMs: number; error: string };
 

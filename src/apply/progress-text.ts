@@ -12,7 +12,7 @@ export function progressLine(e: ApplyEvent, now: Date = new Date()): string | un
     case 'change-start': return `${ts} ${e.id}: ${VERB[e.action]?.[0] ?? e.action}…`;
     case 'progress': return `${ts} ${e.id}: ${e.message}`;
     case 'change-done': return `${ts} ${e.id}: ${VERB[e.action]?.[1] ?? 'done'} in ${formatSeconds(e.durationMs)}`;
-    case 'change-failed': return `${ts} ${e.id}: FAILED: ${e.error}`;
+    case 'change-failed': return `${ts} ${e.id}: FAILED: ${e.cause ?? e.error}`;
     case 'change-skipped': return `${ts} ${e.id}: skipped (${e.because})`;
     case 'retry': return `${ts} ${e.id}: attempt ${e.attempt} failed (${e.error}); next try in ${formatSeconds(e.delayMs)}`;
     default: return undefined;

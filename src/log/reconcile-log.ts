@@ -113,7 +113,7 @@ export class ReconcileLog {
         }
         case 'change-failed': {
           const verb = VERB[e.action as Change['action']] ?? e.action;
-          forId(e.id).error({ verb, error: e.error }, `${verb} ${e.id} failed: ${e.error}`);
+          forId(e.id).error({ verb, error: e.error }, `${verb} ${e.id} failed: ${e.cause ?? e.error}`);
           return;
         }
         case 'progress': forId(e.id).info({ elapsedMs: e.elapsedMs }, `${e.id}: ${e.message}`); return;

@@ -8,6 +8,7 @@ import type { Change, Plan } from '../../../src/plan/types.js';
 import type { DesiredGraph } from '../../../src/graph/build.js';
 import type { ApplyEvent } from '../../../src/apply/events.js';
 import { applyPlan, changeFailure } from '../../../src/apply/apply-plan.js';
+import { progressLine } from '../../../src/apply/progress-text.js';
 import { ErrorCodes, PlatformdError, describeError, isTerminalError } from '../../../src/errors.js';
 
 type Props = Record<string, unknown>;
@@ -92,6 +93,8 @@ t.test('a failure is wrapped with verb and id, its cause kept, and its dependent
   t.notOk(result.ok);
   t.same(result.failed, [{ id: 'network/vpc', error: 'create network/vpc: UnauthorizedOperation: not authorized to perform: ec2:CreateVpc' }]);
   t.match(events.find((e) => e.type === 'change-failed'), { id: 'network/vpc', action: '+', error: result.failed[0]!.error }, 'the event carries the same text');
+  t.equal((events.find((e) => e.type === 'change-failed') as { cause?: string }).cause, 'UnauthorizedOperation: not authorized to perform: ec2:CreateVpc', 'and the cause alone, for lines that already name the change');
+  t.equal(progressLine(events.find((e) => e.type === 'change-failed')!, new Date(0)), '00:00:00 network/vpc: FAILED: UnauthorizedOperation: not authorized to perform: ec2:CreateVpc', 'the progress line names the change once');
   t.same(result.skipped, [{ id: 'network/subnet/a', because: 'network/vpc failed' }]);
   t.same(calls, ['create network/vpc'], 'the subnet was not attempted');
 });
