@@ -6,6 +6,7 @@ import { request } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ErrorCodes, PlatformdError } from '../errors.js';
+import { classifyKubeError } from '../cloud/kube-errors.js';
 
 /** coordination.k8s.io/v1 LeaseSpec as leader election uses it (client-go's LeaderElectionRecord). */
 export interface LeaseRecord {
@@ -102,10 +103,12 @@ export function kubeLeaseStore(kc: KubeConfig, namespace: string, name: string, 
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           const code = res.statusCode ?? 0;
-          if (code === 404 && method === 'GET') return resolve(undefined);
-          if (code === 409) return reject(new LeaseConflictError(`lease ${namespace}/${name}: ${messageOf(text)}`));
-          if (code < 200 || code >= 300) return reject(new PlatformdError(ErrorCodes.LEASE_API, `lease ${namespace}/${name}: ${method} answered ${code}: ${messageOf(text)}`));
-          resolve(JSON.parse(text) as WireLease);
+          if (code >= 200 && code < 300) return resolve(JSON.parse(text) as WireLease);
+          const errorClass = classifyKubeError({ statusCode: code, body: text });
+          if (errorClass === 'notFound' && method === 'GET') return resolve(undefined);
+          // A create that raced another candidate (AlreadyExists) or an update on a stale resourceVersion.
+          if (errorClass === 'conflict' || errorClass === 'alreadyExists') return reject(new LeaseConflictError(`lease ${namespace}/${name}: ${messageOf(text)}`));
+          reject(new PlatformdError(ErrorCodes.LEASE_API, `lease ${namespace}/${name}: ${method} answered ${code}: ${messageOf(text)}`));
         });
       });
       req.on('timeout', () => req.destroy(new Error(`lease ${namespace}/${name}: ${method} timed out after ${timeoutMs} ms`)));
