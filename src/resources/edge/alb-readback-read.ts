@@ -66,22 +66,15 @@ export async function describeTags(elb: ElasticLoadBalancingV2Client, arns: stri
   return out;
 }
 
-/** The name prefix the controller gives an explicit group's ALB: `k8s-<group ≤17, alphanumerics>-` (alb-grpc.md §4). */
-export function stackNamePrefix(group: string): string {
-  return `k8s-${group.replace(/[^A-Za-z0-9]/g, '').slice(0, 17)}-`;
-}
 
 /** The load balancers of a cluster's ingress stacks, by stack (group) name. */
 export async function findStackLoadBalancers(elb: ElasticLoadBalancingV2Client, cluster: string, stacks: Set<string>, signal?: AbortSignal): Promise<Map<string, LoadBalancer>> {
   const all: LoadBalancer[] = [];
-  const prefixes = [...stacks].map(stackNamePrefix);
   let marker: string | undefined;
   do {
     const page = await elb.send(new DescribeLoadBalancersCommand({ Marker: marker, PageSize: 400 }), { abortSignal: signal });
-    all.push(...(page.LoadBalancers ?? []).filter((lb) => (lb.Type === undefined || lb.Type === 'application')
-      // Only the names the controller gives these groups' ALBs: other people's load balancers
-      // cost no tag reads (the tags below still decide).
-      && prefixes.some((prefix) => lb.LoadBalancerName?.startsWith(prefix))));
+    // Other people's load balancers cost a tag read the first time they are seen (cached by ARN).
+    all.push(...(page.LoadBalancers ?? []).filter((lb) => lb.Type === undefined || lb.Type === 'application'));
     marker = page.NextMarker;
   } while (marker);
   const tags = await describeTags(elb, all.map((lb) => lb.LoadBalancerArn!), signal);

@@ -88,8 +88,13 @@ async function listCertificates(ctx: KindContext): Promise<CertificateSummary[]>
 async function observeCertificates(ctx: KindContext, domains: readonly string[]): Promise<Observed<CertState>[]> {
   const listed = await listCertificates(ctx);
   const owned = async (summaries: CertificateSummary[]) => {
-    const ids = await Promise.all(summaries.map(async (s) => ({ s, id: await ownerOf(ctx, s.CertificateArn!) })));
-    return ids.filter((x): x is { s: CertificateSummary; id: string } => x.id !== undefined);
+    // One at a time: ACM's request rate is the account's, shared with everyone else's calls.
+    const ids: { s: CertificateSummary; id: string }[] = [];
+    for (const s of summaries) {
+      const id = await ownerOf(ctx, s.CertificateArn!);
+      if (id) ids.push({ s, id });
+    }
+    return ids;
   };
   let ours = await owned(listed.filter((s) => domains.includes(s.DomainName ?? '')));
   if (domains.length === 0 || domains.some((d) => !ours.some(({ s }) => s.DomainName === d))) ours = await owned(listed);
