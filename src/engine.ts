@@ -46,21 +46,24 @@ export interface PlanResult {
 export type { ApplyResult } from './apply/apply-plan.js';
 
 function kindContext(opts: EngineOptions, emit: (e: ApplyEvent) => void, id?: string, memos = new Map<string, Promise<unknown>>()): KindContext {
+  const memo = <T>(key: string, read: () => Promise<T>) => {
+    let p = memos.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = read();
+      memos.set(key, p);
+      p.catch(() => memos.delete(key));
+    }
+    return p;
+  };
+  const kube = opts.kube ?? noKube;
   return {
-    memo: <T>(key: string, read: () => Promise<T>) => {
-      let p = memos.get(key) as Promise<T> | undefined;
-      if (!p) {
-        p = read();
-        memos.set(key, p);
-        p.catch(() => memos.delete(key));
-      }
-      return p;
-    },
+    memo,
     platform: opts.spec.metadata.name,
     region: platformRegion(opts),
     spec: opts.spec,
     aws: opts.aws,
-    kube: opts.kube ?? noKube,
+    // The cluster is described once per run, shared with the eks/cluster kind's read of it.
+    kube: kube.forRun ? kube.forRun(memo) : kube,
     signal: opts.signal ?? new AbortController().signal,
     progress: (message) => emit({ type: 'progress', id: id ?? '(engine)', message, elapsedMs: 0 }),
   };

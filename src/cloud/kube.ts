@@ -1,7 +1,7 @@
 // Access to the platform's Kubernetes cluster the way EKS requires: endpoint and CA from
 // DescribeCluster, a bearer token made from a presigned STS request for that cluster, refreshed
 // before it expires (and once more on a 401). No kubeconfig file is needed.
-import { DescribeClusterCommand } from '@aws-sdk/client-eks';
+import { DescribeClusterCommand, type Cluster } from '@aws-sdk/client-eks';
 import { Agent as HttpsAgent } from 'node:https';
 import { KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
 import type { RequestContext } from '@kubernetes/client-node';
@@ -10,6 +10,7 @@ import { recordApiCall } from './api-calls.js';
 import { checkFence } from './fence.js';
 import { classifyKubeError } from './kube-errors.js';
 import { eksToken, type EksToken } from './eks-token.js';
+import { describeClusterOnce, type RunMemo } from './eks-cluster-read.js';
 import { ErrorCodes, PlatformdError } from '../errors.js';
 
 export interface KubeAccess {
@@ -19,6 +20,11 @@ export interface KubeAccess {
   available(): Promise<boolean>;
   /** Drop the cached token (after a 401) so the next objects() signs a fresh one. */
   invalidate?(): void;
+  /**
+   * This access as one run sees it: the cluster is described once per run, through the run's
+   * shared reads (the eks/cluster kind's DescribeCluster of the same name answers both).
+   */
+  forRun?(memo: RunMemo): KubeAccess;
 }
 
 /** A KubeAccess for runs that never reach a cluster (network-only plans). */
@@ -78,19 +84,11 @@ export function eksKubeAccess(aws: AwsClients, clusterName: string): KubeAccess 
   let cluster: { endpoint: string; caData: string; agent: HttpsAgent } | undefined;
   let token: EksToken | undefined;
   let api: KubernetesObjectApi | undefined;
-  // Every kube kind asks whether the cluster is reachable: one DescribeCluster answers them all
-  // for a few seconds (a reconcile's observe phase), instead of one call per kind.
-  let described: { at: number; p: Promise<Awaited<ReturnType<typeof describeNow>>> } | undefined;
-  const describeNow = async () => {
-    const c = (await aws.eks.send(new DescribeClusterCommand({ name: clusterName }))).cluster;
-    return c?.status === 'ACTIVE' || c?.status === 'UPDATING' ? c : undefined;
-  };
-  const describe = () => {
-    if (!described || Date.now() - described.at > 5_000) described = { at: Date.now(), p: describeNow() };
-    described.p.catch(() => { described = undefined; });
-    return described.p;
-  };
-  return {
+  const reachable = (c: Cluster | undefined) => (c?.status === 'ACTIVE' || c?.status === 'UPDATING' ? c : undefined);
+  // Outside a run (forRun) every call asks EKS: no time-based cache, so how many calls a run makes
+  // never depends on how fast the machine is (issue 19).
+  const describeNow = async () => reachable((await aws.eks.send(new DescribeClusterCommand({ name: clusterName }))).cluster);
+  const access = (describe: () => Promise<Cluster | undefined>): KubeAccess => ({
     async available() {
       try {
         return Boolean((await describe())?.endpoint);
@@ -123,5 +121,7 @@ export function eksKubeAccess(aws: AwsClients, clusterName: string): KubeAccess 
       }
       return api;
     },
-  };
+    forRun: (memo) => access(async () => reachable(await describeClusterOnce(aws, memo, clusterName))),
+  });
+  return access(describeNow);
 }

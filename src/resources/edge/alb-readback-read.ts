@@ -16,6 +16,7 @@ import {
   DescribeTargetGroupsCommand, DescribeTargetHealthCommand, type DescribeListenersCommandOutput, type DescribeRulesCommandOutput, type DescribeTargetGroupsCommandOutput, type ElasticLoadBalancingV2Client, type LoadBalancer,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { isNotFound } from '../../cloud/aws-errors.js';
+import { cachePerClient } from '../../cloud/lifetime-cache.js';
 import type { AlbLive } from './alb-readback-model.js';
 
 export const TAG_CLUSTER = 'elbv2.k8s.aws/cluster';
@@ -35,17 +36,36 @@ export interface HealthCarry {
 
 export const NO_HEALTH_CARRY: HealthCarry = { healthy: new Map(), readLastPoll: new Set() };
 
-/** Tags of many resources in as few calls as DescribeTags allows. */
+/**
+ * Tags of load balancers and target groups by ARN, across reconciles. The controller sets the
+ * tags this read uses (cluster, stack, resource; the ownership annotation) when it creates the
+ * object, and an ARN names one object for its whole life (a replacement gets a new ARN), so a
+ * no-op reconcile reads no tags at all. Bounded: about 10 target groups per service-sized entry.
+ */
+export const elbTagCache = cachePerClient<Record<string, string>>(20_000);
+
+/** Tags of many resources in as few calls as DescribeTags allows; what was read before is not read again. */
 export async function describeTags(elb: ElasticLoadBalancingV2Client, arns: string[], signal?: AbortSignal): Promise<Map<string, Record<string, string>>> {
+  const cache = elbTagCache(elb);
   const out = new Map<string, Record<string, string>>();
-  for (let i = 0; i < arns.length; i += TAG_BATCH) {
-    const res = await elb.send(new DescribeTagsCommand({ ResourceArns: arns.slice(i, i + TAG_BATCH) }), { abortSignal: signal });
+  const missing: string[] = [];
+  for (const arn of arns) {
+    const known = cache.get(arn);
+    if (known) out.set(arn, known);
+    else missing.push(arn);
+  }
+  for (let i = 0; i < missing.length; i += TAG_BATCH) {
+    const res = await elb.send(new DescribeTagsCommand({ ResourceArns: missing.slice(i, i + TAG_BATCH) }), { abortSignal: signal });
     for (const d of res.TagDescriptions ?? []) {
-      if (d.ResourceArn) out.set(d.ResourceArn, Object.fromEntries((d.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])));
+      if (!d.ResourceArn) continue;
+      const tags = Object.fromEntries((d.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+      cache.set(d.ResourceArn, tags);
+      out.set(d.ResourceArn, tags);
     }
   }
   return out;
 }
+
 
 /** The load balancers of a cluster's ingress stacks, by stack (group) name. */
 export async function findStackLoadBalancers(elb: ElasticLoadBalancingV2Client, cluster: string, stacks: Set<string>, signal?: AbortSignal): Promise<Map<string, LoadBalancer>> {
@@ -53,6 +73,7 @@ export async function findStackLoadBalancers(elb: ElasticLoadBalancingV2Client, 
   let marker: string | undefined;
   do {
     const page = await elb.send(new DescribeLoadBalancersCommand({ Marker: marker, PageSize: 400 }), { abortSignal: signal });
+    // Other people's load balancers cost a tag read the first time they are seen (cached by ARN).
     all.push(...(page.LoadBalancers ?? []).filter((lb) => lb.Type === undefined || lb.Type === 'application'));
     marker = page.NextMarker;
   } while (marker);

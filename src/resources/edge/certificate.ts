@@ -18,8 +18,9 @@
 // observed state and the plan shows it as a replacement, never as in sync.
 import { createHash } from 'node:crypto';
 import { DeleteCertificateCommand, DescribeCertificateCommand, ListTagsForCertificateCommand, paginateListCertificates, RequestCertificateCommand,
-  type CertificateDetail, type KeyAlgorithm } from '@aws-sdk/client-acm';
+  type CertificateDetail, type CertificateSummary, type KeyAlgorithm, type Tag } from '@aws-sdk/client-acm';
 import { isNotFound } from '../../cloud/aws-errors.js';
+import { cachePerClient } from '../../cloud/lifetime-cache.js';
 import { ownedId, ownershipTags } from '../ownership.js';
 import { defineKind, isOutputRef, type KindContext, type Observed } from '../kind.js';
 
@@ -38,21 +39,66 @@ function toObserved(c: CertificateDetail, id: string): Observed<CertState> {
     outputs: { arn: c.CertificateArn, status: c.Status, validationRecords: unique, recordsComplete: records.length === want && want > 0 } };
 }
 
-async function observeCertificates(ctx: KindContext): Promise<Observed<CertState>[]> {
-  const acm = ctx.aws.acm;
-  const out: Observed<CertState>[] = [];
-  // ACM lists summaries only; tags (ownership) and details need a call per certificate.
+/**
+ * Per certificate ARN, across reconciles: its tags (platformd sets its ownership tags in the
+ * request and never changes them; another party's certificate is never ours), and its details once
+ * ISSUED (domain, names, key and validation records are fixed from then on; a later status —
+ * expired, revoked — leaves the ISSUED listing this read asks for).
+ */
+const certificateTags = cachePerClient<Tag[]>(5_000);
+const issuedDetails = cachePerClient<CertificateDetail>(1_000);
+
+async function ownerOf(ctx: KindContext, arn: string): Promise<string | undefined> {
+  const cache = certificateTags(ctx.aws.acm);
+  let tags = cache.get(arn);
+  if (!tags) {
+    tags = (await ctx.aws.acm.send(new ListTagsForCertificateCommand({ CertificateArn: arn }))).Tags ?? [];
+    cache.set(arn, tags);
+  }
+  return ownedId(tags, ctx.platform);
+}
+
+async function detailOf(ctx: KindContext, s: CertificateSummary): Promise<CertificateDetail> {
+  const cache = issuedDetails(ctx.aws.acm);
+  const known = cache.get(s.CertificateArn!);
+  if (known && s.Status === 'ISSUED') return known;
+  const detail = (await ctx.aws.acm.send(new DescribeCertificateCommand({ CertificateArn: s.CertificateArn }))).Certificate!;
+  if (detail.Status === 'ISSUED') cache.set(s.CertificateArn!, detail);
+  return detail;
+}
+
+/** Every EC P-256 certificate summary of the account that is pending validation or issued. */
+async function listCertificates(ctx: KindContext): Promise<CertificateSummary[]> {
+  const out: CertificateSummary[] = [];
   const input = { CertificateStatuses: ['PENDING_VALIDATION' as const, 'ISSUED' as const], Includes: { keyTypes: [KEY_ALGORITHM] } };
-  for await (const page of paginateListCertificates({ client: acm }, input)) {
-    for (const s of page.CertificateSummaryList ?? []) {
-      if (s.KeyAlgorithm !== undefined && s.KeyAlgorithm !== KEY_ALGORITHM) continue; // see NOTE(key-type)
-      const tags = (await acm.send(new ListTagsForCertificateCommand({ CertificateArn: s.CertificateArn }))).Tags;
-      const id = ownedId(tags, ctx.platform);
-      if (!id) continue;
-      out.push(toObserved((await acm.send(new DescribeCertificateCommand({ CertificateArn: s.CertificateArn }))).Certificate!, id));
-    }
+  for await (const page of paginateListCertificates({ client: ctx.aws.acm }, input)) {
+    // See NOTE(key-type) on a summary of another key type.
+    out.push(...(page.CertificateSummaryList ?? []).filter((s) => s.KeyAlgorithm === undefined || s.KeyAlgorithm === KEY_ALGORITHM));
   }
   return out;
+}
+
+/**
+ * This platform's certificates. ACM lists summaries (with DomainName) and keeps ownership in tags,
+ * one call per certificate: only certificates of the spec's domains are looked at, so other
+ * people's certificates cost nothing; every listed one when there is no domain to look for (a
+ * teardown) or none of ours has the wanted domain yet (not requested yet, or the domain changed:
+ * the old certificate must be seen to be replaced).
+ */
+async function observeCertificates(ctx: KindContext, domains: readonly string[]): Promise<Observed<CertState>[]> {
+  const listed = await listCertificates(ctx);
+  const owned = async (summaries: CertificateSummary[]) => {
+    // One at a time: ACM's request rate is the account's, shared with everyone else's calls.
+    const ids: { s: CertificateSummary; id: string }[] = [];
+    for (const s of summaries) {
+      const id = await ownerOf(ctx, s.CertificateArn!);
+      if (id) ids.push({ s, id });
+    }
+    return ids;
+  };
+  let ours = await owned(listed.filter((s) => domains.includes(s.DomainName ?? '')));
+  if (domains.length === 0 || domains.some((d) => !ours.some(({ s }) => s.DomainName === d))) ours = await owned(listed);
+  return Promise.all(ours.map(async ({ s, id }) => toObserved(await detailOf(ctx, s), id)));
 }
 
 export const certificateKind = defineKind<CertificateProps, CertState>({
@@ -61,9 +107,9 @@ export const certificateKind = defineKind<CertificateProps, CertState>({
   // ACM refuses to delete a certificate an ALB listener uses (ResourceInUseException): the
   // controller deletes that ALB only once the Ingress is gone.
   deleteAfter: ['kube/Ingress'],
-  observeAll(ctx) {
-    // The validation kind reads the same certificates: one read per run serves both.
-    return ctx.memo('acm/certificate', () => observeCertificates(ctx));
+  observeAll(ctx, desired) {
+    // The validation kind reads the same certificates (after this kind): one read per run serves both.
+    return ctx.memo('acm/certificate', () => observeCertificates(ctx, desired.map((d) => d.properties.domain)));
   },
   diff(desired, observed) {
     const fields = [];

@@ -3,12 +3,16 @@
 // adopted by name or id (read-only). Its name servers are what the registrar must delegate to.
 import { resolveNs } from 'node:dns/promises';
 import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, DeleteHostedZoneCommand, ListResourceRecordSetsCommand, type ResourceRecordSet, GetHostedZoneCommand, ListHostedZonesByNameCommand, ListTagsForResourcesCommand,
-  ChangeTagsForResourceCommand, paginateListHostedZones, type HostedZone } from '@aws-sdk/client-route-53';
+  ChangeTagsForResourceCommand, paginateListHostedZones, type HostedZone, type Route53Client, type Tag } from '@aws-sdk/client-route-53';
 import { createHash } from 'node:crypto';
 import { errorName, isNotFound } from '../../cloud/aws-errors.js';
+import { cachePerClient } from '../../cloud/lifetime-cache.js';
 import { ownedId, ownershipTags } from '../ownership.js';
 import { defineKind, type Desired, type KindContext, type Observed } from '../kind.js';
 import type { OperatorAction } from '../plan-values.js';
+// NOTE(import-cycle): records.ts imports this module too; both only call each other's functions
+// at run time, never while the modules load.
+import { zoneRecords } from './records.js';
 
 export interface HostedZoneProps { name: string }
 interface ZoneState {
@@ -30,13 +34,67 @@ async function delegation(name: string, nameServers: string[]): Promise<boolean 
   }
 }
 
-async function toObserved(route53: import('@aws-sdk/client-route-53').Route53Client, z: HostedZone, id: string, owned: boolean): Promise<Observed<ZoneState>> {
-  const full = await route53.send(new GetHostedZoneCommand({ Id: bare(z.Id!) }));
-  const nameServers = full.DelegationSet?.NameServers ?? [];
+async function toObserved(z: HostedZone, nameServers: string[], id: string, owned: boolean): Promise<Observed<ZoneState>> {
   const delegated = await delegation(z.Name!, nameServers);
   return { id, kind: hostedZoneKind.kind, physicalId: bare(z.Id!), owned, status: 'available',
     state: { name: z.Name!, ...(delegated === undefined ? {} : { delegated }) },
     outputs: { zoneId: bare(z.Id!), name: z.Name, nameServers } };
+}
+
+/**
+ * The zone as an observation reads it: its name servers are the values of its apex NS record,
+ * which the run's one listing of the zone's record sets (shared with the records kind) holds —
+ * no GetHostedZone for the delegation set.
+ */
+async function observedFromRecords(ctx: KindContext, z: HostedZone, id: string, owned: boolean): Promise<Observed<ZoneState>> {
+  const records = await zoneRecords(ctx, bare(z.Id!));
+  const ns = records[`${dot(z.Name!).toLowerCase()}|NS`]?.values ?? [];
+  return toObserved(z, ns.map((n) => n.replace(/\.$/, '')), id, owned);
+}
+
+/** The zone from GetHostedZone, whose delegation set names its name servers. */
+async function observedFromGet(route53: Route53Client, zoneId: string, id: string, owned: boolean): Promise<Observed<ZoneState>> {
+  const full = await route53.send(new GetHostedZoneCommand({ Id: zoneId }));
+  return toObserved(full.HostedZone!, full.DelegationSet?.NameServers ?? [], id, owned);
+}
+
+/**
+ * Zone tags by zone id, across reconciles: platformd tags a zone right after creating it and
+ * never changes those tags, and a zone id is never reused, so the ownership read is made once.
+ */
+const zoneTagCache = cachePerClient<Tag[]>(5_000);
+
+/** Tags of these zones, ten per call (ListTagsForResources' maximum), cached ones not read again. */
+async function zoneTags(r53: Route53Client, zones: readonly HostedZone[]): Promise<Map<string, Tag[]>> {
+  const cache = zoneTagCache(r53);
+  const out = new Map<string, Tag[]>();
+  const missing = zones.filter((z) => {
+    const known = cache.get(bare(z.Id!));
+    if (known) out.set(bare(z.Id!), known);
+    return !known;
+  });
+  for (let i = 0; i < missing.length; i += 10) {
+    const tags = await r53.send(new ListTagsForResourcesCommand({ ResourceType: 'hostedzone', ResourceIds: missing.slice(i, i + 10).map((z) => bare(z.Id!)) }));
+    for (const set of tags.ResourceTagSets ?? []) {
+      cache.set(set.ResourceId!, set.Tags ?? []);
+      out.set(set.ResourceId!, set.Tags ?? []);
+    }
+  }
+  return out;
+}
+
+/** The zones called `name` (ListHostedZonesByName starts at that name, in its order; a name may have several zones). */
+async function zonesNamed(r53: Route53Client, name: string): Promise<HostedZone[]> {
+  const out: HostedZone[] = [];
+  let next: { DNSName?: string; HostedZoneId?: string } = { DNSName: name };
+  for (;;) {
+    const page = await r53.send(new ListHostedZonesByNameCommand({ ...next, MaxItems: 100 }));
+    const zones = page.HostedZones ?? [];
+    out.push(...zones.filter((z) => z.Name === dot(name)));
+    // Sorted by name: once a page ends past the name, no later page has it.
+    if (!page.IsTruncated || zones.some((z) => z.Name !== dot(name))) return out;
+    next = { DNSName: page.NextDNSName, HostedZoneId: page.NextHostedZoneId };
+  }
 }
 
 /** The registrar step: delegate the zone to its name servers (done once public DNS says so). */
@@ -52,22 +110,35 @@ function delegationAction(observed: Observed<ZoneState>): OperatorAction {
 
 async function observeZones(ctx: KindContext, desired: Desired<HostedZoneProps>[]): Promise<Observed<ZoneState>[]> {
   const r53 = ctx.aws.route53;
-  const zones: HostedZone[] = [];
-  for await (const page of paginateListHostedZones({ client: r53 }, {})) zones.push(...(page.HostedZones ?? []));
+  const wanted = desired.filter((d) => !d.readOnly).map((d) => d.properties.name);
+  // Only the zones of the names the spec wants: other people's zones cost nothing. Every zone of
+  // the account when there is none to look for (a teardown), or when a wanted name has no zone of
+  // ours (not created yet, or the domain changed: the old zone must be seen to be replaced).
+  let zones = (await Promise.all(wanted.map((name) => zonesNamed(r53, name)))).flat();
+  let tags = await zoneTags(r53, zones);
+  const ownedNames = new Set(zones.filter((z) => ownedId(tags.get(bare(z.Id!)), ctx.platform) !== undefined).map((z) => z.Name));
+  if (wanted.length === 0 || wanted.some((name) => !ownedNames.has(dot(name)))) {
+    zones = [];
+    for await (const page of paginateListHostedZones({ client: r53 }, {})) zones.push(...(page.HostedZones ?? []));
+    tags = await zoneTags(r53, zones);
+  }
   const out: Observed<ZoneState>[] = [];
-  // Tags come in batches of ten zones per call.
-  for (let i = 0; i < zones.length; i += 10) {
-    const batch = zones.slice(i, i + 10);
-    const tags = await r53.send(new ListTagsForResourcesCommand({ ResourceType: 'hostedzone', ResourceIds: batch.map((z) => bare(z.Id!)) }));
-    for (const set of tags.ResourceTagSets ?? []) {
-      const id = ownedId(set.Tags, ctx.platform);
-      const z = batch.find((x) => bare(x.Id!) === set.ResourceId);
-      if (id && z) out.push(await toObserved(r53, z, id, true));
-    }
+  for (const z of zones) {
+    const id = ownedId(tags.get(bare(z.Id!)), ctx.platform);
+    if (id) out.push(await observedFromRecords(ctx, z, id, true));
   }
   for (const d of desired.filter((x) => x.readOnly)) {
-    const z = zones.find((x) => bare(x.Id!) === d.readOnly!.physicalId || (d.readOnly!.physicalId.startsWith('name:') && x.Name === dot(d.readOnly!.physicalId.slice(5))));
-    if (z) out.push(await toObserved(r53, z, d.id, false));
+    const ref = d.readOnly!.physicalId;
+    if (ref.startsWith('name:')) {
+      const z = (await zonesNamed(r53, ref.slice(5)))[0];
+      if (z) out.push(await observedFromRecords(ctx, z, d.id, false));
+      continue;
+    }
+    try {
+      out.push(await observedFromGet(r53, bare(ref), d.id, false));
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+    }
   }
   return out;
 }
@@ -99,7 +170,9 @@ export const hostedZoneKind = defineKind<HostedZoneProps, ZoneState>({
     }
     // Route 53 has no tags at creation: tag right after (the caller reference already ties it to us).
     await r53.send(new ChangeTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: bare(zone.Id!), AddTags: ownershipTags(ctx.platform, desired.id) }));
-    return toObserved(r53, zone, desired.id, true);
+    // Its tags changed (a cached read of the untagged zone would hide it as not ours).
+    zoneTagCache(r53).delete(bare(zone.Id!));
+    return observedFromGet(r53, bare(zone.Id!), desired.id, true);
   },
   async update(_ctx, _desired, observed) {
     return observed;
@@ -126,8 +199,7 @@ export const hostedZoneKind = defineKind<HostedZoneProps, ZoneState>({
   },
   async refresh(ctx, observed) {
     try {
-      const z = (await ctx.aws.route53.send(new GetHostedZoneCommand({ Id: observed.physicalId }))).HostedZone!;
-      return toObserved(ctx.aws.route53, z, observed.id, observed.owned);
+      return await observedFromGet(ctx.aws.route53, observed.physicalId, observed.id, observed.owned);
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;

@@ -41,7 +41,8 @@ function fromWire(r: ResourceRecordSet): DesiredRecord {
     : { name: r.Name!.replace(/\\052/g, '*'), type: r.Type as DesiredRecord['type'], ttl: r.TTL, values: (r.ResourceRecords ?? []).map((x) => x.Value!) });
 }
 
-async function readZone(ctx: KindContext, zoneId: string): Promise<Record<string, DesiredRecord>> {
+/** Every record set of a zone, keyed by `name.|TYPE`, in canonical form (share it through ctx.memo: zoneRecords). */
+export async function readZone(ctx: KindContext, zoneId: string): Promise<Record<string, DesiredRecord>> {
   const out: Record<string, DesiredRecord> = {};
   // One paged list per zone for all of its record sets.
   let next: { name?: string; type?: string } = {};
@@ -51,6 +52,11 @@ async function readZone(ctx: KindContext, zoneId: string): Promise<Record<string
     next = page.IsTruncated ? { name: page.NextRecordName, type: page.NextRecordType } : {};
   } while (next.name);
   return out;
+}
+
+/** A zone's record sets, listed once per run (the zone's name servers are its apex NS record). */
+export function zoneRecords(ctx: KindContext, zoneId: string): Promise<Record<string, DesiredRecord>> {
+  return ctx.memo(`route53/rrsets/${zoneId}`, () => readZone(ctx, zoneId));
 }
 
 export const recordsKind = defineKind<RecordsProps, RecordsState>({
@@ -65,7 +71,7 @@ export const recordsKind = defineKind<RecordsProps, RecordsState>({
       const zone = zones.find((z) => (isOutputRef(zoneRef) ? z.id === zoneRef.$ref : z.physicalId === zoneRef));
       if (!zone) continue;
       // Validation and alias records live in the same zone: one listing serves both.
-      const records = await ctx.memo(`route53/rrsets/${zone.physicalId}`, () => readZone(ctx, zone.physicalId));
+      const records = await zoneRecords(ctx, zone.physicalId);
       out.push({ id: d.id, kind: this.kind, physicalId: `${zone.physicalId}/${d.id}`, owned: false, status: 'INSYNC',
         state: { zoneId: zone.physicalId, records }, outputs: {} });
     }

@@ -46,7 +46,7 @@ export const clusterKind = defineKind<ClusterProps, ClusterProps>({
   async observeAll(ctx, desired) {
     const wanted = new Set(desired.map((d) => d.properties.name));
     const out: Observed<ClusterProps>[] = [];
-    for (const c of await accountClusters(ctx)) {
+    for (const c of await accountClusters(ctx, [...wanted])) {
       const id = ownedId(c.tags, ctx.platform);
       if (id) out.push(toObserved(c, id));
       else if (wanted.has(c.name!)) ctx.progress(`cluster ${c.name} exists but is not tagged as this platform's: left alone`);

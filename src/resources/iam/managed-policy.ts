@@ -6,6 +6,7 @@ import {
   ListPolicyVersionsCommand, paginateListPolicies, type IAMClient, type Policy,
 } from '@aws-sdk/client-iam';
 import { errorName, isNotFound } from '../../cloud/aws-errors.js';
+import { cachePerClient } from '../../cloud/lifetime-cache.js';
 import { ownershipTags } from '../ownership.js';
 import { defineKind, type Observed } from '../kind.js';
 import { normalisePolicy, policiesEqual, type PolicyDocument } from './policy-document.js';
@@ -16,11 +17,25 @@ export interface ManagedPolicyProps {
   description?: string;
 }
 
+/**
+ * Policy documents by `<policy arn>|<version id>`, across reconciles: a version's document never
+ * changes, and IAM never gives a policy the same version id twice. A policy deleted and created
+ * again under the same name has the same ARN and starts at v1 again: delete() drops its entries.
+ */
+const policyVersions = cachePerClient<PolicyDocument>(2_000);
+
 async function toObserved(iam: IAMClient, platform: string, p: Policy): Promise<Observed<{ document: PolicyDocument }>> {
-  // The default version's document has no batch read: one GetPolicyVersion per policy.
-  const v = await iam.send(new GetPolicyVersionCommand({ PolicyArn: p.Arn, VersionId: p.DefaultVersionId }));
+  // The default version's document has no batch read: one GetPolicyVersion per policy version.
+  const cache = policyVersions(iam);
+  const key = `${p.Arn}|${p.DefaultVersionId}`;
+  let document = cache.get(key);
+  if (!document) {
+    const v = await iam.send(new GetPolicyVersionCommand({ PolicyArn: p.Arn, VersionId: p.DefaultVersionId }));
+    document = normalisePolicy(v.PolicyVersion!.Document!);
+    cache.set(key, document);
+  }
   return { id: idFromName(platform, 'policy', p.PolicyName!), kind: managedPolicyKind.kind, physicalId: p.Arn!, owned: true, status: 'available',
-    state: { document: normalisePolicy(v.PolicyVersion!.Document!) }, outputs: { arn: p.Arn, defaultVersionId: p.DefaultVersionId } };
+    state: { document }, outputs: { arn: p.Arn, defaultVersionId: p.DefaultVersionId } };
 }
 
 export const managedPolicyKind = defineKind<ManagedPolicyProps, { document: PolicyDocument }>({
@@ -68,6 +83,8 @@ export const managedPolicyKind = defineKind<ManagedPolicyProps, { document: Poli
       await ctx.aws.iam.send(new DeletePolicyCommand({ PolicyArn: observed.physicalId }));
     } catch (err) {
       if (!isNotFound(err)) throw err;
+    } finally {
+      policyVersions(ctx.aws.iam).deletePrefix(`${observed.physicalId}|`);
     }
   },
   async refresh(ctx, observed) {

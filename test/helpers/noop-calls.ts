@@ -1,0 +1,49 @@
+// The no-op reconcile's API calls as a formula of the platform's shape — the one README's
+// "No-op reconcile, call by call" mirrors; test/integration/noop-reads-flat.test.ts and the bench
+// hold it equal to the measured count. Nothing in it counts resources that are not this platform's.
+import type { DesiredGraph } from '../../src/graph/build.js';
+
+export interface PlatformShape {
+  /** IAM roles of the platform (iam/role nodes): ListAttachedRolePolicies each. */
+  roles: number;
+  /** EKS add-ons: DescribeAddon each (EKS lists names only). */
+  addons: number;
+  /** Managed node groups: DescribeNodegroup each. */
+  nodeGroups: number;
+  /** Access entries in the cluster, the creator's bootstrap admin entry included: DescribeAccessEntry each. */
+  accessEntries: number;
+  /** ALBs, one per ingress group (elbv2/alb nodes): listeners, rules, target groups each. */
+  albs: number;
+}
+
+/** The shape of a platform, read from its desired graph. */
+export function shapeOf(graph: DesiredGraph): PlatformShape {
+  const count = (kind: string) => [...graph.nodes.values()].filter((d) => d.kind === kind).length;
+  return { roles: count('iam/role'), addons: count('eks/addon'), nodeGroups: count('eks/nodegroup'), accessEntries: count('eks/access-entry') + Math.min(1, count('eks/cluster')), albs: count('elbv2/alb') };
+}
+
+/** Each term of a no-op reconcile of a converged platform, by service. */
+export function noopCallTerms(s: PlatformShape): Record<string, number> {
+  return {
+    // DescribeVpcs, Subnets, InternetGateways, NatGateways, RouteTables, Addresses; DescribeVpcAttribute ×2 (one attribute per call).
+    ec2: 6 + 2,
+    ecr: 1, // DescribeRepositories
+    // ListRoles, ListPolicies, ListOpenIDConnectProviders; ListAttachedRolePolicies per role. Policy
+    // versions and OIDC providers are cached by ARN (GetPolicyVersion, GetOpenIDConnectProvider: 0).
+    iam: 3 + s.roles,
+    // DescribeCluster by the spec's name (once per run); ListAddons, ListNodegroups, ListAccessEntries + one describe each.
+    eks: 1 + (1 + s.addons) + (1 + s.nodeGroups) + (1 + s.accessEntries),
+    // ListCertificates; tags by ARN and issued details cached (ListTagsForCertificate, DescribeCertificate: 0).
+    acm: 1,
+    // ListHostedZonesByName (the spec's domain); ListResourceRecordSets (records and the zone's NS).
+    route53: 2,
+    // DescribeLoadBalancers; DescribeListeners, DescribeRules, DescribeTargetGroups per ALB; DescribeTags: 0 (cached by ARN).
+    elbv2: 1 + 3 * s.albs,
+    // One list per Kubernetes kind (15), Namespace twice (the kind, and namespace-labels' marker scan).
+    kubernetes: 16,
+  };
+}
+
+export function noopCalls(s: PlatformShape): number {
+  return Object.values(noopCallTerms(s)).reduce((a, b) => a + b, 0);
+}
