@@ -16,15 +16,31 @@ import { applyPlatform, planPlatform, type EngineOptions, type PlanResult } from
 import { loadSpecFile } from '../../src/platform-spec/load.js';
 import { withDefaults } from '../../src/platform-spec/defaults.js';
 
+/**
+ * The calls of one no-op plan whose every call succeeded. A read that fails on a loaded machine
+ * (a timeout) is retried with its kind's whole read, which would count that kind twice: such a
+ * plan is measured again (the claim is the cost of a plan, not that nothing ever fails).
+ */
 async function countedPlan(opts: EngineOptions): Promise<{ result: PlanResult; calls: Record<string, number>; total: number }> {
-  const calls: Record<string, number> = {};
-  const stop = onApiCall((c) => { calls[`${c.service}:${c.operation}`] = (calls[`${c.service}:${c.operation}`] ?? 0) + 1; });
-  try {
-    const result = await planPlatform(opts);
-    return { result, calls, total: Object.values(calls).reduce((a, b) => a + b, 0) };
-  } finally {
-    stop();
+  const failures: string[] = [];
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const calls: Record<string, number> = {};
+    let failed = 0;
+    const stop = onApiCall((c) => {
+      calls[`${c.service}:${c.operation}`] = (calls[`${c.service}:${c.operation}`] ?? 0) + 1;
+      if (c.outcome !== 'success') {
+        failures.push(`${c.service}:${c.operation} ${c.outcome}`);
+        failed++;
+      }
+    });
+    try {
+      const result = await planPlatform(opts);
+      if (failed === 0) return { result, calls, total: Object.values(calls).reduce((a, b) => a + b, 0) };
+    } finally {
+      stop();
+    }
   }
+  throw new Error(`five no-op plans in a row had failing calls: ${failures.slice(0, 20).join(', ')}`);
 }
 
 /** 100 of each kind, none of them this platform's; `sameDomain` certificates for the platform's own domain. */
@@ -42,9 +58,7 @@ async function seedForeign(sb: TestSandbox, plan: PlanResult, domain: string, sa
   }
 }
 
-// NOTE(sizes): 30 services passed the first two checks but its plan after seeding retried reads
-// (a kind failed once, so lists ran twice); not yet understood, so only 3 runs in the suite.
-for (const services of [3]) {
+for (const services of [3, 30]) {
   t.test(`${services} services: the no-op reconcile costs the formula's calls, with or without 400 foreign resources`, async (t) => {
     const sb = await startTestSandbox();
     t.teardown(sb.close);
