@@ -1,6 +1,7 @@
 // The plan as text for people (the only place with colour). Terraform-like: one block per change.
 import type { Change, Plan } from './types.js';
 import { diffLines, valueLines, type DiffLine } from './render-diff.js';
+import { ORIGIN_TEXT } from './origin.js';
 
 export interface TextOptions {
   color?: boolean;
@@ -16,6 +17,20 @@ function fieldLines(c: Change): DiffLine[] {
   return c.fields.flatMap((f) => (c.action === '+' ? valueLines(f.path, f.new, '+', 0) : diffLines(f.path, f.old, f.new, 0)));
 }
 
+/**
+ * Which side moved, as comment lines under the change's head (Terraform's "changed outside of
+ * Terraform" vs "will be updated in-place"); for "both", which paths moved on which side.
+ */
+function originLines(c: Change): string[] {
+  if (!c.origin) return [];
+  const lines = [`# ${ORIGIN_TEXT[c.origin]}`];
+  if (c.origin === 'both') {
+    const paths = (side: string) => c.fields.filter((f) => c.fieldOrigins?.[f.path] === side).map((f) => f.path).join(', ');
+    lines.push(`#   changed outside platformd: ${paths('outside')}`, `#   changed in the spec: ${paths('spec')}`);
+  }
+  return lines;
+}
+
 /** Render a plan as human-readable text. Pure. */
 export function renderPlanText(plan: Plan, options: TextOptions = {}): string {
   const paint = (code: string, s: string) => (options.color ? `\x1b[${code}m${s}\x1b[0m` : s);
@@ -23,6 +38,7 @@ export function renderPlanText(plan: Plan, options: TextOptions = {}): string {
   for (const c of plan.changes) {
     const head = `${c.action} ${c.id}`;
     lines.push(`${paint(COLOR[c.action], head)}  (${c.kind}; ${VERB[c.action]}: ${c.reason}${c.physicalId ? `; ${c.physicalId}` : ''})`);
+    for (const l of originLines(c)) lines.push(`    ${paint(c.origin === 'spec' ? '2' : '33', l)}`);
     for (const l of fieldLines(c)) {
       const marker = l.marker === ' ' ? ' ' : paint(MARK_COLOR[l.marker]!, l.marker);
       lines.push(`    ${'  '.repeat(l.depth)}${marker} ${l.text}`);

@@ -69,3 +69,15 @@ t.test('colour only when asked, and the same text underneath', async (t) => {
   t.match(coloured, /\x1b\[31;1m! network\/vpc\x1b\[0m/, 'a blocked header in bold red');
   t.equal(coloured.replace(/\x1b\[[0-9;]*m/g, ''), plain);
 });
+
+t.test('an update says which side moved: the spec, outside platformd, both (naming the paths) or unknown', async (t) => {
+  const lines = (c: Change) => renderPlanText(planOf([c])).split('\n').slice(1, -2).filter((l) => l.trim().startsWith('#')).map((l) => l.trim());
+  t.same(lines({ ...update, origin: 'spec' }), ['# will be updated to match the spec']);
+  t.same(lines({ ...update, origin: 'outside' }), ['# changed outside platformd; will be set back to the spec']);
+  t.same(lines({ ...update, origin: 'unknown' }), ['# origin unknown: no record of what platformd last applied to it']);
+  const both: Change = { ...update, origin: 'both', fields: [{ path: 'spec.replicas', old: 2, new: 3 }, { path: 'spec.template.spec.containers[app].image', old: 'a:1', new: 'a:2' }],
+    fieldOrigins: { 'spec.replicas': 'outside', 'spec.template.spec.containers[app].image': 'spec' } };
+  t.same(lines(both), ['# the spec changed and the object was also changed outside platformd', '#   changed outside platformd: spec.replicas',
+    '#   changed in the spec: spec.template.spec.containers[app].image']);
+  t.same(lines(update), [], 'a change without an origin (a create, a fixture) has no such line');
+});
