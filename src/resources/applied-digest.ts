@@ -51,7 +51,7 @@ function propertyOf(path: string): string {
  */
 export function withOrigins(diff: DiffResult, applied: object, recorded: string | undefined): DiffResult {
   const [format, ...hashes] = recorded?.split(' ') ?? [];
-  if (format !== FORMAT) return diff;
+  if (format !== FORMAT || diff.fields.length === 0) return diff;
   const known = new Set(hashes);
   const props = new Map<string, unknown>(Object.entries(applied));
   const origins: Record<string, FieldOrigin> = {};
