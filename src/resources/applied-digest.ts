@@ -1,13 +1,15 @@
 // What platformd last applied to an AWS resource, recorded on the resource itself so that a
 // stateless plan can tell "the spec changed" from "someone changed the live object": a tag whose
-// value holds one short hash per top-level property of the desired properties platformd applied
-// (refs resolved). A field that differs while the recorded hash of its property equals the hash of
-// the desired value was changed outside platformd; one whose property hash differs changed in the spec.
+// value holds one short hash per unit of the desired properties platformd applied (refs resolved),
+// a unit being what a diff reports a field for: a property, or one entry of a map-valued property
+// (tags.Name, routes.0.0.0.0/0) plus that map's key set. A field that differs while the recorded
+// hash of its unit equals the hash of the desired value was changed outside platformd; one whose
+// unit hash differs changed in the spec.
 //
-// NOTE(one hash per property): a single hash of everything could only say "something in the spec
-// changed"; per-property hashes say which fields, so one plan can hold both kinds (origin "both").
-// A field whose property changed in the spec and was also changed live reads as "spec": the spec
-// wins either way, and the hash cannot say what the live value was.
+// NOTE(granularity): a single hash of everything could only say "something in the spec changed";
+// per-unit hashes say which fields, so one plan can hold both kinds (origin "both"). A field whose
+// unit changed in the spec and was also changed live reads as "spec": the spec wins either way, and
+// a hash cannot say what the live value was.
 import { createHash } from 'node:crypto';
 import type { DiffResult, FieldOrigin } from './kind.js';
 
@@ -29,19 +31,39 @@ function propertyHash(key: string, value: unknown): string {
   return createHash('sha256').update(`${key}\0${canonical(value)}`).digest('hex').slice(0, 6);
 }
 
+/** A map-valued property's key set, as a unit of its own (an entry the spec dropped or never had). */
+const keySet = (key: string): string => `${key}.*`;
+
+/** Every unit of `applied` with its value (diffProps' granularity: a property, or a map entry). */
+function units(applied: object): [string, unknown][] {
+  return Object.entries(applied).flatMap(([k, v]): [string, unknown][] => (isObj(v)
+    ? [[keySet(k), Object.keys(v).sort()], ...Object.entries(v).map(([sub, x]): [string, unknown] => [`${k}.${sub}`, x])]
+    : [[k, v]]));
+}
+
 /**
  * Pure: the tag value recording `applied` (desired properties, refs resolved, in the shape the
  * kind's diff compares), or undefined when it would not fit in a tag value.
  */
 export function appliedDigest(applied: object): string | undefined {
-  const hashes = Object.entries(applied).map(([k, v]) => propertyHash(k, v)).sort();
+  const hashes = units(applied).map(([unit, v]) => propertyHash(unit, v)).sort();
   const value = [FORMAT, ...hashes].join(' ');
   return value.length <= MAX_TAG_VALUE ? value : undefined;
 }
 
-/** The property a field path belongs to: `tags` for tags.Name, `routes` for routes.0.0.0.0/0. */
-function propertyOf(path: string): string {
-  return path.split(/[.[]/, 1)[0] ?? path;
+/**
+ * The unit a field path belongs to and the desired value of that unit: the map entry for
+ * tags.Name (map keys may hold dots: routes.0.0.0.0/0), judged by the map's key set when the spec
+ * has no such entry; the property itself otherwise (managedPolicyArns[arn] → managedPolicyArns).
+ */
+function unitOf(path: string, applied: Map<string, unknown>): [string, unknown] {
+  for (const [k, v] of applied) {
+    if (!isObj(v) || !path.startsWith(`${k}.`)) continue;
+    const sub = path.slice(k.length + 1);
+    return sub in v ? [path, v[sub]] : [keySet(k), Object.keys(v).sort()];
+  }
+  const key = path.split(/[.[]/, 1)[0] ?? path;
+  return [key, applied.get(key)];
 }
 
 /**
@@ -56,8 +78,8 @@ export function withOrigins(diff: DiffResult, applied: object, recorded: string 
   const props = new Map<string, unknown>(Object.entries(applied));
   const origins: Record<string, FieldOrigin> = {};
   for (const f of diff.fields) {
-    const key = propertyOf(f.path);
-    origins[f.path] = known.has(propertyHash(key, props.get(key))) ? 'outside' : 'spec';
+    const [unit, value] = unitOf(f.path, props);
+    origins[f.path] = known.has(propertyHash(unit, value)) ? 'outside' : 'spec';
   }
   return { ...diff, origins };
 }

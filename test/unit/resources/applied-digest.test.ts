@@ -28,3 +28,16 @@ t.test('the record fits in a tag value and does not depend on key order', async 
   t.equal(appliedDigest({ tags: { Name: 'demo' }, enableDnsHostnames: true, cidr: '10.0.0.0/16' }), value);
   t.equal(appliedDigest(Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`p${i}`, i]))), undefined, 'too many properties for 256 characters: no record');
 });
+
+t.test('map entries are judged one by one: a tag the spec added and another changed outside, in one plan', async (t) => {
+  const desired = { ...applied, tags: { Name: 'demo', Team: 'a' } };
+  t.same(origins(desired, { ...live, tags: { Name: 'hand-edited' } }), { 'tags.Name': 'outside', 'tags.Team': 'spec' });
+});
+
+t.test('a map entry the spec never had, added outside, is outside; one the spec dropped is spec', async (t) => {
+  const withRoutes = { cidr: '10.0.0.0/16', routes: { '0.0.0.0/0': 'igw-1' } };
+  const recorded = appliedDigest(withRoutes);
+  const diff = (d: typeof withRoutes, l: object) => withOrigins(diffProps(d, l), d, recorded).origins;
+  t.same(diff(withRoutes, { cidr: '10.0.0.0/16', routes: { '0.0.0.0/0': 'igw-1', '10.9.0.0/16': 'pcx-1' } }), { 'routes.10.9.0.0/16': 'outside' });
+  t.same(diff({ ...withRoutes, routes: {} }, { cidr: '10.0.0.0/16', routes: { '0.0.0.0/0': 'igw-1' } }), { 'routes.0.0.0.0/0': 'spec' });
+});
