@@ -35,7 +35,7 @@ t.test('map entries are judged one by one: a tag the spec added and another chan
 });
 
 t.test('a map entry the spec never had, added outside, is outside; one the spec dropped is spec', async (t) => {
-  const withRoutes = { cidr: '10.0.0.0/16', routes: { '0.0.0.0/0': 'igw-1' } };
+  const withRoutes: { cidr: string; routes: Record<string, string> } = { cidr: '10.0.0.0/16', routes: { '0.0.0.0/0': 'igw-1' } };
   const recorded = appliedDigest(withRoutes);
   const diff = (d: typeof withRoutes, l: object) => withOrigins(diffProps(d, l), d, recorded).origins;
   t.same(diff(withRoutes, { cidr: '10.0.0.0/16', routes: { '0.0.0.0/0': 'igw-1', '10.9.0.0/16': 'pcx-1' } }), { 'routes.10.9.0.0/16': 'outside' });
