@@ -41,7 +41,7 @@ function value(v: unknown): string {
 function changeLines(c: Change): string[] {
   // In a diff block + is green, - red and ! highlighted: updates and replacements take !.
   const mark = c.action === '~' || c.action === '-/+' ? '!' : c.action;
-  const lines = [`${mark} ${c.id}  (${VERB[c.action]}: ${c.reason})`, ...(c.origin ? [`    # ${ORIGIN_TEXT[c.origin]}`] : [])];
+  const lines = [`${mark} ${c.id}  (${VERB[c.action]}: ${c.reason})${c.origin ? `  # ${ORIGIN_TEXT[c.origin]}` : ''}`];
   const outside = (path: string) => (c.origin === 'both' && c.fieldOrigins?.[path] === 'outside' ? '  # changed outside platformd' : '');
   for (const f of c.fields) lines.push(c.action === '+' ? `    ${f.path} = ${value(f.new)}` : `    ${f.path}: ${value(f.old)} → ${value(f.new)}${outside(f.path)}`);
   for (const n of c.notes ?? []) lines.push(`    note: ${n}`);

@@ -18,17 +18,18 @@ function fieldLines(c: Change): DiffLine[] {
 }
 
 /**
- * Which side moved, as comment lines under the change's head (Terraform's "changed outside of
- * Terraform" vs "will be updated in-place"); for "both", which paths moved on which side.
+ * Which side moved (Terraform's "changed outside of Terraform" vs "will be updated in-place"): a
+ * comment at the end of the change's head line, and for "both" one line per side after the fields,
+ * naming the paths.
  */
-function originLines(c: Change): string[] {
-  if (!c.origin) return [];
-  const lines = [`# ${ORIGIN_TEXT[c.origin]}`];
-  if (c.origin === 'both') {
-    const paths = (side: string) => c.fields.filter((f) => c.fieldOrigins?.[f.path] === side).map((f) => f.path).join(', ');
-    lines.push(`#   changed outside platformd: ${paths('outside')}`, `#   changed in the spec: ${paths('spec')}`);
-  }
-  return lines;
+function originHead(c: Change): string {
+  return c.origin ? `  # ${ORIGIN_TEXT[c.origin]}` : '';
+}
+
+function originPaths(c: Change): string[] {
+  if (c.origin !== 'both') return [];
+  const paths = (side: string) => c.fields.filter((f) => c.fieldOrigins?.[f.path] === side).map((f) => f.path).join(', ');
+  return [`# changed outside platformd: ${paths('outside')}`, `# changed in the spec: ${paths('spec')}`];
 }
 
 /** Render a plan as human-readable text. Pure. */
@@ -37,12 +38,13 @@ export function renderPlanText(plan: Plan, options: TextOptions = {}): string {
   const lines: string[] = [];
   for (const c of plan.changes) {
     const head = `${c.action} ${c.id}`;
-    lines.push(`${paint(COLOR[c.action], head)}  (${c.kind}; ${VERB[c.action]}: ${c.reason}${c.physicalId ? `; ${c.physicalId}` : ''})`);
-    for (const l of originLines(c)) lines.push(`    ${paint(c.origin === 'spec' ? '2' : '33', l)}`);
+    const origin = originHead(c);
+    lines.push(`${paint(COLOR[c.action], head)}  (${c.kind}; ${VERB[c.action]}: ${c.reason}${c.physicalId ? `; ${c.physicalId}` : ''})${origin && paint(c.origin === 'spec' ? '2' : '33', origin)}`);
     for (const l of fieldLines(c)) {
       const marker = l.marker === ' ' ? ' ' : paint(MARK_COLOR[l.marker]!, l.marker);
       lines.push(`    ${'  '.repeat(l.depth)}${marker} ${l.text}`);
     }
+    for (const l of originPaths(c)) lines.push(`    ${paint('33', l)}`);
     if (c.blockedBy) lines.push(`    ${paint('31', 'blocked:')} ${c.blockedBy}`);
     for (const n of c.notes ?? []) lines.push(`    note: ${n}`);
   }

@@ -42,7 +42,7 @@ t.test('a Deployment: spec, outside (kubectl edit through the real client), both
   const outside = await change();
   t.equal(outside?.origin, 'outside');
   t.same(outside?.fieldOrigins, { 'spec.replicas': 'outside' });
-  t.match(renderPlanText((await planPlatform(opts())).plan), /~ kube\/Deployment\/default\/route-guide .*\n {4}# changed outside platformd; will be set back to the spec\n/);
+  t.match(renderPlanText((await planPlatform(opts())).plan), /~ kube\/Deployment\/default\/route-guide .*  # changed outside platformd; will be set back to the spec\n/);
 
   // (c) Both: the spec's new image and the replicas changed outside.
   const both = await change(withImage);

@@ -51,6 +51,6 @@ t.test('an update says which side moved; with both, the fields changed outside a
       { origin: 'both', fieldOrigins: { 'spec.replicas': 'outside', 'spec.template.spec.containers[app].image': 'spec' } }),
     change('network/vpc', '~', [{ path: 'enableDnsHostnames', old: false, new: true }], { origin: 'outside' }),
   ]));
-  t.match(md, /! kube\/Deployment\/default\/route-guide  \(update: drift\)\n {4}# the spec changed and the object was also changed outside platformd\n {4}spec\.replicas: 2 → 5  # changed outside platformd\n {4}spec\.template\.spec\.containers\[app\]\.image: "a:1" → "a:2"\n/);
-  t.match(md, /! network\/vpc  \(update: drift\)\n {4}# changed outside platformd; will be set back to the spec\n/);
+  t.match(md, /! kube\/Deployment\/default\/route-guide  \(update: drift\)  # the spec changed and the object was also changed outside platformd\n {4}spec\.replicas: 2 → 5  # changed outside platformd\n {4}spec\.template\.spec\.containers\[app\]\.image: "a:1" → "a:2"\n/);
+  t.match(md, /! network\/vpc  \(update: drift\)  # changed outside platformd; will be set back to the spec\n/);
 });
