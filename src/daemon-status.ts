@@ -1,6 +1,6 @@
 // What the daemon knows about itself, as /status serves it. Plain data.
 import type { Diagnostic } from './platform-spec/diagnostics.js';
-import type { OperatorAction, Plan } from './plan/types.js';
+import type { ChangeOrigin, OperatorAction, Plan } from './plan/types.js';
 import type { Observed } from './resources/kind.js';
 
 export interface ResourceStatus {
@@ -11,6 +11,8 @@ export interface ResourceStatus {
   state: string;
   drift: { path: string; old: unknown; new: unknown }[];
   reason?: string;
+  /** For a drifted resource: whether the spec changed, it was changed outside platformd, both, or unknown (plan/origin.ts). */
+  origin?: ChangeOrigin;
 }
 
 export interface ProbeStatus {
@@ -101,7 +103,8 @@ export function resourceStatuses(plan: Plan, observed: Map<string, Observed>): R
   const out: ResourceStatus[] = plan.inSync.map((r) => ({ id: r.id, kind: r.kind, physicalId: r.physicalId, state: 'in-sync', drift: [] }));
   for (const c of plan.changes) {
     const state = c.action === '+' ? 'missing' : c.action === '-' ? 'to-delete' : c.action === '!' ? 'blocked' : 'drifted';
-    out.push({ id: c.id, kind: c.kind, physicalId: c.physicalId ?? observed.get(c.id)?.physicalId ?? null, state, drift: c.fields, reason: c.blockedBy ?? c.reason });
+    out.push({ id: c.id, kind: c.kind, physicalId: c.physicalId ?? observed.get(c.id)?.physicalId ?? null, state, drift: c.fields, reason: c.blockedBy ?? c.reason,
+      ...(c.origin ? { origin: c.origin } : {}) });
   }
   return out.sort((a, b) => a.id.localeCompare(b.id));
 }

@@ -22,7 +22,7 @@ the changes apply would make: + create, ~ update, - delete, -/+ replace (delete,
 differences and the reason for each. Changes nothing.
 
 Options:
-  --format F           text (default), json (format_version 2.0) or markdown (a pull-request
+  --format F           text (default), json (format_version 2.1) or markdown (a pull-request
                        comment: counts, blocked changes first, a section per layer, under 65,536 characters)
   --json               the same as --format json
   --layers L1,L2       only these layers: network, iam, eks, kube, edge (default: all)

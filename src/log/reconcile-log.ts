@@ -4,7 +4,7 @@
 // with repository-relative paths. Child loggers carry {platform, commit} and {id, kind}.
 import { isAbsolute, relative } from 'node:path';
 import type { ApplyEventSubscriber } from '../apply/events.js';
-import type { Change, Plan } from '../plan/types.js';
+import type { Change, ChangeOrigin, Plan } from '../plan/types.js';
 import type { Diagnostic } from '../platform-spec/diagnostics.js';
 import type { Logger } from './logger.js';
 
@@ -78,8 +78,8 @@ export class ReconcileLog {
   planned(log: Logger, planned: Plan): void {
     for (const c of planned.changes) {
       const verb = VERB[c.action];
-      changeLog(log, c).info({ verb, paths: paths(c), reason: c.reason, ...(c.blockedBy ? { blockedBy: c.blockedBy } : {}) },
-        `${c.action === '!' ? 'blocked' : `would ${verb}`} ${c.id}${describePaths(c)}`);
+      changeLog(log, c).info({ verb, paths: paths(c), reason: c.reason, ...(c.blockedBy ? { blockedBy: c.blockedBy } : {}), ...origin(c) },
+        `${c.action === '!' ? 'blocked' : `would ${verb}`} ${c.id}${describePaths(c)}${originText(c)}`);
     }
   }
 
@@ -107,8 +107,8 @@ export class ReconcileLog {
         case 'change-done': {
           const c = byId.get(e.id);
           const verb = VERB[e.action as Change['action']] ?? e.action;
-          forId(e.id).info({ verb, paths: c ? paths(c) : [], durationMs: e.durationMs },
-            `${DONE[verb] ?? verb} ${e.id}${c ? describePaths(c) : ''} in ${seconds(e.durationMs)}`);
+          forId(e.id).info({ verb, paths: c ? paths(c) : [], durationMs: e.durationMs, ...(c ? origin(c) : {}) },
+            `${DONE[verb] ?? verb} ${e.id}${c ? describePaths(c) : ''} in ${seconds(e.durationMs)}${c ? originText(c) : ''}`);
           return;
         }
         case 'change-failed': {
@@ -130,6 +130,21 @@ const MAX_PATHS_IN_MESSAGE = 12;
 
 function changeLog(log: Logger, c: Change): Logger {
   return log.child({ id: c.id, kind: c.kind });
+}
+
+/** Which side moved, as a log field, for changes that have one. */
+function origin(c: Change): { origin?: ChangeOrigin; changedOutside?: string[] } {
+  if (!c.origin) return {};
+  const outside = c.fields.filter((f) => c.fieldOrigins?.[f.path] === 'outside').map((f) => f.path);
+  return { origin: c.origin, ...(outside.length > 0 ? { changedOutside: outside } : {}) };
+}
+
+/** The same, at the end of the message: " (changed outside platformd)". */
+function originText(c: Change): string {
+  if (c.origin === 'outside') return ' (changed outside platformd)';
+  if (c.origin === 'both') return ' (the spec changed, and the object was also changed outside platformd)';
+  if (c.origin === 'unknown') return ' (origin unknown)';
+  return '';
 }
 
 function paths(c: Change): string[] {

@@ -7,6 +7,7 @@ import { collectRefs } from '../graph/build.js';
 import { KNOWN_AFTER_APPLY, type Change, type OperatorAction, type Plan } from './types.js';
 import { resolveRefs } from './resolve.js';
 import { deletionDependencies } from './deletion-edges.js';
+import { changeOrigin } from './origin.js';
 
 export interface PlanInput {
   platform: string;
@@ -60,7 +61,8 @@ export function buildPlan(input: PlanInput): Plan {
     // Values from a producer that does not exist yet (being created or replaced) are not known:
     // the resource will be updated with them once they are, which is all the plan can say.
     if (resolved.unknown.length > 0) {
-      changes.set(id, { id, kind: desired.kind, action: '~', reason: 'drift', dependsOn, physicalId: live.physicalId,
+      // NOTE(origin): such an update follows another change in this plan, not a difference of its own.
+      changes.set(id, { id, kind: desired.kind, action: '~', reason: 'drift', origin: 'unknown', dependsOn, physicalId: live.physicalId,
         fields: resolved.unknown.map((path) => ({ path, old: null, new: KNOWN_AFTER_APPLY })) });
       continue;
     }
@@ -70,15 +72,16 @@ export function buildPlan(input: PlanInput): Plan {
       inSync.push({ id, kind: desired.kind, physicalId: live.physicalId });
       continue;
     }
+    const origin = { origin: changeOrigin(fields, diff.origins), ...(diff.origins ? { fieldOrigins: diff.origins } : {}) };
     if (diff.replaces.length > 0) {
       const allowed = deletionAllowed(input.deletion, kind.deletionCategory);
-      changes.set(id, { id, kind: desired.kind, action: allowed ? '-/+' : '!', reason: 'replace-immutable', fields, dependsOn,
+      changes.set(id, { id, kind: desired.kind, action: allowed ? '-/+' : '!', reason: 'replace-immutable', ...origin, fields, dependsOn,
         physicalId: live.physicalId,
         ...(allowed ? {} : { blockedBy: `replacing it deletes it first: set deletion.allow: [${kind.deletionCategory}] to allow` }),
         notes: [`cannot change in place: ${diff.replaces.join(', ')}`] });
       continue;
     }
-    changes.set(id, { id, kind: desired.kind, action: '~', reason: 'drift', fields, dependsOn, physicalId: live.physicalId });
+    changes.set(id, { id, kind: desired.kind, action: '~', reason: 'drift', ...origin, fields, dependsOn, physicalId: live.physicalId });
   }
 
   // Owned objects the spec no longer names become deletions, ordered by reversed reference

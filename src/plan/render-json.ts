@@ -5,8 +5,12 @@ import type { Plan } from './types.js';
 /**
  * 2.0: a replacement's action is "-/+" (Terraform's destroy-then-create glyph), was "±" in 1.0;
  * nothing else changed.
+ * 2.1: each change has `origin` ("spec" | "outside" | "both" | "unknown" for an update or
+ * replacement of an existing object, null otherwise) and each field its own `origin` ("spec" |
+ * "outside", null where no record tells): whether the spec changed or the object was changed
+ * outside platformd.
  */
-export const PLAN_FORMAT_VERSION = '2.0';
+export const PLAN_FORMAT_VERSION = '2.1';
 
 /** Render a plan as a JSON-serialisable object. Pure. */
 export function planToJson(plan: Plan): Record<string, unknown> {
@@ -19,8 +23,9 @@ export function planToJson(plan: Plan): Record<string, unknown> {
       kind: c.kind,
       action: c.action,
       reason: c.reason,
+      origin: c.origin ?? null,
       physical_id: c.physicalId ?? null,
-      fields: c.fields.map((f) => ({ path: f.path, old: f.old ?? null, new: f.new ?? null })),
+      fields: c.fields.map((f) => ({ path: f.path, old: f.old ?? null, new: f.new ?? null, origin: c.fieldOrigins?.[f.path] ?? null })),
       blocked_by: c.blockedBy ?? null,
       depends_on: c.dependsOn,
       notes: c.notes ?? [],

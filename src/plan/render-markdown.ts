@@ -4,6 +4,7 @@
 // budget: blocked changes are always named; details are cut with a note saying how many changes
 // were left out and where to see the whole plan. Pure.
 import type { Change, Plan } from './types.js';
+import { ORIGIN_TEXT } from './origin.js';
 
 /** GitHub's limit on a comment body; GitLab's is larger (1,000,000). */
 export const MARKDOWN_LIMIT = 65_536;
@@ -40,8 +41,9 @@ function value(v: unknown): string {
 function changeLines(c: Change): string[] {
   // In a diff block + is green, - red and ! highlighted: updates and replacements take !.
   const mark = c.action === '~' || c.action === '-/+' ? '!' : c.action;
-  const lines = [`${mark} ${c.id}  (${VERB[c.action]}: ${c.reason})`];
-  for (const f of c.fields) lines.push(c.action === '+' ? `    ${f.path} = ${value(f.new)}` : `    ${f.path}: ${value(f.old)} → ${value(f.new)}`);
+  const lines = [`${mark} ${c.id}  (${VERB[c.action]}: ${c.reason})${c.origin ? `  # ${ORIGIN_TEXT[c.origin]}` : ''}`];
+  const outside = (path: string) => (c.origin === 'both' && c.fieldOrigins?.[path] === 'outside' ? '  # changed outside platformd' : '');
+  for (const f of c.fields) lines.push(c.action === '+' ? `    ${f.path} = ${value(f.new)}` : `    ${f.path}: ${value(f.old)} → ${value(f.new)}${outside(f.path)}`);
   for (const n of c.notes ?? []) lines.push(`    note: ${n}`);
   // A diff block must not be closed early by a value holding a fence.
   return lines.map((l) => l.replaceAll('```', '`\u200b``'));

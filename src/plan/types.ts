@@ -1,6 +1,6 @@
 // The plan is pure data (like Terraform's plan): built by plan/diff.ts, rendered by
 // render-text.ts / render-json.ts, and walked by apply/. Nothing here does I/O.
-import type { FieldChange } from '../resources/kind.js';
+import type { FieldChange, FieldOrigin } from '../resources/kind.js';
 import type { OperatorAction } from '../resources/plan-values.js';
 
 /**
@@ -21,11 +21,23 @@ export type Reason =
   | 'read-only-drift'     // an existing resource named by id lacks what we need → reported, blocked
   | 'dependency-blocked'; // depends on a blocked change → blocked
 
+/**
+ * Why an object that exists must change (Terraform's "Objects have changed outside of Terraform"
+ * vs "will be updated in-place"): the spec changed since platformd last applied it, someone changed
+ * the live object outside platformd, both, or unknown (the object carries no record of what
+ * platformd last applied: created before platformd kept one, or a kind that keeps none).
+ */
+export type ChangeOrigin = 'spec' | 'outside' | 'both' | 'unknown';
+
 export interface Change {
   id: string;
   kind: string;
   action: Action;
   reason: Reason;
+  /** For '~' and '-/+' of an existing object: which side moved (plan/origin.ts). */
+  origin?: ChangeOrigin;
+  /** Field path → which side moved, for the fields a kind could judge. */
+  fieldOrigins?: Record<string, FieldOrigin>;
   /** Field-level differences; values not yet known are the string KNOWN_AFTER_APPLY. */
   fields: FieldChange[];
   /** For '!': what blocks it (the missing opt-in, the blocked dependency). */

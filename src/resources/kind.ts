@@ -58,7 +58,16 @@ export interface Observed<S = Record<string, unknown>> {
   status?: string;
   /** Set by observation when another live object already holds this logical id (see plan/duplicates.ts). */
   duplicateOf?: string;
+  /** The applied-digest tag platformd wrote with its last create/update (resources/applied-digest.ts), when the object carries one. */
+  appliedDigest?: string;
 }
+
+/**
+ * Which side moved, for a field that differs: the spec (it no longer says what platformd last
+ * applied) or the live object, changed outside platformd (the spec still says what platformd last
+ * applied). Judged by kinds that keep a record (managedFields, the applied-digest tag).
+ */
+export type FieldOrigin = 'spec' | 'outside';
 
 export interface FieldChange {
   /** Dotted path into the properties, e.g. tags.Name or routes[0.0.0.0/0]. */
@@ -71,6 +80,8 @@ export interface DiffResult {
   fields: FieldChange[];
   /** Paths among `fields` that cannot be changed in place: the resource must be replaced. */
   replaces: string[];
+  /** Field path → which side moved; a path without one (or no map) has no record to judge by. */
+  origins?: Record<string, FieldOrigin>;
 }
 
 /** Outcome of ready(): true, a reason it is still waiting, or a terminal failure. */

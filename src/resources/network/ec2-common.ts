@@ -3,6 +3,10 @@
 import { CreateTagsCommand, type EC2Client, type Filter, type ResourceType, type Tag } from '@aws-sdk/client-ec2';
 import { ownershipTags, TAG_ID, TAG_PLATFORM, tagMap } from '../ownership.js';
 import type { DiffResult, FieldChange } from '../kind.js';
+import { appliedDigest, TAG_APPLIED_DIGEST } from '../applied-digest.js';
+
+/** EC2 allows 50 tags per resource. */
+const MAX_TAGS = 50;
 
 /** The Describe filter that finds every object this platform owns. */
 export function ownedFilter(platform: string): Filter[] {
@@ -19,12 +23,30 @@ export function tagSpecification(resourceType: ResourceType, platform: string, i
   return [{ ResourceType: resourceType, Tags: [...ownershipTags(platform, id), ...Object.entries(tags).map(([Key, Value]) => ({ Key, Value }))] }];
 }
 
-/** Tags as a map without the ownership tags (those are compared by observation, not diffed). */
+/** Tags as a map without the ownership and applied-digest tags (those are compared by observation, not diffed). */
 export function userTags(tags: Tag[] | undefined): Record<string, string> {
   const m = tagMap(tags);
   delete m[TAG_PLATFORM];
   delete m[TAG_ID];
+  delete m[TAG_APPLIED_DIGEST];
   return m;
+}
+
+/** The applied-digest tag's value on a resource, if it has one. */
+export function recordedDigest(tags: Tag[] | undefined): string | undefined {
+  return tagMap(tags)[TAG_APPLIED_DIGEST];
+}
+
+/**
+ * Record what platformd just applied (applied-digest.ts): called once a create or update has
+ * completed, never in the create call, so an interrupted create is not recorded as applied.
+ * Skipped when the tag would not fit (value length, or the resource's 50 tags taken by the spec's).
+ */
+export async function recordApplied(ec2: EC2Client, resourceId: string, applied: { tags?: Record<string, string> }, signal?: AbortSignal): Promise<void> {
+  const value = appliedDigest(applied);
+  const tagCount = Object.keys(applied.tags ?? {}).length + 3;
+  if (value === undefined || tagCount > MAX_TAGS) return;
+  await ec2.send(new CreateTagsCommand({ Resources: [resourceId], Tags: [{ Key: TAG_APPLIED_DIGEST, Value: value }] }), { abortSignal: signal });
 }
 
 /**

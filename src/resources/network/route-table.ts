@@ -7,7 +7,8 @@ import {
 import { errorName, isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId } from '../ownership.js';
 import { defineKind, type Observed } from '../kind.js';
-import { diffProps, idFilter, ownedFilter, repairTags, tagSpecification, userTags } from './ec2-common.js';
+import { diffProps, idFilter, ownedFilter, recordApplied, recordedDigest, repairTags, tagSpecification, userTags } from './ec2-common.js';
+import { withOrigins } from '../applied-digest.js';
 
 export interface RouteTarget { gatewayId?: string; natGatewayId?: string }
 
@@ -30,7 +31,7 @@ function toObserved(rt: RouteTable, id: string): Observed<RouteTableState> {
   for (const a of rt.Associations ?? []) if (a.SubnetId && !a.Main) associations[a.SubnetId] = a.RouteTableAssociationId!;
   return { id, kind: routeTableKind.kind, physicalId: rt.RouteTableId!, owned: true, status: 'available',
     state: { vpcId: rt.VpcId!, routes, subnetIds: Object.keys(associations), tags: userTags(rt.Tags), associations },
-    outputs: { routeTableId: rt.RouteTableId } };
+    outputs: { routeTableId: rt.RouteTableId }, appliedDigest: recordedDigest(rt.Tags) };
 }
 
 async function setRoutes(ec2: EC2Client, rtId: string, want: Record<string, RouteTarget>, have: Record<string, RouteTarget>): Promise<void> {
@@ -74,7 +75,7 @@ export const routeTableKind = defineKind<RouteTableProps, RouteTableState>({
   },
   diff(desired, observed) {
     const { associations: _a, ...state } = observed.state;
-    return diffProps(desired, state, ['vpcId']);
+    return withOrigins(diffProps(desired, state, ['vpcId']), desired, observed.appliedDigest);
   },
   async create(ctx, desired) {
     const p = desired.properties;
@@ -86,6 +87,7 @@ export const routeTableKind = defineKind<RouteTableProps, RouteTableState>({
     const observed = toObserved(rt, desired.id);
     await setRoutes(ctx.aws.ec2, observed.physicalId, p.routes ?? {}, observed.state.routes);
     await setAssociations(ctx.aws.ec2, observed.physicalId, p.subnetIds ?? [], observed.state.associations);
+    await recordApplied(ctx.aws.ec2, observed.physicalId, p, ctx.signal);
     return (await this.refresh(ctx, observed))!;
   },
   async update(ctx, desired, observed, changes) {
@@ -93,6 +95,7 @@ export const routeTableKind = defineKind<RouteTableProps, RouteTableState>({
     if (changes.fields.some((f) => f.path.startsWith('routes'))) await setRoutes(ctx.aws.ec2, observed.physicalId, p.routes ?? {}, observed.state.routes);
     if (changes.fields.some((f) => f.path === 'subnetIds')) await setAssociations(ctx.aws.ec2, observed.physicalId, p.subnetIds ?? [], observed.state.associations);
     await repairTags(ctx.aws.ec2, observed.physicalId, changes, ctx.signal);
+    await recordApplied(ctx.aws.ec2, observed.physicalId, p, ctx.signal);
     return (await this.refresh(ctx, observed))!;
   },
   async delete(ctx, observed) {

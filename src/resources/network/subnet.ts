@@ -4,7 +4,8 @@ import { CreateSubnetCommand, DeleteSubnetCommand, DescribeSubnetsCommand, Modif
 import { isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId } from '../ownership.js';
 import { defineKind, type Observed } from '../kind.js';
-import { diffProps, idFilter, ownedFilter, repairTags, tagSpecification, userTags } from './ec2-common.js';
+import { diffProps, idFilter, ownedFilter, recordApplied, recordedDigest, repairTags, tagSpecification, userTags } from './ec2-common.js';
+import { withOrigins } from '../applied-digest.js';
 
 export interface SubnetProps {
   vpcId?: string;
@@ -18,7 +19,7 @@ function toObserved(s: Subnet, id: string, owned: boolean): Observed<Required<Su
   return {
     id, kind: subnetKind.kind, physicalId: s.SubnetId!, owned, status: s.State,
     state: { vpcId: s.VpcId!, zone: s.AvailabilityZone!, cidr: s.CidrBlock!, mapPublicIpOnLaunch: s.MapPublicIpOnLaunch ?? false, tags: userTags(s.Tags) },
-    outputs: { subnetId: s.SubnetId, zone: s.AvailabilityZone, cidr: s.CidrBlock, vpcId: s.VpcId },
+    outputs: { subnetId: s.SubnetId, zone: s.AvailabilityZone, cidr: s.CidrBlock, vpcId: s.VpcId }, appliedDigest: recordedDigest(s.Tags),
   };
 }
 
@@ -39,7 +40,7 @@ export const subnetKind = defineKind<SubnetProps, Required<SubnetProps>>({
     return out;
   },
   diff(desired, observed) {
-    return diffProps(desired, observed.state, ['vpcId', 'zone', 'cidr']);
+    return withOrigins(diffProps(desired, observed.state, ['vpcId', 'zone', 'cidr']), desired, observed.appliedDigest);
   },
   async create(ctx, desired) {
     const p = desired.properties;
@@ -54,6 +55,7 @@ export const subnetKind = defineKind<SubnetProps, Required<SubnetProps>>({
       await ctx.aws.ec2.send(new ModifySubnetAttributeCommand({ SubnetId: subnet.SubnetId, MapPublicIpOnLaunch: { Value: true } }));
       subnet = { ...subnet, MapPublicIpOnLaunch: true };
     }
+    await recordApplied(ctx.aws.ec2, subnet.SubnetId!, p, ctx.signal);
     return toObserved(subnet, desired.id, true);
   },
   async update(ctx, desired, observed, changes) {
@@ -61,6 +63,7 @@ export const subnetKind = defineKind<SubnetProps, Required<SubnetProps>>({
       await ctx.aws.ec2.send(new ModifySubnetAttributeCommand({ SubnetId: observed.physicalId, MapPublicIpOnLaunch: { Value: desired.properties.mapPublicIpOnLaunch } }));
     }
     await repairTags(ctx.aws.ec2, observed.physicalId, changes, ctx.signal);
+    await recordApplied(ctx.aws.ec2, observed.physicalId, desired.properties, ctx.signal);
     return (await this.refresh(ctx, observed))!;
   },
   async delete(ctx, observed) {

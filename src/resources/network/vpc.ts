@@ -4,7 +4,8 @@ import { CreateVpcCommand, DeleteVpcCommand, DescribeVpcAttributeCommand, Descri
 import { isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId } from '../ownership.js';
 import { defineKind, type Desired, type Observed } from '../kind.js';
-import { diffProps, idFilter, ownedFilter, repairTags, tagSpecification, userTags } from './ec2-common.js';
+import { diffProps, idFilter, ownedFilter, recordApplied, recordedDigest, repairTags, tagSpecification, userTags } from './ec2-common.js';
+import { withOrigins } from '../applied-digest.js';
 
 export interface VpcProps {
   cidr?: string;
@@ -24,7 +25,7 @@ async function observeOne(ec2: EC2Client, vpc: Vpc, id: string, owned: boolean):
   return {
     id, kind: vpcKind.kind, physicalId: vpc.VpcId!, owned, status: vpc.State,
     state: { cidr: vpc.CidrBlock!, enableDnsSupport: support.EnableDnsSupport?.Value ?? false, enableDnsHostnames: hostnames.EnableDnsHostnames?.Value ?? false, tags: userTags(vpc.Tags) },
-    outputs: { vpcId: vpc.VpcId, cidr: vpc.CidrBlock },
+    outputs: { vpcId: vpc.VpcId, cidr: vpc.CidrBlock }, appliedDigest: recordedDigest(vpc.Tags),
   };
 }
 
@@ -51,7 +52,7 @@ export const vpcKind = defineKind<VpcProps, VpcState>({
     return out;
   },
   diff(desired, observed) {
-    return diffProps(desired, observed.state, ['cidr']);
+    return withOrigins(diffProps(desired, observed.state, ['cidr']), desired, observed.appliedDigest);
   },
   async create(ctx, desired: Desired<VpcProps>) {
     const p = desired.properties;
@@ -65,6 +66,7 @@ export const vpcKind = defineKind<VpcProps, VpcState>({
     // One attribute per call, support before hostnames (hostnames need support).
     if (p.enableDnsSupport !== undefined) await ctx.aws.ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpc.VpcId, EnableDnsSupport: { Value: p.enableDnsSupport } }));
     if (p.enableDnsHostnames !== undefined) await ctx.aws.ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpc.VpcId, EnableDnsHostnames: { Value: p.enableDnsHostnames } }));
+    await recordApplied(ctx.aws.ec2, vpc.VpcId!, p, ctx.signal);
     return observeOne(ctx.aws.ec2, vpc, desired.id, true);
   },
   async update(ctx, desired, observed, changes) {
@@ -73,6 +75,7 @@ export const vpcKind = defineKind<VpcProps, VpcState>({
     if (changed('enableDnsSupport')) await ctx.aws.ec2.send(new ModifyVpcAttributeCommand({ VpcId: observed.physicalId, EnableDnsSupport: { Value: p.enableDnsSupport } }));
     if (changed('enableDnsHostnames')) await ctx.aws.ec2.send(new ModifyVpcAttributeCommand({ VpcId: observed.physicalId, EnableDnsHostnames: { Value: p.enableDnsHostnames } }));
     await repairTags(ctx.aws.ec2, observed.physicalId, changes, ctx.signal);
+    await recordApplied(ctx.aws.ec2, observed.physicalId, p, ctx.signal);
     return (await this.refresh(ctx, observed))!;
   },
   async delete(ctx, observed) {

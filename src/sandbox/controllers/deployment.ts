@@ -185,7 +185,7 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
       const existing = store.tryGet(res('discovery.k8s.io/v1', 'EndpointSlice'), svc.metadata.namespace, slice.metadata.name);
       if (!existing) store.create(res('discovery.k8s.io/v1', 'EndpointSlice'), slice, 'endpointslice-controller');
       else if (JSON.stringify(existing.endpoints) !== JSON.stringify(slice.endpoints) || JSON.stringify(existing.ports) !== JSON.stringify(slice.ports)) {
-        store.replace(res('discovery.k8s.io/v1', 'EndpointSlice'), { ...slice, metadata: { ...slice.metadata } });
+        store.replace(res('discovery.k8s.io/v1', 'EndpointSlice'), { ...slice, metadata: { ...slice.metadata } }, false, false, 'endpointslice-controller');
       }
     }
   }

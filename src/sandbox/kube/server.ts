@@ -88,7 +88,7 @@ export class KubeApiServer {
     }
     try {
       const out = url.pathname.startsWith('/openapi/') && req.method === 'GET' ? this.openApi(url.pathname, req.headers.accept ?? '')
-        : this.route(req.method ?? 'GET', url, req.headers['content-type'] ?? '', body);
+        : this.route(req.method ?? 'GET', url, req.headers['content-type'] ?? '', body, req.headers['user-agent'] ?? '');
       if (out.code === 406) return this.send(res, 406, status(406, 'NotAcceptable', 'only application/json is served by the sandbox'));
       this.send(res, out.code, out.body, out.warnings);
     } catch (err) {
@@ -132,7 +132,7 @@ export class KubeApiServer {
       ]) };
   }
 
-  private route(method: string, url: URL, contentType: string, body: string): { code: number; body: unknown; warnings?: string[] } {
+  private route(method: string, url: URL, contentType: string, body: string, userAgent: string): { code: number; body: unknown; warnings?: string[] } {
     const path = url.pathname.replace(/\/$/, '');
     if (method === 'GET') {
       const d = this.discovery(path);
@@ -159,7 +159,10 @@ export class KubeApiServer {
     const warnings: string[] = [];
     // Built-in kinds decode into their Go types (builtin-schema.ts); custom resources are handled by crd-schema.ts.
     const decodeBody = (obj: KubeObject) => warnings.push(...admitBuiltinBody(obj, res.group, res.version, res.kind, directive));
-    const patchOptions = { dryRun, admitPatched: (obj: KubeObject) => void warnings.push(...admitBuiltinPatched(obj, res.group, res.version, res.kind, directive)) };
+    // An update's field manager: the client's fieldManager, else the User-Agent up to its first '/'
+    // (k8s.io/apiserver/pkg/endpoints/handlers/rest.go prefixFromUserAgent).
+    const updateManager = url.searchParams.get('fieldManager') || userAgent.split('/')[0]!.slice(0, 128);
+    const patchOptions = { dryRun, manager: updateManager, admitPatched: (obj: KubeObject) => void warnings.push(...admitBuiltinPatched(obj, res.group, res.version, res.kind, directive)) };
     if (!name) {
       if (method === 'GET') return { code: 200, body: this.listBody(res, ns, url) };
       if (method === 'POST') {
@@ -174,7 +177,7 @@ export class KubeApiServer {
       case 'PUT': {
         const obj = parse();
         decodeBody(obj);
-        return { code: 200, body: store.replace(res, { ...obj, metadata: { ...obj.metadata, name, ...(ns ? { namespace: ns } : {}) } }, sub === 'status', dryRun), warnings };
+        return { code: 200, body: store.replace(res, { ...obj, metadata: { ...obj.metadata, name, ...(ns ? { namespace: ns } : {}) } }, sub === 'status', dryRun, updateManager), warnings };
       }
       case 'PATCH': {
         if (contentType.startsWith('application/apply-patch')) {

@@ -179,6 +179,27 @@ export function serverSideApply(current: Json | undefined, managed: ManagedField
   return { object, managed: [...nextOthers, { manager, operation: 'Apply', paths: new Set(applied.keys()), time: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }] };
 }
 
+/**
+ * Pure: the managed fields after `manager` writes `after` over `before` with an update (POST,
+ * PUT, PATCH: anything but apply), as structured-merge-diff's Updater.Update does
+ * (merge/update.go): the fields it added or modified move to its Update entry, taken from every
+ * other entry (an update is always forced, so it never conflicts), and the fields it removed leave
+ * every entry. Fields it left alone stay with whoever owned them; an entry left empty goes.
+ */
+export function recordUpdate(before: Json, after: Json, managed: ManagedFields[], manager: string, listTypeAt: ListTypeAt): ManagedFields[] {
+  const was = fieldSet(before, listTypeAt);
+  const now = fieldSet(after, listTypeAt);
+  const changed = new Set([...now].filter(([k, e]) => !was.has(k) || (e.leaf && canonical(was.get(k)!.value) !== canonical(e.value))).map(([k]) => k));
+  const removed = new Set([...was.keys()].filter((k) => !now.has(k)));
+  if (changed.size === 0 && removed.size === 0) return managed;
+  const isMine = (m: ManagedFields) => m.manager === manager && m.operation === 'Update';
+  const keep = (paths: Iterable<string>) => new Set([...paths].filter((k) => !changed.has(k) && !removed.has(k)));
+  const others = managed.filter((m) => !isMine(m)).map((m) => ({ ...m, paths: keep(m.paths) })).filter((m) => m.paths.size > 0);
+  const mine = new Set([...(managed.find(isMine)?.paths ?? []), ...changed].filter((k) => !removed.has(k)));
+  const time = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  return [...others, ...(mine.size > 0 ? [{ manager, operation: 'Update' as const, paths: mine, time }] : [])];
+}
+
 /** Kubernetes' wire form of managed fields (fieldsV1: nested path elements, "." for a node owned itself). */
 export function managedFieldsWire(managed: ManagedFields[], apiVersion: string): Json[] {
   return managed.map((m) => {

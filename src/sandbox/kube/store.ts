@@ -3,7 +3,7 @@
 // change (the sandbox's controllers watch through this in-process API).
 import { randomUUID } from 'node:crypto';
 import { BUILTIN, groupVersion, type ApiResource } from './resources.js';
-import { fieldSet, managedFieldsWire, serverSideApply, type ListTypeAt, type ManagedFields } from './ssa.js';
+import { fieldSet, managedFieldsWire, recordUpdate, serverSideApply, type ListTypeAt, type ManagedFields } from './ssa.js';
 import { listTypeOf } from './list-types.js';
 import { parseSelector } from './selectors.js';
 import { admitLeaseTimes } from './lease-times.js';
@@ -26,7 +26,12 @@ export interface PatchOptions {
   dryRun?: boolean;
   /** The API server's decoding of the patched object (built-in schemas: builtin-schema.ts). */
   admitPatched?: (patched: KubeObject) => void;
+  /** The field manager of the patch (managedFields: its Update entry); the API server's default when the client names none. */
+  manager?: string;
 }
+
+/** A write's manager when the caller names none (the sandbox's own controllers). */
+const DEFAULT_MANAGER = 'unknown';
 
 export class KubeStore {
   private readonly objects = new Map<string, Entry>();
@@ -164,7 +169,7 @@ export class KubeStore {
   }
 
   /** PUT: optimistic concurrency on metadata.resourceVersion. */
-  replace(res: ApiResource, obj: KubeObject, statusOnly = false, dryRun = false): KubeObject {
+  replace(res: ApiResource, obj: KubeObject, statusOnly = false, dryRun = false, manager = DEFAULT_MANAGER): KubeObject {
     const k = this.key(res, obj.metadata.namespace, obj.metadata.name);
     const e = this.objects.get(k);
     if (!e) throw this.notFound(res, obj.metadata.name);
@@ -184,7 +189,7 @@ export class KubeStore {
         { name: obj.metadata.name, ...(res.group ? { group: res.group } : {}), kind: res.plural });
     }
     const next = statusOnly ? { ...e.object, status: obj.status } : { ...structuredClone(obj), ...(res.status ? { status: e.object.status } : {}) };
-    return dryRun ? this.preview(res, e, next) : this.write(res, e, next);
+    return dryRun ? this.preview(res, e, next) : this.write(res, e, next, manager);
   }
 
   /** What `write` would store and answer, storing nothing (dryRun=All). */
@@ -192,8 +197,13 @@ export class KubeStore {
     return this.out({ object: this.stamp(res, structuredClone(next), e.object, true), managed: e.managed }, res);
   }
 
-  private write(res: ApiResource, e: Entry, next: KubeObject): KubeObject {
+  /**
+   * Store `next`. For an update by `updatedBy`, ownership of the fields it changed moves to it
+   * (recordUpdate); an apply has set the managed fields already.
+   */
+  private write(res: ApiResource, e: Entry, next: KubeObject, updatedBy?: string): KubeObject {
     const o = this.stamp(res, structuredClone(next), e.object);
+    if (updatedBy !== undefined) e.managed = recordUpdate(e.object, o, e.managed, updatedBy, this.listTypes(res));
     e.object = o;
     if (o.metadata.deletionTimestamp && (o.metadata.finalizers ?? []).length === 0) {
       this.objects.delete(this.key(res, o.metadata.namespace, o.metadata.name));
@@ -263,7 +273,7 @@ export class KubeStore {
     options.admitPatched?.(next);
     if (statusOnly) for (const k of Object.keys(next)) if (!['apiVersion', 'kind', 'metadata', 'status'].includes(k)) next[k] = e.object[k];
     if (res.status && !statusOnly) next.status = e.object.status;
-    return options.dryRun ? this.preview(res, e, next) : this.write(res, e, next);
+    return options.dryRun ? this.preview(res, e, next) : this.write(res, e, next, options.manager ?? DEFAULT_MANAGER);
   }
 
   delete(res: ApiResource, ns: string | undefined, name: string): KubeObject {

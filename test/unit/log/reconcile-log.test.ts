@@ -100,3 +100,19 @@ t.test('human lines for a terminal; the URL stays in the message', async (t) => 
   t.match(lines[1], /^\d\d:\d\d:\d\d ERROR reconcile failed error="x: y"$/);
   t.equal(humanLine('not json'), 'not json');
 });
+
+t.test('an update says which side moved: the origin field, the paths changed outside, and the message', async (t) => {
+  const { parsed, reconcileLog } = capture();
+  const log = reconcileLog.forCommit('grpc-demo', '0123456789abcdef0123');
+  const both: Change = { ...UPDATE, origin: 'both', fieldOrigins: { 'spec.replicas': 'outside', 'spec.template.spec.containers[app].image': 'spec' } };
+  const outside: Change = { ...UPDATE, id: 'kube/Deployment/default/other', origin: 'outside', fields: [UPDATE.fields[0]!], fieldOrigins: { 'spec.replicas': 'outside' } };
+  const plan: Plan = { ...PLAN, changes: [both, outside] };
+  reconcileLog.applyEvents(log, plan)({ type: 'change-done', id: both.id, action: '~', durationMs: 1_200 });
+  reconcileLog.planned(log, plan);
+  const lines = parsed();
+  t.match(lines[0], { origin: 'both', changedOutside: ['spec.replicas'] });
+  t.match(lines[0]!.msg, /in 1\.2s \(the spec changed, and the object was also changed outside platformd\)$/);
+  const wouldUpdate = lines.find((l) => l.id === outside.id)!;
+  t.match(wouldUpdate, { origin: 'outside', changedOutside: ['spec.replicas'] });
+  t.match(wouldUpdate.msg, /^would update kube\/Deployment\/default\/other \(spec\.replicas\) \(changed outside platformd\)$/);
+});

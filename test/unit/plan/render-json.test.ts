@@ -17,7 +17,7 @@ t.test('the top-level and per-change field names are the contract', async (t) =>
   t.same(Object.keys(json), ['format_version', 'platform', 'summary', 'changes', 'in_sync', 'operator_actions', 'notes']);
   t.equal(json.format_version, PLAN_FORMAT_VERSION);
   const [first] = json.changes as Record<string, unknown>[];
-  t.same(Object.keys(first!), ['id', 'kind', 'action', 'reason', 'physical_id', 'fields', 'blocked_by', 'depends_on', 'notes']);
+  t.same(Object.keys(first!), ['id', 'kind', 'action', 'reason', 'origin', 'physical_id', 'fields', 'blocked_by', 'depends_on', 'notes']);
   t.same(json.in_sync, [{ id: 'iam/role/cluster', kind: 'iam/role', physical_id: 'arn:aws:iam::1:role/c' }]);
   t.same(json.summary, plan.summary);
 });
@@ -25,8 +25,8 @@ t.test('the top-level and per-change field names are the contract', async (t) =>
 t.test('absent values are null, never missing, so consumers can rely on every key', async (t) => {
   const parsed = JSON.parse(renderPlanJson(plan)) as { changes: Record<string, unknown>[] };
   const [c, b] = parsed.changes;
-  t.same(c, { id: 'network/subnet/a', kind: 'ec2/subnet', action: '+', reason: 'missing', physical_id: null, blocked_by: null, depends_on: ['network/vpc'], notes: [],
-    fields: [{ path: 'vpcId', old: null, new: KNOWN_AFTER_APPLY }, { path: 'cidr', old: null, new: '10.0.0.0/24' }] }, 'an undefined old value is written as null');
+  t.same(c, { id: 'network/subnet/a', kind: 'ec2/subnet', action: '+', reason: 'missing', origin: null, physical_id: null, blocked_by: null, depends_on: ['network/vpc'], notes: [],
+    fields: [{ path: 'vpcId', old: null, new: KNOWN_AFTER_APPLY, origin: null }, { path: 'cidr', old: null, new: '10.0.0.0/24', origin: null }] }, 'an undefined old value is written as null');
   t.match(b, { action: '!', physical_id: 'vpc-1', blocked_by: 'set deletion.allow: [network] to delete it', notes: ['stateful'] });
 });
 
@@ -45,4 +45,15 @@ t.test('rendering does not modify the plan', async (t) => {
   const before = structuredClone(plan);
   renderPlanJson(plan);
   t.same(plan, before);
+});
+
+t.test('an update says which side moved, per change and per field', async (t) => {
+  const update: Change = { id: 'network/vpc', kind: 'ec2/vpc', action: '~', reason: 'drift', origin: 'both', dependsOn: [], physicalId: 'vpc-1',
+    fields: [{ path: 'tags.Name', old: 'x', new: 'demo' }, { path: 'enableDnsHostnames', old: false, new: true }],
+    fieldOrigins: { 'tags.Name': 'outside', enableDnsHostnames: 'spec' } };
+  const json = planToJson({ ...plan, changes: [update] });
+  const [c] = json.changes as { origin: unknown; fields: { path: string; origin: unknown }[] }[];
+  t.equal(c!.origin, 'both');
+  t.same(c!.fields.map((f) => [f.path, f.origin]), [['tags.Name', 'outside'], ['enableDnsHostnames', 'spec']]);
+  t.equal(PLAN_FORMAT_VERSION, '2.1', 'origin is an addition: a minor version');
 });

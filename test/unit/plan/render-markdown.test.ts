@@ -44,3 +44,13 @@ t.test('values cannot break out of the diff block', async (t) => {
   const md = renderPlanMarkdown(plan([change('kube/ConfigMap/default/x', '~', [{ path: 'data.x', old: 'a', new: '```\n<script>' }])]));
   t.equal((md.match(/^```/gm) ?? []).length, 2, 'only the block\'s own fences start a line');
 });
+
+t.test('an update says which side moved; with both, the fields changed outside are marked', async (t) => {
+  const md = renderPlanMarkdown(plan([
+    change('kube/Deployment/default/route-guide', '~', [{ path: 'spec.replicas', old: 2, new: 5 }, { path: 'spec.template.spec.containers[app].image', old: 'a:1', new: 'a:2' }],
+      { origin: 'both', fieldOrigins: { 'spec.replicas': 'outside', 'spec.template.spec.containers[app].image': 'spec' } }),
+    change('network/vpc', '~', [{ path: 'enableDnsHostnames', old: false, new: true }], { origin: 'outside' }),
+  ]));
+  t.match(md, /! kube\/Deployment\/default\/route-guide  \(update: drift\)  # the spec changed and the object was also changed outside platformd\n {4}spec\.replicas: 2 → 5  # changed outside platformd\n {4}spec\.template\.spec\.containers\[app\]\.image: "a:1" → "a:2"\n/);
+  t.match(md, /! network\/vpc  \(update: drift\)  # changed outside platformd; will be set back to the spec\n/);
+});

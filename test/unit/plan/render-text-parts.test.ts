@@ -69,3 +69,18 @@ t.test('colour only when asked, and the same text underneath', async (t) => {
   t.match(coloured, /\x1b\[31;1m! network\/vpc\x1b\[0m/, 'a blocked header in bold red');
   t.equal(coloured.replace(/\x1b\[[0-9;]*m/g, ''), plain);
 });
+
+t.test('an update says which side moved: at the end of its head line; for both, the paths of each side after its fields', async (t) => {
+  const render = (c: Change) => renderPlanText(planOf([c])).split('\n').slice(0, -2);
+  const head = '~ kube/Deployment/default/app  (kube/Deployment; update: drift; default/app)';
+  t.equal(render({ ...update, origin: 'spec' })[0], `${head}  # will be updated to match the spec`);
+  t.equal(render({ ...update, origin: 'outside' })[0], `${head}  # changed outside platformd; will be set back to the spec`);
+  t.equal(render({ ...update, origin: 'unknown' })[0], `${head}  # origin unknown: no record of what platformd last applied to it`);
+  t.equal(render({ ...update, origin: 'outside' })[1], '    ~ spec.replicas: 2 → 3', 'the fields follow the head line directly');
+  const both: Change = { ...update, origin: 'both', fields: [{ path: 'spec.replicas', old: 2, new: 3 }, { path: 'spec.template.spec.containers[app].image', old: 'a:1', new: 'a:2' }],
+    fieldOrigins: { 'spec.replicas': 'outside', 'spec.template.spec.containers[app].image': 'spec' } };
+  t.same(render(both), [`${head}  # the spec changed and the object was also changed outside platformd`, '    ~ spec.replicas: 2 → 3',
+    '    ~ spec.template.spec.containers[app].image: "a:1" → "a:2"', '    # changed outside platformd: spec.replicas',
+    '    # changed in the spec: spec.template.spec.containers[app].image']);
+  t.equal(render(update)[0], head, 'a change without an origin (a create, a fixture) has no comment');
+});

@@ -62,7 +62,7 @@ export function tgbStoreOf(store: KubeStore): TargetGroupBindingStore {
     },
     async replaceSpec(namespace, name, labels, spec) {
       const live = store.get(res(), namespace, name);
-      store.replace(res(), { ...live, metadata: { ...live.metadata, labels: { ...live.metadata.labels, ...labels } }, spec } as StoreObject);
+      store.replace(res(), { ...live, metadata: { ...live.metadata, labels: { ...live.metadata.labels, ...labels } }, spec } as StoreObject, false, false, 'aws-load-balancer-controller');
     },
     async delete(namespace, name) {
       const r = served();

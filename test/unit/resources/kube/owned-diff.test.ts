@@ -28,3 +28,20 @@ for (const c of cases) {
     t.same(diffOwned(desired, c.live).fields.map((f) => f.path), c.want);
   });
 }
+
+t.test('which side moved: a field another manager took is "outside", one platformd still owns or nobody owns is "spec"', async (t) => {
+  const took = { manager: 'kubectl-edit', operation: 'Update', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:replicas': {} } } };
+  const mineWithoutReplicas = applied({ 'f:metadata': { 'f:name': {} }, 'f:spec': { 'f:template': { 'f:spec': { 'f:containers': {
+    'k:{"name":"app"}': { '.': {}, 'f:name': {}, 'f:image': {}, 'f:ports': { 'k:{"containerPort":80,"protocol":"TCP"}': { '.': {}, 'f:containerPort': {}, 'f:protocol': {} } } } } } } } });
+  const container = (image: string) => ({ template: { spec: { containers: [{ name: 'app', image, ports: [{ containerPort: 80, protocol: 'TCP' }] }] } } });
+  const origins = (l: Record<string, unknown>, want: Record<string, unknown> = desired) => diffOwned(want, l).origins;
+  t.same(origins(live({ replicas: 5, ...container('a:1') }, [...mineWithoutReplicas, took])), { 'spec.replicas': 'outside' }, 'kubectl edit took replicas');
+  const newImage = { ...desired, spec: { ...desired.spec, ...container('a:2') } };
+  t.same(origins(live({ replicas: 2, ...container('a:1') }), newImage), { 'spec.template.spec.containers[app].image': 'spec' }, 'the spec changed the image platformd owns');
+  t.same(origins(live({ replicas: 5, ...container('a:1') }, [...mineWithoutReplicas, took]), newImage),
+    { 'spec.replicas': 'outside', 'spec.template.spec.containers[app].image': 'spec' }, 'both in one object');
+  const withMinReady = { ...desired, spec: { ...desired.spec, minReadySeconds: 5 } };
+  t.same(origins(live({ replicas: 2, ...container('a:1') }), withMinReady), { 'spec.minReadySeconds': 'spec' }, 'a field the spec adds, owned by no one');
+  t.same(origins(live({ replicas: 2, ...container('a:1'), paused: true }, [...applied({ 'f:spec': { 'f:replicas': {}, 'f:paused': {} } })])), { 'spec.paused': 'spec' },
+    'a field platformd applied and no longer sets: the spec dropped it');
+});
