@@ -12,6 +12,8 @@ export interface PlatformShape {
   nodeGroups: number;
   /** Access entries in the cluster, the creator's bootstrap admin entry included: DescribeAccessEntry each. */
   accessEntries: number;
+  /** This platform's IAM OIDC providers (the cluster's issuer): GetOpenIDConnectProvider each. */
+  oidcProviders: number;
   /** ALBs, one per ingress group (elbv2/alb nodes): listeners, rules, target groups each. */
   albs: number;
 }
@@ -19,7 +21,7 @@ export interface PlatformShape {
 /** The shape of a platform, read from its desired graph. */
 export function shapeOf(graph: DesiredGraph): PlatformShape {
   const count = (kind: string) => [...graph.nodes.values()].filter((d) => d.kind === kind).length;
-  return { roles: count('iam/role'), addons: count('eks/addon'), nodeGroups: count('eks/nodegroup'), accessEntries: count('eks/access-entry') + Math.min(1, count('eks/cluster')), albs: count('elbv2/alb') };
+  return { roles: count('iam/role'), addons: count('eks/addon'), nodeGroups: count('eks/nodegroup'), accessEntries: count('eks/access-entry') + Math.min(1, count('eks/cluster')), oidcProviders: count('iam/oidc-provider'), albs: count('elbv2/alb') };
 }
 
 /** Each term of a no-op reconcile of a converged platform, by service. */
@@ -28,9 +30,10 @@ export function noopCallTerms(s: PlatformShape): Record<string, number> {
     // DescribeVpcs, Subnets, InternetGateways, NatGateways, RouteTables, Addresses; DescribeVpcAttribute ×2 (one attribute per call).
     ec2: 6 + 2,
     ecr: 1, // DescribeRepositories
-    // ListRoles, ListPolicies, ListOpenIDConnectProviders; ListAttachedRolePolicies per role. Policy
-    // versions and OIDC providers are cached by ARN (GetPolicyVersion, GetOpenIDConnectProvider: 0).
-    iam: 3 + s.roles,
+    // ListRoles, ListPolicies, ListOpenIDConnectProviders; ListAttachedRolePolicies per role;
+    // GetOpenIDConnectProvider for ours (other parties' are known by ARN after one read). Policy
+    // versions are cached by (ARN, version id): GetPolicyVersion 0.
+    iam: 3 + s.roles + s.oidcProviders,
     // DescribeCluster by the spec's name (once per run); ListAddons, ListNodegroups, ListAccessEntries + one describe each.
     eks: 1 + (1 + s.addons) + (1 + s.nodeGroups) + (1 + s.accessEntries),
     // ListCertificates; tags by ARN and issued details cached (ListTagsForCertificate, DescribeCertificate: 0).

@@ -17,16 +17,17 @@ export interface OidcProviderProps {
 type OidcState = { url: string; clientIds: string[] };
 
 /**
- * Providers by ARN, across reconciles: the URL is the ARN's own, and platformd sets the tags and
- * client ids at creation and never changes them. NOTE(oidc-cache): a client id another party adds
- * or removes is therefore seen after a restart, not on the next reconcile (issue 19 trades that
- * call for a flat no-op reconcile). delete() and a failed read drop the entry.
+ * Other parties' providers by ARN, across reconciles: whether a provider is ours is in tags nobody
+ * else changes, so another cluster's provider is read once. Ours is read on every reconcile: its
+ * client ids are what every pod's web identity needs, and a client id removed behind platformd's
+ * back must show in the next plan, not after a restart. delete() and a failed read drop the entry.
  */
 const providers = cachePerClient<GetOpenIDConnectProviderCommandOutput>(1_000);
 
 async function describe(iam: IAMClient, platform: string, arn: string, reuse = false): Promise<Observed<OidcState> | undefined> {
   const cache = providers(iam);
-  let p = reuse ? cache.get(arn) : undefined;
+  const cached = reuse ? cache.get(arn) : undefined;
+  let p = cached && ownedId(cached.Tags, platform) === undefined ? cached : undefined;
   if (!p) {
     cache.delete(arn);
     p = await iam.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn }));

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { queryCodec } from '../../protocol/query.js';
 import { ServiceError, type EmulatedService, type OperationHandler } from '../../service.js';
-import { IamState, type ManagedPolicy, type Role } from './state.js';
+import { IamState, type ManagedPolicy, type OidcProvider, type Role } from './state.js';
 
 const enc = (doc: string) => encodeURIComponent(doc);
 const newId = (prefix: string) => prefix + randomBytes(10).toString('hex').toUpperCase().slice(0, 17);
@@ -186,6 +186,18 @@ export class IamService implements EmulatedService {
         if (!p) throw new ServiceError('NoSuchEntity', `OpenIDConnect Provider not found for arn ${input.OpenIDConnectProviderArn}`, 404);
         return { Url: p.url, ClientIDList: p.clientIds, ThumbprintList: p.thumbprints, CreateDate: p.created, Tags: tagList(p.tags) };
       },
+      // Both idempotent (IAM API reference): adding a client id already there or removing one that
+      // is not there succeeds; an unknown provider is NoSuchEntity; a client id is 1–255 characters.
+      AddClientIDToOpenIDConnectProvider(input, ctx) {
+        const p = oidcProvider(st(ctx.accountId), input.OpenIDConnectProviderArn, input.ClientID);
+        if (!p.clientIds.includes(String(input.ClientID))) p.clientIds = [...p.clientIds, String(input.ClientID)];
+        return {};
+      },
+      RemoveClientIDFromOpenIDConnectProvider(input, ctx) {
+        const p = oidcProvider(st(ctx.accountId), input.OpenIDConnectProviderArn, input.ClientID);
+        p.clientIds = p.clientIds.filter((c) => c !== String(input.ClientID));
+        return {};
+      },
       ListOpenIDConnectProviders: (_input, ctx) => ({ OpenIDConnectProviderList: [...st(ctx.accountId).oidcProviders.keys()].map((Arn) => ({ Arn })) }),
       DeleteOpenIDConnectProvider(input, ctx) {
         if (!st(ctx.accountId).oidcProviders.delete(String(input.OpenIDConnectProviderArn))) {
@@ -208,4 +220,14 @@ export class IamService implements EmulatedService {
   reset(): void {
     this.states.clear();
   }
+}
+
+/** The provider a client-id call names, after IAM's input checks. */
+function oidcProvider(s: IamState, arn: unknown, clientId: unknown): OidcProvider {
+  if (typeof clientId !== 'string' || clientId.length < 1 || clientId.length > 255) {
+    throw new ServiceError('InvalidInput', 'ClientID must be between 1 and 255 characters', 400);
+  }
+  const p = s.oidcProviders.get(String(arn));
+  if (!p) throw new ServiceError('NoSuchEntity', `OpenIDConnect Provider not found for arn ${String(arn)}`, 404);
+  return p;
 }
