@@ -1,5 +1,8 @@
-// One gRPC client (and so one channel) per address, reused by every probe to it: a probe costs a
-// request on an open HTTP/2 connection, not a TLS handshake.
+// One gRPC client (and so one channel) per address, reused by probes to it: a probe costs a
+// request on an open HTTP/2 connection, not a TLS handshake. A connection serves a bounded number
+// of probes (the target's redialEvery), then a new one is dialled — a DNS lookup, TCP and a TLS
+// handshake — so a changed record, certificate or ALB node is seen within that many probes rather
+// than when the old connection happens to drop.
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -18,10 +21,36 @@ export interface MethodHandle {
   deserialize: (b: Buffer) => unknown;
 }
 
+/** A client lent to one probe; give it back with release() when the call has ended. */
+export interface Lease {
+  client: grpc.Client;
+  release(): void;
+}
+
+/** One dialled channel: how many probes it has served and how many are in flight on it. */
+interface Dialled {
+  client: grpc.Client;
+  probes: number;
+  inFlight: number;
+  retired: boolean;
+}
+
+const CHANNEL_ARGS: grpc.ChannelOptions = {
+  // Re-resolve promptly when a record changes; keep the connection alive between probes.
+  'grpc.dns_min_time_between_resolutions_ms': 1_000,
+  'grpc.keepalive_time_ms': 60_000,
+  'grpc.initial_reconnect_backoff_ms': 200,
+  'grpc.max_reconnect_backoff_ms': 2_000,
+  // grpc-js shares connections between channels through a process-wide pool: a re-dial must not
+  // be handed the connection it replaces.
+  'grpc.use_local_subchannel_pool': 1,
+};
+
 export class Channels {
-  private readonly clients = new Map<string, grpc.Client>();
+  private readonly dialled = new Map<string, Dialled>();
   private readonly methods = new Map<string, MethodHandle>();
   private readonly credentials: grpc.ChannelCredentials;
+  private dials = 0;
 
   constructor(private readonly options: ChannelOptions = {}) {
     const systemRoots = (() => {
@@ -32,23 +61,42 @@ export class Channels {
       }
     })();
     const extra = options.caFile ? readFileSync(options.caFile) : Buffer.alloc(0);
+    // One credentials object, so one parsed SecureContext, shared by every dial.
     this.credentials = options.caFile ? grpc.credentials.createSsl(Buffer.concat([systemRoots, Buffer.from('\n'), extra])) : grpc.credentials.createSsl();
   }
 
-  client(address: string): grpc.Client {
-    let c = this.clients.get(address);
-    if (!c) {
-      const target = this.options.dnsServer ? `dns://${this.options.dnsServer}/${address}` : `dns:///${address}`;
-      c = new grpc.Client(target, this.credentials, {
-        // Re-resolve promptly when a record changes; keep the connection alive between probes.
-        'grpc.dns_min_time_between_resolutions_ms': 1_000,
-        'grpc.keepalive_time_ms': 60_000,
-        'grpc.initial_reconnect_backoff_ms': 200,
-        'grpc.max_reconnect_backoff_ms': 2_000,
-      });
-      this.clients.set(address, c);
+  /** Channels dialled so far (each a new connection and TLS handshake when used). */
+  get dialCount(): number {
+    return this.dials;
+  }
+
+  /**
+   * The client for a probe to `address`: the open one, unless it has already served `redialEvery`
+   * probes, in which case a new channel is dialled and the old one closes once its calls end.
+   */
+  lease(address: string, redialEvery = Number.POSITIVE_INFINITY): Lease {
+    let d = this.dialled.get(address);
+    if (d && d.probes >= redialEvery) {
+      this.retire(d);
+      d = undefined;
     }
-    return c;
+    if (!d) {
+      d = { client: this.dial(address), probes: 0, inFlight: 0, retired: false };
+      this.dialled.set(address, d);
+    }
+    const lent = d;
+    lent.probes++;
+    lent.inFlight++;
+    let released = false;
+    return {
+      client: lent.client,
+      release: () => {
+        if (released) return;
+        released = true;
+        lent.inFlight--;
+        if (lent.retired && lent.inFlight === 0) lent.client.close();
+      },
+    };
   }
 
   /** Serializers for a unary method, loaded once from the .proto that declares the service. */
@@ -68,7 +116,18 @@ export class Channels {
   }
 
   close(): void {
-    for (const c of this.clients.values()) c.close();
-    this.clients.clear();
+    for (const d of this.dialled.values()) d.client.close();
+    this.dialled.clear();
+  }
+
+  private dial(address: string): grpc.Client {
+    this.dials++;
+    const target = this.options.dnsServer ? `dns://${this.options.dnsServer}/${address}` : `dns:///${address}`;
+    return new grpc.Client(target, this.credentials, CHANNEL_ARGS);
+  }
+
+  private retire(d: Dialled): void {
+    d.retired = true;
+    if (d.inFlight === 0) d.client.close();
   }
 }

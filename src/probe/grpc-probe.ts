@@ -25,8 +25,12 @@ export function probeOnce(channels: Channels, protosDir: string, target: ProbeTa
     } catch (err) {
       return finish(grpc.status.INTERNAL, (err as Error).message);
     }
-    channels.client(target.address).makeUnaryRequest(handle.path, handle.serialize, handle.deserialize, target.request, new grpc.Metadata(),
+    const lease = channels.lease(target.address, target.redialEvery);
+    lease.client.makeUnaryRequest(handle.path, handle.serialize, handle.deserialize, target.request, new grpc.Metadata(),
       { deadline: Date.now() + target.timeoutMs },
-      (err) => finish(err ? (err as grpc.ServiceError).code ?? grpc.status.UNKNOWN : grpc.status.OK, err ? (err as grpc.ServiceError).details ?? err.message : 'OK'));
+      (err) => {
+        lease.release();
+        finish(err ? (err as grpc.ServiceError).code ?? grpc.status.UNKNOWN : grpc.status.OK, err ? (err as grpc.ServiceError).details ?? err.message : 'OK');
+      });
   });
 }

@@ -15,6 +15,8 @@ export interface ProbeTarget {
   intervalMs: number;
   timeoutMs: number;
   expectedCode: number;
+  /** Probes one connection serves before a new one is dialled (DNS, TCP, TLS). */
+  redialEvery: number;
 }
 
 export function statusCode(name: GrpcStatusName): number {
@@ -33,5 +35,6 @@ export function probeTargets(spec: ResolvedSpec, port = 443): ProbeTarget[] {
     intervalMs: parseDuration(s.probe!.interval),
     timeoutMs: parseDuration(s.probe!.timeout),
     expectedCode: statusCode(s.probe!.expectedStatus),
+    redialEvery: s.probe!.redialEvery,
   }));
 }
