@@ -44,7 +44,17 @@ const CHANNEL_ARGS: grpc.ChannelOptions = {
   // grpc-js shares connections between channels through a process-wide pool: a re-dial must not
   // be handed the connection it replaces.
   'grpc.use_local_subchannel_pool': 1,
+  // A probe takes no service config from a DNS TXT record (nor makes that query on every dial,
+  // which blackbox_exporter does not either), and keeps no channelz registry.
+  'grpc.service_config_disable_resolution': 1,
+  'grpc.enable_channelz': 0,
 };
+
+/** Where a probe connects: host:port, and the TLS name and :authority when that is not the host. */
+export interface Endpoint {
+  address: string;
+  serverName?: string;
+}
 
 export class Channels {
   private readonly dialled = new Map<string, Dialled>();
@@ -71,18 +81,19 @@ export class Channels {
   }
 
   /**
-   * The client for a probe to `address`: the open one, unless it has already served `redialEvery`
+   * The client for a probe to `endpoint`: the open one, unless it has already served `redialEvery`
    * probes, in which case a new channel is dialled and the old one closes once its calls end.
    */
-  lease(address: string, redialEvery = Number.POSITIVE_INFINITY): Lease {
-    let d = this.dialled.get(address);
+  lease(endpoint: Endpoint, redialEvery = Number.POSITIVE_INFINITY): Lease {
+    const key = endpoint.serverName === undefined ? endpoint.address : `${endpoint.address}|${endpoint.serverName}`;
+    let d = this.dialled.get(key);
     if (d && d.probes >= redialEvery) {
       this.retire(d);
       d = undefined;
     }
     if (!d) {
-      d = { client: this.dial(address), probes: 0, inFlight: 0, retired: false };
-      this.dialled.set(address, d);
+      d = { client: this.dial(endpoint), probes: 0, inFlight: 0, retired: false };
+      this.dialled.set(key, d);
     }
     const lent = d;
     lent.probes++;
@@ -120,10 +131,11 @@ export class Channels {
     this.dialled.clear();
   }
 
-  private dial(address: string): grpc.Client {
+  private dial({ address, serverName }: Endpoint): grpc.Client {
     this.dials++;
     const target = this.options.dnsServer ? `dns://${this.options.dnsServer}/${address}` : `dns:///${address}`;
-    return new grpc.Client(target, this.credentials, CHANNEL_ARGS);
+    const name = serverName === undefined ? {} : { 'grpc.ssl_target_name_override': serverName, 'grpc.default_authority': serverName };
+    return new grpc.Client(target, this.credentials, { ...CHANNEL_ARGS, ...name });
   }
 
   private retire(d: Dialled): void {

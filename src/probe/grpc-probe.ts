@@ -25,7 +25,7 @@ export function probeOnce(channels: Channels, protosDir: string, target: ProbeTa
     } catch (err) {
       return finish(grpc.status.INTERNAL, (err as Error).message);
     }
-    const lease = channels.lease(target.address, target.redialEvery);
+    const lease = channels.lease(target, target.redialEvery);
     lease.client.makeUnaryRequest(handle.path, handle.serialize, handle.deserialize, target.request, new grpc.Metadata(),
       { deadline: Date.now() + target.timeoutMs },
       (err) => {
