@@ -1,12 +1,13 @@
-// One gRPC client (and so one channel) per address, reused by probes to it: a probe costs a
-// request on an open HTTP/2 connection, not a TLS handshake. A connection serves a bounded number
-// of probes (the target's redialEvery), then a new one is dialled — a DNS lookup, TCP and a TLS
-// handshake — so a changed record, certificate or ALB node is seen within that many probes rather
-// than when the old connection happens to drop.
+// One connection per endpoint, reused by probes to it: a probe costs a request on an open HTTP/2
+// connection, not a TLS handshake. A connection serves a bounded number of probes (the target's
+// redialEvery), then a new one is dialled — a DNS lookup, TCP and a TLS handshake — so a changed
+// record, certificate or ALB node is seen within that many probes rather than when the old
+// connection happens to drop.
 import { readFileSync } from 'node:fs';
-import * as grpc from '@grpc/grpc-js';
+import tls from 'node:tls';
 import * as protoLoader from '@grpc/proto-loader';
 import { findProtoService } from '../platform-spec/protos.js';
+import { H2Connection } from './h2-connection.js';
 
 export interface ChannelOptions {
   /** Extra root CA (PEM) trusted besides the system's, e.g. a private CA. */
@@ -21,34 +22,19 @@ export interface MethodHandle {
   deserialize: (b: Buffer) => unknown;
 }
 
-/** A client lent to one probe; give it back with release() when the call has ended. */
+/** A connection lent to one probe; give it back with release() when the call has ended. */
 export interface Lease {
-  client: grpc.Client;
+  connection: H2Connection;
   release(): void;
 }
 
 /** One dialled channel: how many probes it has served and how many are in flight on it. */
 interface Dialled {
-  client: grpc.Client;
+  connection: H2Connection;
   probes: number;
   inFlight: number;
   retired: boolean;
 }
-
-const CHANNEL_ARGS: grpc.ChannelOptions = {
-  // Re-resolve promptly when a record changes; keep the connection alive between probes.
-  'grpc.dns_min_time_between_resolutions_ms': 1_000,
-  'grpc.keepalive_time_ms': 60_000,
-  'grpc.initial_reconnect_backoff_ms': 200,
-  'grpc.max_reconnect_backoff_ms': 2_000,
-  // grpc-js shares connections between channels through a process-wide pool: a re-dial must not
-  // be handed the connection it replaces.
-  'grpc.use_local_subchannel_pool': 1,
-  // A probe takes no service config from a DNS TXT record (nor makes that query on every dial,
-  // which blackbox_exporter does not either), and keeps no channelz registry.
-  'grpc.service_config_disable_resolution': 1,
-  'grpc.enable_channelz': 0,
-};
 
 /** Where a probe connects: host:port, and the TLS name and :authority when that is not the host. */
 export interface Endpoint {
@@ -59,7 +45,7 @@ export interface Endpoint {
 export class Channels {
   private readonly dialled = new Map<string, Dialled>();
   private readonly methods = new Map<string, MethodHandle>();
-  private readonly credentials: grpc.ChannelCredentials;
+  private readonly secureContext: tls.SecureContext;
   private dials = 0;
 
   constructor(private readonly options: ChannelOptions = {}) {
@@ -71,11 +57,11 @@ export class Channels {
       }
     })();
     const extra = options.caFile ? readFileSync(options.caFile) : Buffer.alloc(0);
-    // One credentials object, so one parsed SecureContext, shared by every dial.
-    this.credentials = options.caFile ? grpc.credentials.createSsl(Buffer.concat([systemRoots, Buffer.from('\n'), extra])) : grpc.credentials.createSsl();
+    // One SecureContext (the trusted roots parsed once), shared by every dial.
+    this.secureContext = tls.createSecureContext(options.caFile ? { ca: Buffer.concat([systemRoots, Buffer.from('\n'), extra]) } : {});
   }
 
-  /** Channels dialled so far (each a new connection and TLS handshake when used). */
+  /** Connections dialled so far (each a DNS lookup, TCP and a TLS handshake). */
   get dialCount(): number {
     return this.dials;
   }
@@ -87,12 +73,13 @@ export class Channels {
   lease(endpoint: Endpoint, redialEvery = Number.POSITIVE_INFINITY): Lease {
     const key = endpoint.serverName === undefined ? endpoint.address : `${endpoint.address}|${endpoint.serverName}`;
     let d = this.dialled.get(key);
-    if (d && d.probes >= redialEvery) {
+    if (d && (d.probes >= redialEvery || d.connection.dead)) {
       this.retire(d);
       d = undefined;
     }
     if (!d) {
-      d = { client: this.dial(endpoint), probes: 0, inFlight: 0, retired: false };
+      this.dials++;
+      d = { connection: new H2Connection(endpoint.address, this.secureContext, endpoint.serverName, this.options.dnsServer), probes: 0, inFlight: 0, retired: false };
       this.dialled.set(key, d);
     }
     const lent = d;
@@ -100,12 +87,12 @@ export class Channels {
     lent.inFlight++;
     let released = false;
     return {
-      client: lent.client,
+      connection: lent.connection,
       release: () => {
         if (released) return;
         released = true;
         lent.inFlight--;
-        if (lent.retired && lent.inFlight === 0) lent.client.close();
+        if (lent.retired && lent.inFlight === 0) lent.connection.close();
       },
     };
   }
@@ -127,19 +114,12 @@ export class Channels {
   }
 
   close(): void {
-    for (const d of this.dialled.values()) d.client.close();
+    for (const d of this.dialled.values()) d.connection.close();
     this.dialled.clear();
-  }
-
-  private dial({ address, serverName }: Endpoint): grpc.Client {
-    this.dials++;
-    const target = this.options.dnsServer ? `dns://${this.options.dnsServer}/${address}` : `dns:///${address}`;
-    const name = serverName === undefined ? {} : { 'grpc.ssl_target_name_override': serverName, 'grpc.default_authority': serverName };
-    return new grpc.Client(target, this.credentials, { ...CHANNEL_ARGS, ...name });
   }
 
   private retire(d: Dialled): void {
     d.retired = true;
-    if (d.inFlight === 0) d.client.close();
+    if (d.inFlight === 0) d.connection.close();
   }
 }
