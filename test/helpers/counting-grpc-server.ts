@@ -13,7 +13,8 @@ export interface CountingGrpcServer {
   close(): Promise<void>;
 }
 
-export async function countingGrpcServer(cert: { certPem: string; keyPem: string }): Promise<CountingGrpcServer> {
+/** ok: every call answers OK; hang: no call is ever answered (for deadlines). */
+export async function countingGrpcServer(cert: { certPem: string; keyPem: string }, answer: 'ok' | 'hang' = 'ok'): Promise<CountingGrpcServer> {
   let handshakes = 0;
   let calls = 0;
   const server = http2.createSecureServer({ cert: cert.certPem, key: cert.keyPem, allowHTTP1: false });
@@ -27,6 +28,7 @@ export async function countingGrpcServer(cert: { certPem: string; keyPem: string
     stream.on('data', () => {});
     stream.on('end', () => {
       calls++;
+      if (answer === 'hang') return;
       stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
       stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0', 'grpc-message': '' }));
       stream.end(Buffer.alloc(5)); // one uncompressed, empty message

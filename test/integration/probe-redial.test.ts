@@ -53,3 +53,16 @@ t.test('a swapped certificate is seen within N probes', async (t) => {
   t.same(after.map((r) => r.success), [true, false, false], 'probe 3 still rides the old connection; probe 4 dials and meets the new certificate');
   t.equal(after[1]!.code, status.UNAVAILABLE);
 });
+
+t.test('a call the endpoint never answers ends at the probe timeout as DEADLINE_EXCEEDED', async (t) => {
+  const ca = await SandboxCa.create();
+  const caFile = join(mkdtempSync(join(tmpdir(), 'platformd-redial-')), 'ca.pem');
+  writeFileSync(caFile, ca.certPem);
+  const server = await countingGrpcServer(await ca.issue(['localhost']), 'hang');
+  const channels = new Channels({ caFile });
+  t.teardown(async () => { channels.close(); await server.close(); });
+  const r = await probeOnce(channels, 'protos', { service: 'health', address: server.address, grpcService: 'grpc.health.v1.Health', method: 'Check',
+    request: {}, intervalMs: 1_000, timeoutMs: 300, expectedCode: status.OK, redialEvery: 10 });
+  t.equal(r.code, status.DEADLINE_EXCEEDED, r.message);
+  t.equal(server.calls(), 1, 'the call reached the endpoint');
+});
