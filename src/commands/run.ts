@@ -17,7 +17,7 @@ import { describeError } from '../errors.js';
 import { createMetrics } from '../metrics.js';
 import { Prober } from '../probe/scheduler.js';
 import { ProbeHistory } from '../probe/history.js';
-import { probeTargets } from '../probe/targets.js';
+import { albDnsNamesOf } from '../probe/targets.js';
 import { parseDuration } from '../platform-spec/duration.js';
 import { loadCheckoutSpec } from '../source/checkout-spec.js';
 import { parseLayers } from './spec-args.js';
@@ -278,10 +278,11 @@ close, exit 0. Losing the Lease (no renewal within the renew deadline): the same
       plan: async (spec, protosDir, signal, onEvent) => {
         const planned = await planPlatform({ ...engine(spec, protosDir), signal, onEvent });
         outputs = platformOutputs(planned.observed.values());
+        prober.setLoadBalancers(albDnsNamesOf(planned.observed.values()));
         return planned;
       },
       apply: (spec, protosDir, plan, signal, onEvent) => applyPlatform({ ...engine(spec, protosDir), plan, signal: leadership ? AbortSignal.any([signal, leadership.lost]) : signal, onEvent }),
-      onSpec: (spec, protosDir) => prober.setTargets(probeTargets(spec, probePort), protosDir),
+      onSpec: (spec, protosDir) => prober.setSpec(spec, protosDir, probePort),
     });
     live.daemon = running;
     phase = 'the first reconcile is running';

@@ -9,7 +9,7 @@ import { applyPlatform, planPlatform, type PlanResult } from '../engine.js';
 import { Daemon, type Trigger } from '../daemon.js';
 import type { Metrics } from '../metrics.js';
 import { Prober } from '../probe/scheduler.js';
-import { probeTargets } from '../probe/targets.js';
+import { albDnsNamesOf } from '../probe/targets.js';
 import type { ProbeStatus } from '../daemon-status.js';
 import type { LayerName } from '../resources/registry.js';
 import type { ResolvedSpec } from '../platform-spec/resolved.js';
@@ -65,12 +65,16 @@ export function startWorker(options: { platform: string; source: { fetch(): Prom
     const daemon = new Daemon({
       source: options.source, metrics, mode: settings.mode, branch: settings.branch, pollIntervalMs: settings.pollIntervalMs, resyncIntervalMs: settings.resyncIntervalMs,
       backoffMs: settings.backoffMs, maxBackoffMs: settings.maxBackoffMs, log, logger,
-      plan: (spec, protosDir, signal, onEvent) => planPlatform({ ...engine(spec, protosDir), signal, onEvent }),
+      plan: async (spec, protosDir, signal, onEvent) => {
+        const planned = await planPlatform({ ...engine(spec, protosDir), signal, onEvent });
+        prober.setLoadBalancers(albDnsNamesOf(planned.observed.values()));
+        return planned;
+      },
       apply: (spec, protosDir, plan, signal, onEvent) => {
         const stopping = options.lost ? AbortSignal.any([signal, options.lost]) : signal;
         return settings.applies.run(() => applyPlatform({ ...engine(spec, protosDir), plan, signal: stopping, onEvent }), stopping);
       },
-      onSpec: (spec, protosDir) => prober.setTargets(probeTargets(spec, settings.probePort), protosDir),
+      onSpec: (spec, protosDir) => prober.setSpec(spec, protosDir, settings.probePort),
     });
     const stopDaemon = daemon.start();
     return {

@@ -43,7 +43,7 @@ export type ResolvedIngress = Filled<IngressSpec, 'scheme' | 'maxRulesPerGroup'>
 
 export type ResolvedEcrImage = Filled<EcrImageSpec, 'keepImages'>;
 
-export type ResolvedProbe = Filled<ProbeSpec, 'request' | 'interval' | 'timeout' | 'expectedStatus'>;
+export type ResolvedProbe = Filled<ProbeSpec, 'request' | 'interval' | 'timeout' | 'expectedStatus' | 'redialEvery'>;
 
 export interface ResolvedService extends Omit<ServiceSpec, 'namespace' | 'image' | 'replicas' | 'healthService' | 'env' | 'serviceAccount' | 'probe'> {
   namespace: string;

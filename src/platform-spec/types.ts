@@ -118,6 +118,8 @@ export interface ProbeSpec {
   timeout?: Duration;
   /** Expected gRPC status code name, e.g. "OK" or "NOT_FOUND". */
   expectedStatus?: GrpcStatusName;
+  /** Dial a new connection after this many probes on one (DNS, TLS and ALB node changes are seen). */
+  redialEvery?: number;
 }
 
 export type GrpcStatusName =

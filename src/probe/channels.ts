@@ -1,9 +1,13 @@
-// One gRPC client (and so one channel) per address, reused by every probe to it: a probe costs a
-// request on an open HTTP/2 connection, not a TLS handshake.
+// One connection per endpoint, reused by probes to it: a probe costs a request on an open HTTP/2
+// connection, not a TLS handshake. A connection serves a bounded number of probes (the target's
+// redialEvery), then a new one is dialled — a DNS lookup, TCP and a TLS handshake — so a changed
+// record, certificate or ALB node is seen within that many probes rather than when the old
+// connection happens to drop.
 import { readFileSync } from 'node:fs';
-import * as grpc from '@grpc/grpc-js';
+import tls from 'node:tls';
 import * as protoLoader from '@grpc/proto-loader';
 import { findProtoService } from '../platform-spec/protos.js';
+import { H2Connection } from './h2-connection.js';
 
 export interface ChannelOptions {
   /** Extra root CA (PEM) trusted besides the system's, e.g. a private CA. */
@@ -18,10 +22,31 @@ export interface MethodHandle {
   deserialize: (b: Buffer) => unknown;
 }
 
+/** A connection lent to one probe; give it back with release() when the call has ended. */
+export interface Lease {
+  connection: H2Connection;
+  release(): void;
+}
+
+/** One dialled channel: how many probes it has served and how many are in flight on it. */
+interface Dialled {
+  connection: H2Connection;
+  probes: number;
+  inFlight: number;
+  retired: boolean;
+}
+
+/** Where a probe connects: host:port, and the TLS name and :authority when that is not the host. */
+export interface Endpoint {
+  address: string;
+  serverName?: string;
+}
+
 export class Channels {
-  private readonly clients = new Map<string, grpc.Client>();
+  private readonly dialled = new Map<string, Dialled>();
   private readonly methods = new Map<string, MethodHandle>();
-  private readonly credentials: grpc.ChannelCredentials;
+  private readonly secureContext: tls.SecureContext;
+  private dials = 0;
 
   constructor(private readonly options: ChannelOptions = {}) {
     const systemRoots = (() => {
@@ -32,23 +57,44 @@ export class Channels {
       }
     })();
     const extra = options.caFile ? readFileSync(options.caFile) : Buffer.alloc(0);
-    this.credentials = options.caFile ? grpc.credentials.createSsl(Buffer.concat([systemRoots, Buffer.from('\n'), extra])) : grpc.credentials.createSsl();
+    // One SecureContext (the trusted roots parsed once), shared by every dial.
+    this.secureContext = tls.createSecureContext(options.caFile ? { ca: Buffer.concat([systemRoots, Buffer.from('\n'), extra]) } : {});
   }
 
-  client(address: string): grpc.Client {
-    let c = this.clients.get(address);
-    if (!c) {
-      const target = this.options.dnsServer ? `dns://${this.options.dnsServer}/${address}` : `dns:///${address}`;
-      c = new grpc.Client(target, this.credentials, {
-        // Re-resolve promptly when a record changes; keep the connection alive between probes.
-        'grpc.dns_min_time_between_resolutions_ms': 1_000,
-        'grpc.keepalive_time_ms': 60_000,
-        'grpc.initial_reconnect_backoff_ms': 200,
-        'grpc.max_reconnect_backoff_ms': 2_000,
-      });
-      this.clients.set(address, c);
+  /** Connections dialled so far (each a DNS lookup, TCP and a TLS handshake). */
+  get dialCount(): number {
+    return this.dials;
+  }
+
+  /**
+   * The client for a probe to `endpoint`: the open one, unless it has already served `redialEvery`
+   * probes, in which case a new channel is dialled and the old one closes once its calls end.
+   */
+  lease(endpoint: Endpoint, redialEvery = Number.POSITIVE_INFINITY): Lease {
+    const key = endpoint.serverName === undefined ? endpoint.address : `${endpoint.address}|${endpoint.serverName}`;
+    let d = this.dialled.get(key);
+    if (d && (d.probes >= redialEvery || d.connection.dead)) {
+      this.retire(d);
+      d = undefined;
     }
-    return c;
+    if (!d) {
+      this.dials++;
+      d = { connection: new H2Connection(endpoint.address, this.secureContext, endpoint.serverName, this.options.dnsServer), probes: 0, inFlight: 0, retired: false };
+      this.dialled.set(key, d);
+    }
+    const lent = d;
+    lent.probes++;
+    lent.inFlight++;
+    let released = false;
+    return {
+      connection: lent.connection,
+      release: () => {
+        if (released) return;
+        released = true;
+        lent.inFlight--;
+        if (lent.retired && lent.inFlight === 0) lent.connection.close();
+      },
+    };
   }
 
   /** Serializers for a unary method, loaded once from the .proto that declares the service. */
@@ -68,7 +114,12 @@ export class Channels {
   }
 
   close(): void {
-    for (const c of this.clients.values()) c.close();
-    this.clients.clear();
+    for (const d of this.dialled.values()) d.connection.close();
+    this.dialled.clear();
+  }
+
+  private retire(d: Dialled): void {
+    d.retired = true;
+    if (d.inFlight === 0) d.connection.close();
   }
 }

@@ -3,7 +3,8 @@
 import type { Metrics } from '../metrics.js';
 import { Channels, type ChannelOptions } from './channels.js';
 import { probeOnce, type ProbeResult } from './grpc-probe.js';
-import type { ProbeTarget } from './targets.js';
+import type { ResolvedSpec } from '../platform-spec/resolved.js';
+import { probeTargets, type ProbeTarget } from './targets.js';
 
 export interface ProberOptions extends ChannelOptions {
   metrics?: Metrics;
@@ -18,9 +19,27 @@ export class Prober {
   private targets: ProbeTarget[] = [];
   private protosDir = '';
   private stopped = false;
+  private spec?: { spec: ResolvedSpec; protosDir: string; port: number };
+  private albDnsNames: ReadonlyMap<string, string> = new Map();
 
   constructor(private readonly options: ProberOptions = {}) {
     this.channels = new Channels(options);
+  }
+
+  /** Probe the services of this spec (its targets come from it and the ALB names last read back). */
+  setSpec(spec: ResolvedSpec, protosDir: string, port = 443): void {
+    this.spec = { spec, protosDir, port };
+    this.setTargets(probeTargets(spec, port, this.albDnsNames), protosDir);
+  }
+
+  /**
+   * The ALB DNS names by ingress group, as the last plan read them back: services beyond the
+   * domain's ALB are probed through their own group's ALB once its name is known.
+   */
+  setLoadBalancers(albDnsNames: ReadonlyMap<string, string>): void {
+    const same = albDnsNames.size === this.albDnsNames.size && [...albDnsNames].every(([g, n]) => this.albDnsNames.get(g) === n);
+    this.albDnsNames = new Map(albDnsNames);
+    if (!same && this.spec) this.setTargets(probeTargets(this.spec.spec, this.spec.port, this.albDnsNames), this.spec.protosDir);
   }
 
   /**

@@ -1,5 +1,7 @@
 // Generated platforms for the benchmarks: the reference platform with N services, each serving
 // its own generated proto service (ALB paths must be unique), written to a temp repository layout.
+// Each runs the sandbox's echo image configured for its service, so its probe (Ping) and the ALB's
+// gRPC health check are answered as a real service would answer them.
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +21,8 @@ export function generatePlatform(services: number, probeInterval = '30s'): Gener
   const spec = YAML.parse(readFileSync('specs/platform.yaml', 'utf8'));
   spec.services = Array.from({ length: services }, (_, i) => {
     writeFileSync(join(dir, 'protos', 'bench', `svc${i}.proto`), `syntax = "proto3";\npackage bench${i};\nservice Svc${i} {\n  rpc Ping(PingRequest) returns (PingReply) {}\n}\nmessage PingRequest { string text = 1; }\nmessage PingReply { string text = 1; }\n`);
-    return { name: `svc-${i}`, image: `public.ecr.aws/platformd/bench-${i}:1.0.0`, port: 50051, replicas: 2, grpcService: `bench${i}.Svc${i}`,
+    return { name: `svc-${i}`, image: 'public.ecr.aws/platformd/grpc-echo:1.0.0', port: 50051, replicas: 2, grpcService: `bench${i}.Svc${i}`, healthService: true,
+      env: { ECHO_GRPC_SERVICE: `bench${i}.Svc${i}`, ECHO_GRPC_METHODS: 'Ping' },
       probe: { method: 'Ping', request: { text: 'ping' }, interval: probeInterval, timeout: '900ms' } };
   });
   const specPath = join(dir, 'specs', 'platform.yaml');

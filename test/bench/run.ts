@@ -85,7 +85,7 @@ if (process.env.BENCH_SKIP_IDLE !== '1') {
   results.idleDaemon = await idleDaemon([3, 300].filter((n) => SIZES.includes(n) || n === 3), Number(process.env.BENCH_IDLE_SECONDS ?? 60));
 }
 if (process.env.BENCH_SKIP_FLEET !== '1') results.fleet = await fleetBench((process.env.BENCH_FLEET_SIZES ?? '1,10,50').split(',').map(Number));
-results.probeCost = await probeSideBySide(Number(process.env.BENCH_PROBES ?? 1000), Number(process.env.BENCH_PROBE_RATE ?? 50));
+results.probeCost = await probeSideBySide(Number(process.env.BENCH_PROBES ?? 500), Number(process.env.BENCH_PROBE_RATE ?? 25), Number(process.env.BENCH_PROBE_RUNS ?? 3));
 
 mkdirSync('bench-results', { recursive: true });
 writeFileSync('bench-results/latest.json', JSON.stringify(results, null, 2));

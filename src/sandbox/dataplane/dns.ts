@@ -1,6 +1,7 @@
 // A small authoritative DNS server (UDP) answering from the emulated Route 53 zones: A/AAAA/CNAME
-// records as written, alias records to an emulated ALB resolved to that ALB's loopback address.
-// Names outside every zone or without records get NXDOMAIN. Point a resolver (or grpc-js with a
+// records as written, alias records to an emulated ALB resolved to that ALB's loopback address,
+// and each emulated ALB's own DNS name. Other names outside every zone or without records get
+// NXDOMAIN. Point a resolver (or grpc-js with a
 // `dns://127.0.0.1:<port>/name:443` target) at it.
 import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
@@ -81,7 +82,11 @@ export class SandboxDns {
     const answers: Buffer[] = [];
     let rcode = 0;
     const zone = this.options.route53.zoneFor(name);
-    if (!zone) rcode = 3;
+    const alb = zone ? undefined : this.options.albAddress(canonicalName(name).replace(/\.$/, ''));
+    // An ALB's own DNS name resolves (AWS publishes it under elb.amazonaws.com): A only, as below.
+    if (alb !== undefined) {
+      if (qtype === 'A') answers.push(rr(canonicalName(name), 'A', 60, ipv4(alb)));
+    } else if (!zone) rcode = 3;
     else {
       let current = canonicalName(name);
       for (let hops = 0; hops < 5; hops++) {

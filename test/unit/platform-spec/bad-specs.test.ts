@@ -16,6 +16,7 @@ const cases: { file: string; reason: string; code: string; line: number; column:
   { file: 'duplicate-service.yaml', reason: 'a duplicate service name points at the second declaration', code: 'SPEC_DUPLICATE_SERVICE', line: 59, column: 11, summary: /already declared at \/services\/0/ },
   { file: 'unknown-proto-service.yaml', reason: 'an unknown proto service lists what exists', code: 'SPEC_UNKNOWN_PROTO_SERVICE', line: 63, column: 18, summary: /no service helloworld\.Greeterr/ },
   { file: 'streaming-probe-method.yaml', reason: 'a probe on a streaming method is refused', code: 'SPEC_PROBE_STREAMING', line: 68, column: 15, summary: /streaming/ },
+  { file: 'probe-redial-zero.yaml', reason: 'a probe that would never dial (redialEvery 0) is refused', code: 'SPEC_SCHEMA', line: 58, column: 20, summary: /"redialEvery" must be >= 1/, single: true },
   // What ELBv2 and EKS would refuse (issue 14 point 6), each caught before any AWS call.
   { file: 'grpc-success-codes.yaml', reason: 'HTTP success codes on a gRPC health check are refused (ALB takes 0–99)', code: 'SPEC_GRPC_SUCCESS_CODES', line: 43, column: 19, summary: /0–99; "200-499" is outside/, single: true },
   { file: 'health-check-interval-range.yaml', reason: 'a health-check interval over 300 s is refused', code: 'SPEC_HEALTH_CHECK_RANGE', line: 43, column: 15, summary: /interval must be 5–300 s, not 10m/, single: true },

@@ -7,7 +7,7 @@ import type { ProbeTarget } from '../../../src/probe/targets.js';
 
 const target = (service: string): ProbeTarget => ({
   // Nothing listens on port 1: every probe fails fast with UNAVAILABLE.
-  service, address: '127.0.0.1:1', grpcService: 'helloworld.Greeter', method: 'SayHello', request: {}, intervalMs: 60_000, timeoutMs: 2_000, expectedCode: 0,
+  service, address: '127.0.0.1:1', grpcService: 'helloworld.Greeter', method: 'SayHello', request: {}, intervalMs: 60_000, timeoutMs: 2_000, expectedCode: 0, redialEvery: 10,
 });
 
 t.test('removing a failing service deletes its probe series', async (t) => {

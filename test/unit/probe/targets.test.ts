@@ -19,8 +19,8 @@ const full = { method: 'GetFeature', request: { latitude: 1 }, interval: '1m30s'
 t.test('one target per service with a probe, in spec order, through the domain on 443', async (t) => {
   const targets = probeTargets(spec([service('route-guide', full), service('no-probe'), service('greeter', { ...full, method: 'SayHello', request: {} })]));
   t.same(targets, [
-    { service: 'route-guide', address: 'grpc.example.com:443', grpcService: 'route-guide.v1.Service', method: 'GetFeature', request: { latitude: 1 }, intervalMs: 90_000, timeoutMs: 500, expectedCode: GrpcStatus.NOT_FOUND },
-    { service: 'greeter', address: 'grpc.example.com:443', grpcService: 'greeter.v1.Service', method: 'SayHello', request: {}, intervalMs: 90_000, timeoutMs: 500, expectedCode: GrpcStatus.NOT_FOUND },
+    { service: 'route-guide', address: 'grpc.example.com:443', grpcService: 'route-guide.v1.Service', method: 'GetFeature', request: { latitude: 1 }, intervalMs: 90_000, timeoutMs: 500, expectedCode: GrpcStatus.NOT_FOUND, redialEvery: 10 },
+    { service: 'greeter', address: 'grpc.example.com:443', grpcService: 'greeter.v1.Service', method: 'SayHello', request: {}, intervalMs: 90_000, timeoutMs: 500, expectedCode: GrpcStatus.NOT_FOUND, redialEvery: 10 },
   ]);
 });
 
@@ -42,6 +42,8 @@ t.test('defaults, as the daemon applies them, are the schema\'s', async (t) => {
   t.equal(target!.intervalMs, 30_000);
   t.equal(target!.timeoutMs, 5_000);
   t.same([defaults.interval!.default, defaults.timeout!.default, defaults.expectedStatus!.default], ['30s', '5s', 'OK'], 'the schema documents the same');
+  t.equal(target!.redialEvery, 10, 'a new connection every 10 probes');
+  t.equal((defaults.redialEvery as { default?: unknown } | undefined)?.default, 10, 'the schema documents the same');
   t.equal(target!.expectedCode, GrpcStatus.OK);
   t.same(target!.request, {});
 });
