@@ -2,8 +2,8 @@
 // gRPC unary calls on it as the wire protocol spells them (a length-prefixed message; the status
 // in the trailers, or in the headers of a trailers-only answer; an HTTP status that is not 200
 // mapped as gRPC clients map it). A prober needs only this much of a gRPC client: going without
-// grpc-js's channel, resolver, load balancer, subchannel and interceptor layers made a probe with
-// a new connection about 28 % cheaper in CPU and one on an open connection about 30 % (README).
+// grpc-js's channel, resolver, load balancer, subchannel and interceptor layers makes a dial about
+// 40 % cheaper, and a call on an open connection cheaper still (see the README's probe-cost table).
 import http2 from 'node:http2';
 import tls from 'node:tls';
 import { isIP } from 'node:net';
