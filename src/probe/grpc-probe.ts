@@ -25,22 +25,12 @@ export function probeOnce(channels: Channels, protosDir: string, target: ProbeTa
     } catch (err) {
       return finish(grpc.status.INTERNAL, (err as Error).message);
     }
-    let request: Buffer;
-    try {
-      request = handle.serialize(target.request);
-    } catch (err) {
-      return finish(grpc.status.INTERNAL, `the probe request does not serialize: ${(err as Error).message}`);
-    }
     const lease = channels.lease(target, target.redialEvery);
-    void lease.connection.unary(handle.path, request, target.timeoutMs).then((answer) => {
-      lease.release();
-      if (answer.code !== grpc.status.OK || !answer.reply) return finish(answer.code, answer.message);
-      try {
-        handle.deserialize(answer.reply);
-        finish(grpc.status.OK, 'OK');
-      } catch (err) {
-        finish(grpc.status.INTERNAL, `Failed to parse server response: ${(err as Error).message}`);
-      }
-    });
+    lease.client.makeUnaryRequest(handle.path, handle.serialize, handle.deserialize, target.request, new grpc.Metadata(),
+      { deadline: Date.now() + target.timeoutMs },
+      (err) => {
+        lease.release();
+        finish(err ? (err as grpc.ServiceError).code ?? grpc.status.UNKNOWN : grpc.status.OK, err ? (err as grpc.ServiceError).details ?? err.message : 'OK');
+      });
   });
 }
