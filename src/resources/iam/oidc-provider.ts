@@ -1,7 +1,7 @@
 // iam/oidc-provider: the IAM OIDC provider for the cluster's issuer, which IRSA roles trust.
 // No thumbprint: IAM validates the EKS issuer against its own trusted CAs.
 import {
-  CreateOpenIDConnectProviderCommand, DeleteOpenIDConnectProviderCommand, GetOpenIDConnectProviderCommand, type GetOpenIDConnectProviderCommandOutput, ListOpenIDConnectProvidersCommand, type IAMClient,
+  AddClientIDToOpenIDConnectProviderCommand, RemoveClientIDFromOpenIDConnectProviderCommand, CreateOpenIDConnectProviderCommand, DeleteOpenIDConnectProviderCommand, GetOpenIDConnectProviderCommand, type GetOpenIDConnectProviderCommandOutput, ListOpenIDConnectProvidersCommand, type IAMClient,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { errorName, isNotFound } from '../../cloud/aws-errors.js';
@@ -52,7 +52,8 @@ export const oidcProviderKind = defineKind<OidcProviderProps, OidcState>({
     const fields = [];
     if (desired.url !== observed.state.url) fields.push({ path: 'url', old: observed.state.url, new: desired.url });
     if (JSON.stringify([...desired.clientIds].sort()) !== JSON.stringify(observed.state.clientIds)) fields.push({ path: 'clientIds', old: observed.state.clientIds, new: desired.clientIds });
-    return { fields, replaces: fields.map((f) => f.path) };
+    // The URL is the provider's identity; client ids change in place (Add/RemoveClientID…).
+    return { fields, replaces: fields.filter((f) => f.path === 'url').map((f) => f.path) };
   },
   async create(ctx, desired) {
     let arn: string;
@@ -68,7 +69,15 @@ export const oidcProviderKind = defineKind<OidcProviderProps, OidcState>({
     }
     return (await describe(ctx.aws.iam, ctx.platform, arn))!;
   },
-  async update(ctx, _desired, observed) {
+  async update(ctx, desired, observed) {
+    const arn = observed.physicalId;
+    const wanted = desired.properties.clientIds;
+    for (const id of wanted.filter((c) => !observed.state.clientIds.includes(c))) {
+      await ctx.aws.iam.send(new AddClientIDToOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn, ClientID: id }));
+    }
+    for (const id of observed.state.clientIds.filter((c) => !wanted.includes(c))) {
+      await ctx.aws.iam.send(new RemoveClientIDFromOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn, ClientID: id }));
+    }
     return (await this.refresh(ctx, observed))!;
   },
   async delete(ctx, observed) {

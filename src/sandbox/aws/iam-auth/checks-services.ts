@@ -16,7 +16,7 @@ function record(v: unknown): Record<string, string> {
 
 const IAM_ROLE_OPS = new Set(['GetRole', 'DeleteRole', 'UpdateAssumeRolePolicy', 'AttachRolePolicy', 'DetachRolePolicy', 'ListAttachedRolePolicies', 'TagRole', 'UntagRole', 'ListRoleTags']);
 const IAM_POLICY_OPS = new Set(['GetPolicy', 'GetPolicyVersion', 'ListPolicyVersions', 'CreatePolicyVersion', 'DeletePolicyVersion', 'DeletePolicy']);
-const IAM_OIDC_OPS = new Set(['GetOpenIDConnectProvider', 'DeleteOpenIDConnectProvider']);
+const IAM_OIDC_OPS = new Set(['GetOpenIDConnectProvider', 'AddClientIDToOpenIDConnectProvider', 'RemoveClientIDFromOpenIDConnectProvider', 'DeleteOpenIDConnectProvider']);
 
 function iamChecks(req: CheckRequest): AuthorizationCheck[] | undefined {
   const action = actionOf('iam', req.operation);
