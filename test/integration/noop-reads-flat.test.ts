@@ -3,11 +3,8 @@
 // certificates (10 of them for the platform's own domain, not ours), 100 hosted zones, 100 EKS
 // clusters and 100 ALBs, made through the real SDK clients against the sandbox.
 import t from 'tap';
-import { RequestCertificateCommand } from '@aws-sdk/client-acm';
-import { CreateClusterCommand } from '@aws-sdk/client-eks';
-import { CreateLoadBalancerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { CreateHostedZoneCommand } from '@aws-sdk/client-route-53';
-import { startTestSandbox, type TestSandbox } from '../helpers/sandbox.js';
+import { startTestSandbox } from '../helpers/sandbox.js';
+import { seedForeignResources } from '../helpers/foreign-resources.js';
 import { noopCalls, shapeOf } from '../helpers/noop-calls.js';
 import { generatePlatform } from '../bench/generate.js';
 import { onApiCall } from '../../src/cloud/api-calls.js';
@@ -43,21 +40,6 @@ async function countedPlan(opts: EngineOptions): Promise<{ result: PlanResult; c
   throw new Error(`five no-op plans in a row had failing calls: ${failures.slice(0, 20).join(', ')}`);
 }
 
-/** 100 of each kind, none of them this platform's; `sameDomain` certificates for the platform's own domain. */
-async function seedForeign(sb: TestSandbox, plan: PlanResult, domain: string, sameDomain: number): Promise<void> {
-  const { acm, eks, elbv2, route53 } = sb.clients;
-  const out = (id: string, key: string) => plan.observed.get(id)!.outputs[key] as string;
-  const publicSubnets = [...plan.observed.values()].filter((o) => o.kind === 'ec2/subnet' && o.id.includes('public')).map((o) => o.outputs.subnetId as string);
-  const privateSubnets = [...plan.observed.values()].filter((o) => o.kind === 'ec2/subnet' && o.id.includes('private')).map((o) => o.outputs.subnetId as string);
-  for (let i = 0; i < 100; i++) {
-    await acm.send(new RequestCertificateCommand({ DomainName: i < sameDomain ? domain : `foreign-${i}.example.org`, ValidationMethod: 'DNS', KeyAlgorithm: 'EC_prime256v1',
-      IdempotencyToken: `foreign${i}`, Tags: [{ Key: 'owner', Value: 'someone-else' }] }));
-    await route53.send(new CreateHostedZoneCommand({ Name: `foreign-${i}.example.org`, CallerReference: `foreign-${i}` }));
-    await eks.send(new CreateClusterCommand({ name: `foreign-${i}`, roleArn: out('iam/role/cluster', 'arn'), resourcesVpcConfig: { subnetIds: privateSubnets }, tags: { owner: 'someone-else' } }));
-    await elbv2.send(new CreateLoadBalancerCommand({ Name: `foreign-${i}`, Subnets: publicSubnets, Type: 'application', Tags: [{ Key: 'owner', Value: 'someone-else' }] }));
-  }
-}
-
 for (const services of [3, 30]) {
   t.test(`${services} services: the no-op reconcile costs the formula's calls, with or without 400 foreign resources`, async (t) => {
     const sb = await startTestSandbox();
@@ -78,7 +60,7 @@ for (const services of [3, 30]) {
     t.equal(quiet.total, formula, `the formula's ${formula} calls (shape ${JSON.stringify(shapeOf(quiet.result.graph))}; measured: ${JSON.stringify(quiet.calls)})`);
 
     const sameDomain = 10;
-    await seedForeign(sb, quiet.result, spec.domain!.name, sameDomain);
+    await seedForeignResources(sb.clients, quiet.result.observed, { count: 100, domain: spec.domain!.name, sameDomain });
     const first = await countedPlan(opts);
     t.same(first.result.plan.changes, [], 'still a no-op plan');
     // A certificate of the platform's own domain, and an ALB, is another party's only by its tags:
