@@ -6,10 +6,18 @@
 import { build } from 'esbuild';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 
-// V8 flags every `platformd` gets (chosen by measuring the idle daemon, see README's Performance):
-// a 1 MiB young generation instead of up to 16 MiB per semi-space trades a few more scavenges for a
-// smaller resident set. The shebang sets them for the bin; the Dockerfile repeats them.
-const NODE_FLAGS = '--max-semi-space-size=1';
+// What every `platformd` runs with, chosen by measuring the idle daemon (README's Performance;
+// test/bench/idle-daemon.ts). The shebang sets them for the bin; the Dockerfile repeats them.
+// - glibc malloc: allocations from 16 KiB up are mmap'd and unmapped when freed, and free memory at
+//   the top of the heap is returned at once. Parsing and compiling the bundle at startup leaves
+//   ~50 MiB of freed compiler memory in the heap otherwise, never given back to the system.
+// - V8: a 1 MiB young generation instead of up to 16 MiB per semi-space (a few more scavenges),
+//   and JavaScript interpreted only (no Sparkplug, Maglev or TurboFan code, V8's size-optimized
+//   heuristics): less code kept for a process that mostly waits; it costs CPU in long reconciles
+//   (the figures are in README). Not --lite-mode: it implies --jitless, which on Node 20 removes
+//   WebAssembly (fetch's HTTP parser) and prints a warning on every command.
+const MALLOC_ENV = 'MALLOC_MMAP_THRESHOLD_=16384 MALLOC_TRIM_THRESHOLD_=0';
+const NODE_FLAGS = '--max-semi-space-size=1 --optimize-for-size --no-opt --no-sparkplug --no-maglev';
 
 // Bundled CommonJS dependencies call require() for Node built-ins (and protobufjs probes optional
 // modules with it); ES modules have no require, so the bundle makes one.
@@ -40,7 +48,14 @@ const common = {
 
 await build({ ...common, entryPoints: { platformd: 'src/cli.ts', 'platformd-load-worker': 'src/platform-spec/load-worker.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' } });
 
+// V8 keeps a script's source for its lifetime, as UTF-16 if any character is not ASCII: one "—"
+// doubles the 4.5 MB bundle's retained source. esbuild escapes non-ASCII text everywhere but in
+// tagged templates (an escape changes a template's .raw); platformd's only tag, the status page's
+// html``, reads the cooked strings, for which \u escapes are the same text.
+const asciiOnly = (code) => code.replace(/[^\x00-\x7f]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
+
+for (const file of ['dist/platformd.mjs', 'dist/platformd-load-worker.mjs']) writeFileSync(file, asciiOnly(readFileSync(file, 'utf8')));
 const cli = 'dist/platformd.mjs';
 const body = readFileSync(cli, 'utf8').replace(/^#!.*\n/, '');
-writeFileSync(cli, `#!/usr/bin/env -S node ${NODE_FLAGS}\n${body}`);
+writeFileSync(cli, `#!/usr/bin/env -S ${MALLOC_ENV} node ${NODE_FLAGS}\n${body}`);
 chmodSync(cli, 0o755);
