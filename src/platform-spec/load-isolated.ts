@@ -23,6 +23,8 @@ function refused(file: string, protosDir: string, summary: string): LoadResult {
 
 function startWorker(request: LoadRequest): Worker {
   const limits = { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, workerData: request };
+  // The production bundle (dist/platformd.mjs) has its worker bundled beside it (scripts/bundle.mjs).
+  if (import.meta.url.endsWith('.mjs')) return new Worker(new URL('./platformd-load-worker.mjs', import.meta.url), limits);
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./load-worker.js', import.meta.url), limits);
   // Run from TypeScript sources (tests, `npm run bench`): workers do not inherit tsx's loader
   // hooks on Node 20, so the worker registers them before importing its .ts entry.

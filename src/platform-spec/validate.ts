@@ -1,6 +1,6 @@
 // Structural validation against schema/platform.schema.json (ajv, JSON Schema 2020-12), with
 // ajv's errors turned into readable diagnostics at the offending node.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
@@ -9,9 +9,13 @@ import { MAX_DIAGNOSTICS } from './bounds.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** The schema file shipped with the package (src/platform-spec → ../../schema, dist/platform-spec → ../../schema). */
+/**
+ * The schema file shipped with the package: ../../schema from src/platform-spec and
+ * dist/platform-spec, ../schema from the production bundle (dist/platformd.mjs).
+ */
 export function schemaPath(): string {
-  return join(here, '..', '..', 'schema', 'platform.schema.json');
+  const beside = join(here, '..', 'schema', 'platform.schema.json');
+  return existsSync(beside) ? beside : join(here, '..', '..', 'schema', 'platform.schema.json');
 }
 
 let schema: object | undefined;

@@ -6,6 +6,8 @@ export interface ChildSandbox {
   env: Record<string, string>;
   dns: string;
   caFile: string;
+  /** The port the sandbox's ALBs serve HTTPS on (443 unless another sandbox holds it). */
+  albPort: string;
   stop(): Promise<void>;
 }
 
@@ -25,6 +27,7 @@ export async function startChildSandbox(): Promise<ChildSandbox> {
     env: { AWS_ENDPOINT_URL: endpoint, AWS_REGION: 'ap-northeast-1', AWS_ACCESS_KEY_ID: 'AKIASANDBOXEXAMPLE01', AWS_SECRET_ACCESS_KEY: 'sandbox-secret-access-key-not-a-real-secret' },
     dns: /DNS for the emulated zones on (\S+)/.exec(out)![1]!,
     caFile: /CA certificate written to (\S+)/.exec(out)![1]!,
+    albPort: /ALBs serve HTTPS on port (\d+)/.exec(out)?.[1] ?? '443',
     stop: () => new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());

@@ -1,4 +1,4 @@
-// Run the built CLI (dist/cli.js) as a child process; wait for output; always clean up.
+// Run the built CLI (dist/cli.js unless told) as a child process; wait for output; always clean up.
 import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface CliProcess {
@@ -8,8 +8,9 @@ export interface CliProcess {
   stop(): Promise<number | null>;
 }
 
-export function startCli(args: string[], env: Record<string, string> = {}): CliProcess {
-  const child = spawn(process.execPath, ['dist/cli.js', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** `cli` is the built CLI to run: tsc's dist/cli.js, or a production bundle (with its node flags first). */
+export function startCli(args: string[], env: Record<string, string> = {}, cli: string[] = ['dist/cli.js']): CliProcess {
+  const child = spawn(process.execPath, [...cli, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => { out += d; });
   child.stderr!.on('data', (d) => { out += d; });

@@ -30,6 +30,8 @@ export interface WorldOptions {
   prepare?: (repo: TestRepo) => void;
   /** What `--repo` names (default: the repository's directory). */
   repoArg?: (repo: TestRepo) => string | Promise<string>;
+  /** The daemon's CLI and node flags (default: dist/cli.js; the sandbox always runs from dist/cli.js). */
+  daemonCli?: string[];
 }
 
 export async function startDaemonWorld(daemonArgs: string[], env: Record<string, string> = {}, options: WorldOptions = {}): Promise<DaemonWorld> {
@@ -44,7 +46,7 @@ export async function startDaemonWorld(daemonArgs: string[], env: Record<string,
   const scope = options.full ? ['--dns-server', dns, '--ca-file', caFile, '--probe-port', albPort] : ['--layers', 'network,iam,eks'];
   const workdir = mkdtempSync(join(tmpdir(), 'platformd-work-'));
   const repoArg = options.repoArg ? await options.repoArg(repo) : repo.dir;
-  const daemon = startCli(['run', '--repo', repoArg, '--listen', '127.0.0.1:0', ...scope, '--workdir', workdir, ...daemonArgs], { ...awsEnv, ...env });
+  const daemon = startCli(['run', '--repo', repoArg, '--listen', '127.0.0.1:0', ...scope, '--workdir', workdir, ...daemonArgs], { ...awsEnv, ...env }, options.daemonCli);
   const url = (await daemon.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
   Object.assign(process.env, awsEnv);
   resetAwsClients();

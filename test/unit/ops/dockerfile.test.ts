@@ -1,5 +1,5 @@
 // The container image's contract: non-root, pinned Node LTS, git present, a healthcheck, and only
-// built output plus production dependencies in the final stage.
+// the production bundle (platformd and the dependencies it runs, without the sandbox) in the final stage.
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 
@@ -8,12 +8,14 @@ t.test('the Dockerfile builds a small non-root image with git and a healthcheck'
   const stages = text.split(/^FROM /m).slice(1);
   t.ok(stages.length >= 2, 'multi-stage');
   t.match(text, /ARG NODE_IMAGE=node:\d+\.\d+\.\d+-/, 'Node pinned to an exact version');
-  t.match(stages[0]!, /rm -rf dist\/sandbox dist\/cli-sandbox\.\* dist\/cli-demo\.\*/, 'the sandbox is left out of the image');
   const final = stages.at(-1)!;
   t.match(final, /apt-get install[^\n]*\bgit\b/, 'git in the final image (the daemon clones)');
   t.match(final, /^USER 10001/m, 'runs as non-root');
   t.match(final, /^HEALTHCHECK .*healthz/ms, 'healthcheck on /healthz');
-  t.match(final, /npm prune --omit=dev|--from=build \/src\/node_modules/, 'production dependencies only');
+  t.match(final, /^COPY --from=build \/src\/dist\/platformd\.mjs \/src\/dist\/platformd-load-worker\.mjs \.\/dist\/$/m, 'only the bundle: the sandbox is left out of the image');
+  t.notMatch(final, /node_modules|COPY --from=build \/src\/dist /, 'no node_modules, no tsc output: the bundle holds what runs');
+  t.match(final, /^ENTRYPOINT \[.*"node", "--max-semi-space-size=1", "--optimize-for-size", "--no-opt", "--no-sparkplug", "--no-maglev", "\/app\/dist\/platformd\.mjs"\]$/m, 'the bundle runs with its V8 flags');
+  t.match(final, /MALLOC_MMAP_THRESHOLD_=16384 \\\n\s+MALLOC_TRIM_THRESHOLD_=0/, 'and its malloc settings');
   t.notMatch(final, /COPY (src|test) /, 'no sources or tests in the final image');
   t.match(final, /PLATFORMD_LISTEN=0\.0\.0\.0:8080/, 'listens on all interfaces inside the container');
 });
