@@ -143,17 +143,17 @@ export class Elbv2State {
 
   /** Rules of a listener sorted by priority (default rule excluded). */
   rulesOf(listenerArn: string): Rule[] {
-    return [...this.rules.values()].filter((r) => r.listenerArn === listenerArn).sort((a, b) => a.priority - b.priority);
+    return [...(this.indexed().rulesByListener.get(listenerArn) ?? [])];
   }
 
   listenersOf(lbArn: string): Listener[] {
-    return [...this.listeners.values()].filter((l) => l.lbArn === lbArn).sort((a, b) => a.port - b.port);
+    return [...(this.indexed().listenersByLb.get(lbArn) ?? [])];
   }
 
   /** Non-default rules across every listener of a load balancer (the 100-rule quota counts these). */
   ruleCountOf(lbArn: string): number {
     let n = 0;
-    for (const l of this.listenersOf(lbArn)) n += this.rulesOf(l.arn).length;
+    for (const l of this.indexed().listenersByLb.get(lbArn) ?? []) n += this.indexed().rulesByListener.get(l.arn)?.length ?? 0;
     return n;
   }
 
@@ -170,17 +170,46 @@ export class Elbv2State {
 
   /** Load balancers whose listeners or rules forward to a target group. */
   lbsOfTargetGroup(tgArn: string): string[] {
-    const lbs = new Set<string>();
-    for (const l of this.listeners.values()) {
-      if (Elbv2State.forwardedGroups(l.defaultActions).includes(tgArn)) lbs.add(l.lbArn);
-    }
+    return [...(this.indexed().lbsByTargetGroup.get(tgArn) ?? [])];
+  }
+
+  /**
+   * NOTE(index): listeners, rules and target-group users are looked up in loops (every target's
+   * health, every DescribeTargetGroups member), so they are indexed once per state version. Every
+   * mutation of a listener or rule ends in changed(), which bumps the version; handlers read before
+   * they mutate, so an index built inside a handler describes the state its checks are about.
+   */
+  private index?: { version: number; rulesByListener: Map<string, Rule[]>; listenersByLb: Map<string, Listener[]>; lbsByTargetGroup: Map<string, Set<string>> };
+
+  private indexed(): NonNullable<Elbv2State['index']> {
+    if (this.index?.version === this.version) return this.index;
+    const rulesByListener = new Map<string, Rule[]>();
     for (const r of this.rules.values()) {
-      if (Elbv2State.forwardedGroups(r.actions).includes(tgArn)) {
-        const l = this.listeners.get(r.listenerArn);
-        if (l) lbs.add(l.lbArn);
-      }
+      const list = rulesByListener.get(r.listenerArn);
+      if (list) list.push(r);
+      else rulesByListener.set(r.listenerArn, [r]);
     }
-    return [...lbs];
+    for (const list of rulesByListener.values()) list.sort((a, b) => a.priority - b.priority);
+    const listenersByLb = new Map<string, Listener[]>();
+    const lbsByTargetGroup = new Map<string, Set<string>>();
+    const use = (tgArn: string, lbArn: string) => {
+      const lbs = lbsByTargetGroup.get(tgArn);
+      if (lbs) lbs.add(lbArn);
+      else lbsByTargetGroup.set(tgArn, new Set([lbArn]));
+    };
+    for (const l of this.listeners.values()) {
+      const list = listenersByLb.get(l.lbArn);
+      if (list) list.push(l);
+      else listenersByLb.set(l.lbArn, [l]);
+      for (const tgArn of Elbv2State.forwardedGroups(l.defaultActions)) use(tgArn, l.lbArn);
+    }
+    for (const list of listenersByLb.values()) list.sort((a, b) => a.port - b.port);
+    for (const r of this.rules.values()) {
+      const l = this.listeners.get(r.listenerArn);
+      if (l) for (const tgArn of Elbv2State.forwardedGroups(r.actions)) use(tgArn, l.lbArn);
+    }
+    this.index = { version: this.version, rulesByListener, listenersByLb, lbsByTargetGroup };
+    return this.index;
   }
 
   /** Health of a registered target now, as DescribeTargetHealth reports it. */

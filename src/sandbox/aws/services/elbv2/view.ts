@@ -16,15 +16,38 @@ export function albViewSource(state: Elbv2State): AlbViewSource {
   };
 }
 
+/**
+ * NOTE(lazy): the data path asks for every load balancer on each ELBv2 change but mostly reads
+ * only its ARN and listeners; target health (security-group reachability per target) is worked
+ * out only when a request is routed. Each part is still read from the state at that moment.
+ */
 function viewOf(state: Elbv2State, lb: LoadBalancer): AlbView {
-  const listeners = state.listenersOf(lb.arn);
+  let listenerViews: AlbListenerView[] | undefined;
+  let targetGroups: AlbView['targetGroups'] | undefined;
+  return {
+    arn: lb.arn,
+    dnsName: lb.dnsName,
+    canonicalHostedZoneId: lb.canonicalHostedZoneId,
+    scheme: lb.scheme,
+    state: state.lbState(lb),
+    get listeners() {
+      listenerViews ??= state.listenersOf(lb.arn).map((l) => listenerView(state, l));
+      return listenerViews;
+    },
+    get targetGroups() {
+      targetGroups ??= targetGroupViews(state, lb);
+      return targetGroups;
+    },
+  };
+}
+
+function targetGroupViews(state: Elbv2State, lb: LoadBalancer): AlbView['targetGroups'] {
   const tgArns = new Set<string>();
-  const listenerViews: AlbListenerView[] = listeners.map((l) => {
+  for (const l of state.listenersOf(lb.arn)) {
     for (const a of Elbv2State.forwardedGroups(l.defaultActions)) tgArns.add(a);
     for (const r of state.rulesOf(l.arn)) for (const a of Elbv2State.forwardedGroups(r.actions)) tgArns.add(a);
-    return listenerView(state, l);
-  });
-  const targetGroups = new Map<string, { protocolVersion: string; targets: { ip: string; port: number; healthy: boolean }[] }>();
+  }
+  const targetGroups: AlbView['targetGroups'] = new Map();
   for (const arn of tgArns) {
     const tg = state.targetGroups.get(arn);
     if (!tg) continue;
@@ -33,15 +56,7 @@ function viewOf(state: Elbv2State, lb: LoadBalancer): AlbView {
       targets: tg.targets.map((t) => ({ ip: t.id, port: t.port, healthy: state.targetHealth(tg, t).State === 'healthy' })),
     });
   }
-  return {
-    arn: lb.arn,
-    dnsName: lb.dnsName,
-    canonicalHostedZoneId: lb.canonicalHostedZoneId,
-    scheme: lb.scheme,
-    state: state.lbState(lb),
-    listeners: listenerViews,
-    targetGroups,
-  };
+  return targetGroups;
 }
 
 function listenerView(state: Elbv2State, l: Listener): AlbListenerView {
