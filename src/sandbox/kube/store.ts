@@ -9,6 +9,7 @@ import { parseSelector } from './selectors.js';
 import { admitLeaseTimes } from './lease-times.js';
 import { applyDefaults } from './defaults.js';
 import { admitCustomResource, versionSchema } from './crd-schema.js';
+import { ObjectMap, type Entry } from './object-map.js';
 
 export type KubeObject = { apiVersion: string; kind: string; metadata: Record<string, any>; [k: string]: any };
 
@@ -18,8 +19,6 @@ export class KubeError extends Error {
     super(message);
   }
 }
-
-interface Entry { object: KubeObject; managed: ManagedFields[] }
 
 export interface PatchOptions {
   /** dryRun=All: answer the patched object, store nothing. */
@@ -34,7 +33,7 @@ export interface PatchOptions {
 const DEFAULT_MANAGER = 'unknown';
 
 export class KubeStore {
-  private readonly objects = new Map<string, Entry>();
+  private readonly objects = new ObjectMap();
   private readonly resources: ApiResource[] = [...BUILTIN];
   private rv = 1;
   private nextServiceIp = 1;
@@ -144,8 +143,8 @@ export class KubeStore {
   list(res: ApiResource, ns?: string, labelSelector?: string | null): KubeObject[] {
     const sel = parseSelector(labelSelector);
     const prefix = `${res.group}|${res.plural}|`;
-    return [...this.objects.entries()].filter(([k, e]) => k.startsWith(prefix) && (!ns || !res.namespaced || e.object.metadata.namespace === ns) && sel(e.object.metadata.labels))
-      .sort(([a], [b]) => a.localeCompare(b)).map(([, e]) => this.out(e, res));
+    return this.objects.ofResource(prefix).filter((e) => (!ns || !res.namespaced || e.object.metadata.namespace === ns) && sel(e.object.metadata.labels))
+      .map((e) => this.out(e, res));
   }
 
   get resourceVersion(): string {

@@ -6,8 +6,11 @@ import type { KubeObject } from './objects.js';
 export type WatchedKind = 'Ingress' | 'Service' | 'EndpointSlice' | 'Pod' | 'Deployment' | 'ServiceAccount';
 
 export interface LbcClusterStore {
-  /** Objects of a kind (all namespaces when namespace is undefined). */
-  list(kind: WatchedKind, namespace?: string): KubeObject[];
+  /**
+   * Objects of a kind (all namespaces when namespace is undefined); with `labels` a store may
+   * answer only those carrying every one of them (a label selector), as an informer's index would.
+   */
+  list(kind: WatchedKind, namespace?: string, labels?: Record<string, string>): KubeObject[];
   get(kind: WatchedKind, namespace: string, name: string): KubeObject | undefined;
   /** Called after any change of any object; returns unsubscribe. */
   onChange(listener: (kind: string) => void): () => void;

@@ -7,7 +7,7 @@ import type { Endpoint, KubeObject, ServiceObject } from './objects.js';
 export function serviceEndpoints(store: LbcClusterStore, namespace: string, svc: ServiceObject, servicePort: number): Endpoint[] {
   const sp = (svc.spec?.ports ?? []).find((p) => p.port === servicePort);
   if (!sp) return [];
-  const slices = store.list('EndpointSlice', namespace).filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name);
+  const slices = store.list('EndpointSlice', namespace, { 'kubernetes.io/service-name': svc.metadata.name }).filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name);
   if (slices.length > 0) {
     const out: Endpoint[] = [];
     for (const slice of slices as (KubeObject & { endpoints?: any[]; ports?: any[] })[]) {
@@ -22,7 +22,7 @@ export function serviceEndpoints(store: LbcClusterStore, namespace: string, svc:
   }
   const selector = svc.spec?.selector ?? {};
   if (Object.keys(selector).length === 0) return [];
-  const pods = store.list('Pod', namespace).filter((p) => Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v));
+  const pods = store.list('Pod', namespace, selector).filter((p) => Object.entries(selector).every(([k, v]) => p.metadata.labels?.[k] === v));
   const out: Endpoint[] = [];
   for (const pod of pods) {
     if (pod.metadata.deletionTimestamp || !pod.status?.podIP) continue;

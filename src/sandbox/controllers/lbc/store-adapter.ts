@@ -16,6 +16,12 @@ const API_VERSION: Record<WatchedKind, string> = {
   ServiceAccount: 'v1',
 };
 
+/** `k=v,…` for valid label keys and values; anything else selects all (callers filter again). */
+function selectorText(labels: Record<string, string>): string | undefined {
+  const pairs = Object.entries(labels);
+  return pairs.every(([k, v]) => /^[\w./-]+$/.test(k) && /^[\w.-]*$/.test(v)) ? pairs.map(([k, v]) => `${k}=${v}`).join(',') : undefined;
+}
+
 export function lbcStoreOf(store: KubeStore): LbcClusterStore {
   const res = (kind: WatchedKind) => {
     const r = store.resource(API_VERSION[kind], kind);
@@ -23,7 +29,7 @@ export function lbcStoreOf(store: KubeStore): LbcClusterStore {
     return r;
   };
   return {
-    list: (kind, namespace) => store.list(res(kind), namespace) as unknown as KubeObject[],
+    list: (kind, namespace, labels) => store.list(res(kind), namespace, labels && selectorText(labels)) as unknown as KubeObject[],
     get: (kind, namespace, name) => store.tryGet(res(kind), namespace, name) as unknown as KubeObject | undefined,
     onChange: (listener) => store.onChange((kind) => {
       if (kind in API_VERSION) listener(kind);
