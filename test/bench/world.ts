@@ -12,7 +12,9 @@ export interface ChildSandbox {
 }
 
 export async function startChildSandbox(): Promise<ChildSandbox> {
-  const child = spawn(process.execPath, ['dist/cli.js', 'sandbox', '--port', '0', '--time-scale', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_SANDBOX_NODE_ARGS: node flags for the sandbox alone, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
+  const nodeArgs = (process.env.BENCH_SANDBOX_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/cli.js', 'sandbox', '--port', '0', '--time-scale', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => { out += d; });
   child.stderr!.on('data', () => {});
