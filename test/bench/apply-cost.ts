@@ -70,6 +70,7 @@ for (const n of SIZES) {
     const sandbox = await startChildSandbox();
     // A failed run must not leave its sandbox process behind.
     process.once('exit', () => { sandbox.child.kill('SIGTERM'); });
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(128 + (signal === 'SIGINT' ? 2 : 15)));
     Object.assign(process.env, sandbox.env);
     resetAwsClients();
     const loaded = await loadSpecFile(platform.specPath, { protosDir: platform.protosDir });
