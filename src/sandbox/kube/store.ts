@@ -3,7 +3,7 @@
 // change (the sandbox's controllers watch through this in-process API).
 import { randomUUID } from 'node:crypto';
 import { BUILTIN, groupVersion, type ApiResource } from './resources.js';
-import { fieldSet, managedFieldsWire, recordUpdate, serverSideApply, type ListTypeAt, type ManagedFields } from './ssa.js';
+import { fieldSet, managedFieldsWire, recordUpdate, serverSideApply, type ListTypeAt } from './ssa.js';
 import { listTypeOf } from './list-types.js';
 import { parseSelector } from './selectors.js';
 import { admitLeaseTimes } from './lease-times.js';
