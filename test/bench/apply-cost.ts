@@ -7,6 +7,7 @@
 // than platformd in a figure labelled as platformd's (the apply wall). BENCH_SANDBOX_NODE_ARGS
 // (world.ts) passes node flags to the sandbox alone, e.g. to profile it with --cpu-prof.
 import { Agent as HttpsAgent } from 'node:https';
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { onApiCall } from '../../src/cloud/api-calls.js';
 import { awsClients, resetAwsClients } from '../../src/cloud/aws.js';
@@ -60,6 +61,12 @@ function healthCallsPerPoll(calls: LoggedCall[]): number[] {
   if (current !== undefined && current > 0) polls.push(current);
   return polls;
 }
+
+const report: Record<string, unknown>[] = [];
+const spreadOf = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? null : { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1] };
+};
 
 console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (2 cores, shared machine)`);
 for (const n of SIZES) {
@@ -133,6 +140,7 @@ for (const n of SIZES) {
     console.log(`  readiness polls reading target health: ${summary(figures.healthPolls)}; DescribeTargetHealth max per poll ${summary(figures.maxHealthPerPoll)}, total ${summary(figures.healthTotal)}`);
   }
   console.log(`  no-op reconcile: AWS calls (sandbox log) ${summary(figures.noopAws)}, Kubernetes calls ${summary(figures.noopKube)}`);
+  report.push({ services: n, runs: RUNS, goals: GOALS[n] ?? null, ...Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, spreadOf(v)])), loadAverage: loadavg() });
   for (const [k, v] of Object.entries(noopByOperation).sort()) console.log(`    ${k.padEnd(44)} ${v}`);
 }
 const [cpu300, cpu1000] = [applyCpuByServices.get(300), applyCpuByServices.get(1000)];
@@ -141,6 +149,8 @@ if (cpu300 !== undefined && cpu1000 !== undefined) {
   console.log(`platformd apply CPU growth 300 → 1000 services: ${growth.toFixed(2)}× [goal ≤ 3.6×: ${growth <= 3.6 ? 'met' : 'NOT met'}]`);
 }
 console.log(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+// For `npm run bench` (run.ts), which runs this file as a child and keeps its figures.
+if (process.env.BENCH_APPLY_JSON) writeFileSync(process.env.BENCH_APPLY_JSON, JSON.stringify({ sizes: report, sandboxDominated }, null, 2));
 if (sandboxDominated.length > 0) {
   console.error(`\nFAIL: the sandbox dominates figures labelled as platformd's (fix the sandbox before reading them as platformd's cost):\n  ${sandboxDominated.join('\n  ')}`);
   process.exit(1);

@@ -4,8 +4,10 @@
 // be trusted (probes failing, the sandbox's CPU in a figure labelled platformd's, calls ≠ formula)
 // fails, the others still run, and the exit code says so.
 //   BENCH_SIZES=3,30,300,1000  BENCH_SKIP_{NOOP,APPLY,IDLE,FLEET,PROBE}=1
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { noopSection } from './noop-section.js';
 import { idleDaemon } from './idle-daemon.js';
 import { probeSideBySide } from './probe-cost.js';
@@ -13,6 +15,18 @@ import { fleetBench } from './fleet.js';
 
 const SIZES = (process.env.BENCH_SIZES ?? '3,30,300').split(',').map(Number);
 const results: Record<string, unknown> = { machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverageAtStart: loadavg() }, at: new Date().toISOString() };
+
+/** test/bench/apply-cost.ts in its own process (it owns its sandbox children and exits with its verdict). */
+function applySection(sizes: number[]): Promise<unknown> {
+  const json = join(mkdtempSync(join(tmpdir(), 'platformd-bench-apply-')), 'apply.json');
+  const child = spawn(process.execPath, ['--no-warnings', '--import', 'tsx', 'test/bench/apply-cost.ts'],
+    { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, BENCH_SIZES: sizes.join(','), BENCH_APPLY_JSON: json } });
+  return new Promise((resolve, reject) => child.once('exit', (code) => {
+    const figures: unknown = existsSync(json) ? JSON.parse(readFileSync(json, 'utf8')) : undefined;
+    if (code === 0) resolve(figures);
+    else reject(new Error(`apply-cost exited ${code}: ${JSON.stringify((figures as { sandboxDominated?: unknown } | undefined)?.sandboxDominated ?? 'no figures')}`));
+  }));
+}
 
 const failures: string[] = [];
 /** One section: its figures, or its failure (a goal the bench refuses to call met, probes that failed), kept apart so the others still run. */
@@ -30,6 +44,7 @@ async function section(name: string, skip: boolean, measure: () => Promise<unkno
 
 const skipped = (name: string) => process.env[`BENCH_SKIP_${name}`] === '1';
 await section('noop', skipped('NOOP'), () => noopSection(SIZES));
+await section('applyCost', skipped('APPLY'), () => applySection(SIZES.filter((n) => n >= 30)));
 await section('idleDaemon', skipped('IDLE'), () => idleDaemon([3, 300].filter((n) => SIZES.includes(n) || n === 3), Number(process.env.BENCH_IDLE_SECONDS ?? 60)));
 await section('fleet', skipped('FLEET'), () => fleetBench((process.env.BENCH_FLEET_SIZES ?? '1,10,50').split(',').map(Number)));
 await section('probeCost', skipped('PROBE'), () => probeSideBySide(Number(process.env.BENCH_PROBES ?? 500), Number(process.env.BENCH_PROBE_RATE ?? 25), Number(process.env.BENCH_PROBE_RUNS ?? 3)));
