@@ -49,7 +49,7 @@ export async function fleetBench(sizes: number[]): Promise<Record<string, unknow
     { env: { ...process.env, ...sandbox.env }, stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     daemon.stderr!.on('data', (d) => { log += d; });
-    const url = await eventually('listening', 60_000, async () => /listening on (http:\/\/\S+)/.exec(log)?.[1]);
+    const url = await eventually('listening', 60_000, async () => /listening on (http:\/\/[0-9.:]+)/.exec(log)?.[1]);
     const status = async () => (await (await fetch(`${url}/status`)).json()) as Ready & PlatformStatus;
     const keys = Array.from({ length: n }, (_, i) => `p${i + 1}`);
     const allReady = async () => {
