@@ -18,7 +18,7 @@ import type { Elbv2Service } from '../aws/services/elbv2/index.js';
 import type { Ec2Service } from '../aws/services/ec2/index.js';
 import { BuildError, groupName } from './lbc/annotations.js';
 import type { LbcClusterStore, SubnetSource } from './lbc/cluster-view.js';
-import { DeployError, deleteStack, deployStack } from './lbc/deploy.js';
+import { DeployError, deleteStack, deployStack, syncTargets } from './lbc/deploy.js';
 import { serviceEndpoints } from './lbc/endpoints.js';
 import { buildStack, type StackModel } from './lbc/model.js';
 import { keyOf, type IngressObject, type KubeObject, type ServiceObject } from './lbc/objects.js';
@@ -110,6 +110,16 @@ export function startLoadBalancerController(o: LoadBalancerControllerOptions): R
   };
   /** Fingerprint of each group's last handled inputs; a group is reconciled when it changes. */
   const handled = new Map<string, string>();
+  /**
+   * Each group's target groups as last deployed (resource id → ARN) and the targets last synced
+   * into each. NOTE(tgb): in the real controller an endpoint change never rebuilds the ingress
+   * group's model: the TargetGroupBinding reconciler registers and deregisters that one target
+   * group's targets (targetgroupbinding/resource_manager.go). So here a change of targets alone
+   * syncs only the target groups whose endpoints moved; before, every pod that became ready
+   * redeployed its whole group (listeners, rules, every target group): O(services²) at scale.
+   */
+  const deployedTargetGroups = new Map<string, Map<string, string>>();
+  const syncedTargets = new Map<string, Map<string, string>>();
   let running: Promise<void> | undefined;
   let dirty = false;
   let stopped = false;
@@ -150,6 +160,7 @@ export function startLoadBalancerController(o: LoadBalancerControllerOptions): R
     if (key !== podKey) {
       podKey = key;
       handled.clear();
+      syncedTargets.clear();
     }
     let failed = false;
     for (const group of groupsOf(o.store.list('Ingress') as IngressObject[])) {
@@ -221,8 +232,11 @@ export function startLoadBalancerController(o: LoadBalancerControllerOptions): R
         buildError = err.message;
       }
     }
-    const fingerprint = JSON.stringify([g.members.map(watched), g.leaving.map(watched), stack ?? buildError]);
-    if (handled.get(g.stackId) === fingerprint) return true;
+    // The model without its targets (their ports stay in: named-port rules follow them); targets apart.
+    const model = stack && { ...stack, targetGroups: stack.targetGroups.map((tg) => ({ ...tg, targets: [], targetPorts: [...new Set(tg.targets.map((e) => e.port))].sort() })) };
+    const fingerprint = JSON.stringify([g.members.map(watched), g.leaving.map(watched), model ?? buildError]);
+    const targets = new Map((stack?.targetGroups ?? []).map((tg) => [tg.resourceId, JSON.stringify(tg.targets.map((e) => `${e.ip}:${e.port}`).sort())]));
+    if (handled.get(g.stackId) === fingerprint) return stack ? syncMovedTargets(g, stack, targets) : true;
     if (buildError !== undefined) {
       handled.set(g.stackId, fingerprint);
       await event(g.members, 'Warning', 'FailedBuildModel', `Failed build model due to ${buildError}`);
@@ -239,7 +253,10 @@ export function startLoadBalancerController(o: LoadBalancerControllerOptions): R
       let hostname: string | undefined;
       if (stack) {
         if (!vpcId) throw new DeployError('InvalidConfigurationRequest', 'the cluster VPC is unknown');
-        hostname = (await deployWithNetworking(g, stack, clusterName, vpcId)).dnsName;
+        const deployed = await deployWithNetworking(g, stack, clusterName, vpcId);
+        hostname = deployed.dnsName;
+        deployedTargetGroups.set(g.stackId, deployed.targetGroupArns);
+        syncedTargets.set(g.stackId, targets);
       } else {
         await deleteWithNetworking(g, clusterName, vpcId);
       }
@@ -266,8 +283,29 @@ export function startLoadBalancerController(o: LoadBalancerControllerOptions): R
     }
   }
 
+  /** Only targets moved since the group was deployed: sync the target groups whose endpoints changed (see NOTE(tgb)). */
+  async function syncMovedTargets(g: Group, stack: StackModel, targets: Map<string, string>): Promise<boolean> {
+    const arns = deployedTargetGroups.get(g.stackId);
+    const synced = syncedTargets.get(g.stackId);
+    if (!arns || !synced) return true;
+    const moved = stack.targetGroups.filter((tg) => synced.get(tg.resourceId) !== targets.get(tg.resourceId) && arns.has(tg.resourceId));
+    if (moved.length === 0) return true;
+    try {
+      signingKey = podCredentials && pod ? await podCredentials.accessKey(podKey, pod) : undefined;
+      for (const tg of moved) {
+        await syncTargets(call, arns.get(tg.resourceId)!, tg);
+        synced.set(tg.resourceId, targets.get(tg.resourceId)!);
+      }
+      return true;
+    } catch (err) {
+      const code = err instanceof ServiceError ? err.code : 'InternalError';
+      await event(g.members, 'Warning', 'FailedDeployModel', `Failed deploy model due to ${code}: ${(err as Error).message}`);
+      return false;
+    }
+  }
+
   /** Security groups first (the load balancer is created with them), then the stack, then its bindings and their rules. */
-  async function deployWithNetworking(g: Group, stack: StackModel, clusterName: string, vpcId: string): Promise<{ dnsName: string }> {
+  async function deployWithNetworking(g: Group, stack: StackModel, clusterName: string, vpcId: string): Promise<{ dnsName: string; targetGroupArns: Map<string, string> }> {
     if (!net) return deployStack(call, { clusterName, vpcId }, stack);
     const frontend = await ensureManagedSecurityGroup(ec2, vpcId, clusterName, g.explicit, stack);
     const backend = await ensureBackendSecurityGroup(ec2, vpcId, clusterName);

@@ -189,7 +189,8 @@ async function syncRules(call: ElbCall, listenerArn: string, lm: ListenerModel, 
   }
 }
 
-async function syncTargets(call: ElbCall, tgArn: string, tg: TargetGroupModel): Promise<void> {
+/** Register the model's targets and deregister the rest (the TargetGroupBinding reconciler's job). */
+export async function syncTargets(call: ElbCall, tgArn: string, tg: TargetGroupModel): Promise<void> {
   const health = (await call('DescribeTargetHealth', { TargetGroupArn: tgArn })).TargetHealthDescriptions as any[];
   const live = health.filter((h) => h.TargetHealth?.State !== 'draining').map((h) => `${h.Target.Id}:${h.Target.Port}`);
   const want = tg.targets.map((e) => `${e.ip}:${e.port}`);
