@@ -66,3 +66,29 @@ t.test('cluster, node group, add-on: spec, outside and both; the record is never
   await eks.send(new UpdateNodegroupConfigCommand({ clusterName: 'grpc-demo', nodegroupName: 'default', labels: { removeLabels: ['team'] } }));
   t.same(await origins(changedSpec), { [NODEGROUP]: 'outside' }, 'the record now holds the changed spec');
 });
+
+t.test('an update in several steps leaves a record of everything it applied', async (t) => {
+  const sb = await startTestSandbox();
+  t.teardown(sb.close);
+  const opts = (s: ResolvedSpec) => ({ spec: s, aws: sb.clients, layers: ['network' as const, 'iam' as const, 'eks' as const] });
+  t.ok((await applyPlatform(opts(await referenceSpec()))).ok, 'converged on 1.35');
+  // Two cluster steps (version, then endpoint access) and two node group steps (version, then scaling).
+  const bumped = await referenceSpec((s) => {
+    s.cluster!.version = '1.36';
+    s.cluster!.endpointAccess = { public: false, private: true };
+    s.cluster!.nodeGroups[0]!.scaling.desired = 4;
+  });
+  const result = await applyPlatform(opts(bumped));
+  t.same(result.failed, [], 'the steps applied');
+  t.same((await planPlatform(opts(bumped))).plan.changes, [], 'converged on the bumped spec');
+
+  // Undone outside: had the record been left at the first step's, these would read as spec changes.
+  const { eks } = sb.clients;
+  await eks.send(new UpdateClusterConfigCommand({ name: 'grpc-demo', resourcesVpcConfig: { endpointPublicAccess: true } }));
+  await eks.send(new UpdateNodegroupConfigCommand({ clusterName: 'grpc-demo', nodegroupName: 'default', scalingConfig: { minSize: 2, desiredSize: 3, maxSize: 6 } }));
+  const changes = (await planPlatform(opts(bumped))).plan.changes;
+  t.same(Object.fromEntries(changes.map((c) => [c.id, c.fieldOrigins])), {
+    [CLUSTER]: { endpointPublicAccess: 'outside' },
+    [NODEGROUP]: { 'scaling.desiredSize': 'outside' },
+  });
+});
