@@ -6,9 +6,8 @@ import {
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { errorName, isNotFound } from '../../cloud/aws-errors.js';
 import { cachePerClient } from '../../cloud/lifetime-cache.js';
-import { ownedId, ownershipTags, tagMap } from '../ownership.js';
+import { ownedId, ownershipTags } from '../ownership.js';
 import { defineKind, type Observed } from '../kind.js';
-import { appliedDigest, TAG_APPLIED_DIGEST, withOrigins } from '../applied-digest.js';
 
 export interface OidcProviderProps {
   /** The issuer URL (https://oidc.eks.<region>.amazonaws.com/id/<ID>). */
@@ -16,9 +15,6 @@ export interface OidcProviderProps {
   clientIds: string[];
 }
 type OidcState = { url: string; clientIds: string[] };
-
-/** What diff compares, as the applied-digest records it (client ids as a sorted set). */
-const comparable = (p: OidcProviderProps): OidcState => ({ url: p.url, clientIds: [...p.clientIds].sort() });
 
 /**
  * Providers by ARN, across reconciles: the URL is the ARN's own, and platformd sets the tags and
@@ -39,8 +35,7 @@ async function describe(iam: IAMClient, platform: string, arn: string, reuse = f
   const id = ownedId(p.Tags, platform);
   if (!id) return undefined;
   return { id, kind: oidcProviderKind.kind, physicalId: arn, owned: true, status: 'available',
-    state: { url: `https://${p.Url!.replace(/^https:\/\//, '')}`, clientIds: [...(p.ClientIDList ?? [])].sort() }, outputs: { arn },
-    appliedDigest: tagMap(p.Tags)[TAG_APPLIED_DIGEST] };
+    state: { url: `https://${p.Url!.replace(/^https:\/\//, '')}`, clientIds: [...(p.ClientIDList ?? [])].sort() }, outputs: { arn } };
 }
 
 export const oidcProviderKind = defineKind<OidcProviderProps, OidcState>({
@@ -56,15 +51,13 @@ export const oidcProviderKind = defineKind<OidcProviderProps, OidcState>({
     const fields = [];
     if (desired.url !== observed.state.url) fields.push({ path: 'url', old: observed.state.url, new: desired.url });
     if (JSON.stringify([...desired.clientIds].sort()) !== JSON.stringify(observed.state.clientIds)) fields.push({ path: 'clientIds', old: observed.state.clientIds, new: desired.clientIds });
-    return withOrigins({ fields, replaces: fields.map((f) => f.path) }, comparable(desired), observed.appliedDigest);
+    return { fields, replaces: fields.map((f) => f.path) };
   },
   async create(ctx, desired) {
     let arn: string;
-    // URL and client ids are all set by this one call, and never changed: the record goes in its tags.
-    const digest = appliedDigest(comparable(desired.properties));
     try {
       arn = (await ctx.aws.iam.send(new CreateOpenIDConnectProviderCommand({ Url: desired.properties.url, ClientIDList: desired.properties.clientIds,
-        Tags: [...ownershipTags(ctx.platform, desired.id), ...(digest === undefined ? [] : [{ Key: TAG_APPLIED_DIGEST, Value: digest }])] }))).OpenIDConnectProviderArn!;
+        Tags: ownershipTags(ctx.platform, desired.id) }))).OpenIDConnectProviderArn!;
     } catch (err) {
       if (errorName(err) !== 'EntityAlreadyExistsException') throw err;
       const account = (await ctx.aws.sts.send(new GetCallerIdentityCommand({}))).Account;
