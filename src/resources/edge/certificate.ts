@@ -21,14 +21,18 @@ import { DeleteCertificateCommand, DescribeCertificateCommand, ListTagsForCertif
   type CertificateDetail, type CertificateSummary, type KeyAlgorithm, type Tag } from '@aws-sdk/client-acm';
 import { isNotFound } from '../../cloud/aws-errors.js';
 import { cachePerClient } from '../../cloud/lifetime-cache.js';
-import { ownedId, ownershipTags } from '../ownership.js';
+import { ownedId, ownershipTags, tagMap } from '../ownership.js';
 import { defineKind, isOutputRef, type KindContext, type Observed } from '../kind.js';
+import { appliedDigest, TAG_APPLIED_DIGEST, withOrigins } from '../applied-digest.js';
 
 export interface CertificateProps { domain: string; alternativeNames: string[] }
 interface CertState { domain: string; alternativeNames: string[]; keyAlgorithm: string }
 
 /** The key type platformd requests (ECDSA P-256: smaller and faster than RSA; ALBs serve it). */
 const KEY_ALGORITHM: KeyAlgorithm = 'EC_prime256v1';
+
+/** What diff compares, as the applied-digest records it (SANs without the domain, sorted). */
+const comparable = (p: CertificateProps) => ({ domain: p.domain, alternativeNames: [...p.alternativeNames].filter((s) => s !== p.domain).sort(), keyAlgorithm: KEY_ALGORITHM });
 
 function toObserved(c: CertificateDetail, id: string): Observed<CertState> {
   const records = (c.DomainValidationOptions ?? []).filter((o) => o.ResourceRecord).map((o) => ({ name: o.ResourceRecord!.Name!, value: o.ResourceRecord!.Value! }));
@@ -48,14 +52,14 @@ function toObserved(c: CertificateDetail, id: string): Observed<CertState> {
 const certificateTags = cachePerClient<Tag[]>(5_000);
 const issuedDetails = cachePerClient<CertificateDetail>(1_000);
 
-async function ownerOf(ctx: KindContext, arn: string): Promise<string | undefined> {
+async function tagsOf(ctx: KindContext, arn: string): Promise<Tag[]> {
   const cache = certificateTags(ctx.aws.acm);
   let tags = cache.get(arn);
   if (!tags) {
     tags = (await ctx.aws.acm.send(new ListTagsForCertificateCommand({ CertificateArn: arn }))).Tags ?? [];
     cache.set(arn, tags);
   }
-  return ownedId(tags, ctx.platform);
+  return tags;
 }
 
 async function detailOf(ctx: KindContext, s: CertificateSummary): Promise<CertificateDetail> {
@@ -65,6 +69,12 @@ async function detailOf(ctx: KindContext, s: CertificateSummary): Promise<Certif
   const detail = (await ctx.aws.acm.send(new DescribeCertificateCommand({ CertificateArn: s.CertificateArn }))).Certificate!;
   if (detail.Status === 'ISSUED') cache.set(s.CertificateArn!, detail);
   return detail;
+}
+
+/** The applied-digest tag recording `applied` (resources/applied-digest.ts), when it fits in a tag value. */
+function digestTag(applied: object): Tag[] {
+  const value = appliedDigest(applied);
+  return value === undefined ? [] : [{ Key: TAG_APPLIED_DIGEST, Value: value }];
 }
 
 /** Every EC P-256 certificate summary of the account that is pending validation or issued. */
@@ -89,16 +99,17 @@ async function observeCertificates(ctx: KindContext, domains: readonly string[])
   const listed = await listCertificates(ctx);
   const owned = async (summaries: CertificateSummary[]) => {
     // One at a time: ACM's request rate is the account's, shared with everyone else's calls.
-    const ids: { s: CertificateSummary; id: string }[] = [];
+    const ids: { s: CertificateSummary; id: string; digest?: string }[] = [];
     for (const s of summaries) {
-      const id = await ownerOf(ctx, s.CertificateArn!);
-      if (id) ids.push({ s, id });
+      const tags = await tagsOf(ctx, s.CertificateArn!);
+      const id = ownedId(tags, ctx.platform);
+      if (id) ids.push({ s, id, digest: tagMap(tags)[TAG_APPLIED_DIGEST] });
     }
     return ids;
   };
   let ours = await owned(listed.filter((s) => domains.includes(s.DomainName ?? '')));
   if (domains.length === 0 || domains.some((d) => !ours.some(({ s }) => s.DomainName === d))) ours = await owned(listed);
-  return Promise.all(ours.map(async ({ s, id }) => toObserved(await detailOf(ctx, s), id)));
+  return Promise.all(ours.map(async ({ s, id, digest }) => ({ ...toObserved(await detailOf(ctx, s), id), appliedDigest: digest })));
 }
 
 export const certificateKind = defineKind<CertificateProps, CertState>({
@@ -117,7 +128,7 @@ export const certificateKind = defineKind<CertificateProps, CertState>({
     const sans = [...desired.alternativeNames].filter((s) => s !== desired.domain).sort();
     if (JSON.stringify(sans) !== JSON.stringify(observed.state.alternativeNames)) fields.push({ path: 'alternativeNames', old: observed.state.alternativeNames, new: sans });
     if (observed.state.keyAlgorithm !== KEY_ALGORITHM) fields.push({ path: 'keyAlgorithm', old: observed.state.keyAlgorithm, new: KEY_ALGORITHM });
-    return { fields, replaces: fields.map((f) => f.path) };
+    return withOrigins({ fields, replaces: fields.map((f) => f.path) }, comparable(desired), observed.appliedDigest);
   },
   async create(ctx, desired) {
     const p = desired.properties;
@@ -125,7 +136,8 @@ export const certificateKind = defineKind<CertificateProps, CertState>({
     const token = createHash('sha256').update(`${ctx.platform}|${p.domain}|${[...p.alternativeNames].sort().join(',')}|${KEY_ALGORITHM}`).digest('hex').slice(0, 32);
     const arn = (await ctx.aws.acm.send(new RequestCertificateCommand({
       DomainName: p.domain, SubjectAlternativeNames: [...new Set([p.domain, ...p.alternativeNames])], ValidationMethod: 'DNS', IdempotencyToken: token,
-      Tags: ownershipTags(ctx.platform, desired.id), KeyAlgorithm: KEY_ALGORITHM,
+      // Every property goes in this one request: the record of them goes in its tags.
+      Tags: [...ownershipTags(ctx.platform, desired.id), ...digestTag(comparable(p))], KeyAlgorithm: KEY_ALGORITHM,
     }))).CertificateArn!;
     return toObserved((await ctx.aws.acm.send(new DescribeCertificateCommand({ CertificateArn: arn }))).Certificate!, desired.id);
   },

@@ -7,7 +7,8 @@ import { ChangeResourceRecordSetsCommand, CreateHostedZoneCommand, DeleteHostedZ
 import { createHash } from 'node:crypto';
 import { errorName, isNotFound } from '../../cloud/aws-errors.js';
 import { cachePerClient } from '../../cloud/lifetime-cache.js';
-import { ownedId, ownershipTags } from '../ownership.js';
+import { ownedId, ownershipTags, tagMap } from '../ownership.js';
+import { appliedDigest, TAG_APPLIED_DIGEST, withOrigins } from '../applied-digest.js';
 import { defineKind, type Desired, type KindContext, type Observed } from '../kind.js';
 import type { OperatorAction } from '../plan-values.js';
 // NOTE(import-cycle): records.ts imports this module too; both only call each other's functions
@@ -23,6 +24,8 @@ interface ZoneState {
 
 const bare = (id: string) => id.replace('/hostedzone/', '');
 const dot = (n: string) => (n.endsWith('.') ? n : `${n}.`);
+/** What diff compares, as the applied-digest records it: the zone's name, dot-terminated. */
+const comparable = (p: HostedZoneProps) => ({ name: dot(p.name) });
 
 /** Whether the parent zone already delegates to these name servers (unknown when DNS cannot tell). */
 async function delegation(name: string, nameServers: string[]): Promise<boolean | undefined> {
@@ -125,7 +128,7 @@ async function observeZones(ctx: KindContext, desired: Desired<HostedZoneProps>[
   const out: Observed<ZoneState>[] = [];
   for (const z of zones) {
     const id = ownedId(tags.get(bare(z.Id!)), ctx.platform);
-    if (id) out.push(await observedFromRecords(ctx, z, id, true));
+    if (id) out.push({ ...await observedFromRecords(ctx, z, id, true), appliedDigest: tagMap(tags.get(bare(z.Id!)))[TAG_APPLIED_DIGEST] });
   }
   for (const d of desired.filter((x) => x.readOnly)) {
     const ref = d.readOnly!.physicalId;
@@ -153,7 +156,8 @@ export const hostedZoneKind = defineKind<HostedZoneProps, ZoneState>({
   // Name servers are known once the zone exists; before that there is nothing to delegate to.
   operatorActions: (_desired, observed) => (observed ? [delegationAction(observed)] : []),
   diff(desired, observed) {
-    return dot(desired.name) === observed.state.name ? { fields: [], replaces: [] } : { fields: [{ path: 'name', old: observed.state.name, new: dot(desired.name) }], replaces: ['name'] };
+    const diff = dot(desired.name) === observed.state.name ? { fields: [], replaces: [] } : { fields: [{ path: 'name', old: observed.state.name, new: dot(desired.name) }], replaces: ['name'] };
+    return withOrigins(diff, comparable(desired), observed.appliedDigest);
   },
   async create(ctx, desired) {
     const r53 = ctx.aws.route53;
@@ -168,8 +172,11 @@ export const hostedZoneKind = defineKind<HostedZoneProps, ZoneState>({
       if (!found) throw err;
       zone = found;
     }
-    // Route 53 has no tags at creation: tag right after (the caller reference already ties it to us).
-    await r53.send(new ChangeTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: bare(zone.Id!), AddTags: ownershipTags(ctx.platform, desired.id) }));
+    // Route 53 has no tags at creation: tag right after (the caller reference already ties it to us),
+    // with the record of what the zone was created as (its name: nothing else is platformd's to set).
+    const digest = appliedDigest(comparable(desired.properties));
+    await r53.send(new ChangeTagsForResourceCommand({ ResourceType: 'hostedzone', ResourceId: bare(zone.Id!),
+      AddTags: [...ownershipTags(ctx.platform, desired.id), ...(digest === undefined ? [] : [{ Key: TAG_APPLIED_DIGEST, Value: digest }])] }));
     // Its tags changed (a cached read of the untagged zone would hide it as not ours).
     zoneTagCache(r53).delete(bare(zone.Id!));
     return observedFromGet(r53, bare(zone.Id!), desired.id, true);

@@ -5,6 +5,8 @@ import { isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId, ownershipTagMap } from '../ownership.js';
 import { defineKind, type Observed } from '../kind.js';
 import { clustersToScan } from './clusters-read.js';
+import { createTags, eksRecordedDigest, recordEksApplied } from './eks-digest.js';
+import { withOrigins } from '../applied-digest.js';
 
 export interface AddonProps {
   clusterName: string;
@@ -44,8 +46,12 @@ function toObserved(a: Addon, id: string, defaultVersion?: string): Observed<Add
   return { id, kind: addonKind.kind, physicalId: `${a.clusterName}/${a.addonName}`, owned: true, status: a.status,
     state: { clusterName: a.clusterName!, name: a.addonName!, version: a.addonVersion!, ...(a.serviceAccountRoleArn ? { serviceAccountRoleArn: a.serviceAccountRoleArn } : {}),
       ...(defaultVersion ? { defaultVersion } : {}) },
-    outputs: { version: a.addonVersion, health: (a.health?.issues ?? []).map((i) => `${i.code}: ${i.message}`).join('; '), issues: (a.health?.issues ?? []).map((i) => i.code) } };
+    outputs: { arn: a.addonArn, version: a.addonVersion, health: (a.health?.issues ?? []).map((i) => `${i.code}: ${i.message}`).join('; '), issues: (a.health?.issues ?? []).map((i) => i.code) },
+    appliedDigest: eksRecordedDigest(a.tags) };
 }
+
+/** What diff compares, as the applied-digest records it: the version (pinned, or EKS's default) and the IRSA role. */
+const comparable = (version: string | undefined, p: AddonProps) => ({ version: version ?? null, serviceAccountRoleArn: p.serviceAccountRoleArn ?? null });
 
 async function resolvedVersion(eks: EKSClient, p: AddonProps): Promise<string> {
   return p.version ?? defaultAddonVersion(eks, p.name, p.kubernetesVersion);
@@ -84,18 +90,21 @@ export const addonKind = defineKind<AddonProps, AddonState>({
     if ((desired.serviceAccountRoleArn ?? null) !== (observed.state.serviceAccountRoleArn ?? null)) {
       fields.push({ path: 'serviceAccountRoleArn', old: observed.state.serviceAccountRoleArn ?? null, new: desired.serviceAccountRoleArn ?? null });
     }
-    return { fields, replaces: [] };
+    return withOrigins({ fields, replaces: [] }, comparable(version, desired), observed.appliedDigest);
   },
   async create(ctx, desired) {
     const p = desired.properties;
-    const a = (await ctx.aws.eks.send(new CreateAddonCommand({ clusterName: p.clusterName, addonName: p.name, addonVersion: await resolvedVersion(ctx.aws.eks, p),
-      serviceAccountRoleArn: p.serviceAccountRoleArn, resolveConflicts: 'OVERWRITE', tags: ownershipTagMap(ctx.platform, desired.id) }))).addon!;
+    const version = await resolvedVersion(ctx.aws.eks, p);
+    const a = (await ctx.aws.eks.send(new CreateAddonCommand({ clusterName: p.clusterName, addonName: p.name, addonVersion: version,
+      serviceAccountRoleArn: p.serviceAccountRoleArn, resolveConflicts: 'OVERWRITE', tags: createTags(ownershipTagMap(ctx.platform, desired.id), comparable(version, p)) }))).addon!;
     return toObserved(a, desired.id);
   },
   async update(ctx, desired, observed) {
     const p = desired.properties;
-    await ctx.aws.eks.send(new UpdateAddonCommand({ clusterName: p.clusterName, addonName: p.name, addonVersion: await resolvedVersion(ctx.aws.eks, p),
+    const version = await resolvedVersion(ctx.aws.eks, p);
+    await ctx.aws.eks.send(new UpdateAddonCommand({ clusterName: p.clusterName, addonName: p.name, addonVersion: version,
       serviceAccountRoleArn: p.serviceAccountRoleArn, resolveConflicts: 'OVERWRITE' }));
+    await recordEksApplied(ctx.aws.eks, String(observed.outputs.arn), comparable(version, p), ctx.signal);
     return (await this.refresh(ctx, observed))!;
   },
   async delete(ctx, observed) {

@@ -10,6 +10,8 @@ import { ownedId, ownershipTagMap } from '../ownership.js';
 import { defineKind, type Observed } from '../kind.js';
 import { diffProps } from '../network/ec2-common.js';
 import { accountClusters } from './clusters-read.js';
+import { createTags, eksRecordedDigest, recordEksApplied } from './eks-digest.js';
+import { withOrigins } from '../applied-digest.js';
 
 export interface ClusterProps {
   name: string;
@@ -34,8 +36,15 @@ function toObserved(c: Cluster, id: string): Observed<ClusterProps> {
       upgradePolicy: (c.upgradePolicy?.supportType ?? 'EXTENDED') as ClusterProps['upgradePolicy'] },
     outputs: { name: c.name, arn: c.arn, endpoint: c.endpoint, certificateAuthorityData: c.certificateAuthority?.data, oidcIssuer: c.identity?.oidc?.issuer, version: c.version,
       vpcId: v.vpcId, health: (c.health?.issues ?? []).map((i) => `${i.code}: ${i.message}`).join('; ') },
+    appliedDigest: eksRecordedDigest(c.tags),
   };
 }
+
+/** The update steps, in the order update() sends them (NOTE(one-step-updates)). */
+const UPDATE_STEPS: (keyof ClusterProps)[][] = [['version'], ['endpointPublicAccess', 'endpointPrivateAccess', 'publicAccessCidrs'], ['upgradePolicy'], ['authenticationMode']];
+
+/** The properties in the shape diff compares (subnets as a sorted set): what the applied-digest records. */
+const comparable = (p: ClusterProps): ClusterProps => ({ ...p, subnetIds: [...p.subnetIds].sort() });
 
 export const clusterKind = defineKind<ClusterProps, ClusterProps>({
   kind: 'eks/cluster',
@@ -54,8 +63,8 @@ export const clusterKind = defineKind<ClusterProps, ClusterProps>({
     return out;
   },
   diff(desired, observed) {
-    const want = { ...desired, subnetIds: [...desired.subnetIds].sort() };
-    return diffProps(want, observed.state, ['name', 'roleArn', 'subnetIds']);
+    const want = comparable(desired);
+    return withOrigins(diffProps(want, observed.state, ['name', 'roleArn', 'subnetIds']), want, observed.appliedDigest);
   },
   async create(ctx, desired) {
     const p = desired.properties;
@@ -66,7 +75,7 @@ export const clusterKind = defineKind<ClusterProps, ClusterProps>({
       accessConfig: { authenticationMode: p.authenticationMode, bootstrapClusterCreatorAdminPermissions: true },
       // Always sent: EKS defaults to EXTENDED, the spec to STANDARD.
       upgradePolicy: { supportType: p.upgradePolicy },
-      tags: ownershipTagMap(ctx.platform, desired.id),
+      tags: createTags(ownershipTagMap(ctx.platform, desired.id), comparable(p)),
     }), { abortSignal: ctx.signal })).cluster!;
     return toObserved(c, desired.id);
   },
@@ -74,6 +83,7 @@ export const clusterKind = defineKind<ClusterProps, ClusterProps>({
     const p = desired.properties;
     const eks = ctx.aws.eks;
     const changed = (...paths: string[]) => changes.fields.some((f) => paths.includes(f.path));
+    const lastStep = UPDATE_STEPS.filter((step) => changed(...step)).length <= 1;
     // One step per call, in this order (see NOTE(one-step-updates) at the top).
     if (changed('version')) {
       await eks.send(new UpdateClusterVersionCommand({ name: p.name, version: p.version }));
@@ -86,6 +96,7 @@ export const clusterKind = defineKind<ClusterProps, ClusterProps>({
     } else if (changed('authenticationMode')) {
       await eks.send(new UpdateClusterConfigCommand({ name: p.name, accessConfig: { authenticationMode: p.authenticationMode } }));
     }
+    if (lastStep) await recordEksApplied(eks, String(observed.outputs.arn), comparable(p), ctx.signal);
     return (await this.refresh(ctx, observed))!;
   },
   async delete(ctx, observed) {

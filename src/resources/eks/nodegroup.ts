@@ -9,6 +9,8 @@ import { ownedId, ownershipTagMap } from '../ownership.js';
 import { defineKind, type DiffResult, type Observed } from '../kind.js';
 import { diffProps } from '../network/ec2-common.js';
 import { clustersToScan } from './clusters-read.js';
+import { createTags, eksRecordedDigest, recordEksApplied } from './eks-digest.js';
+import { withOrigins } from '../applied-digest.js';
 
 export interface NodegroupProps {
   clusterName: string;
@@ -31,8 +33,12 @@ function toObserved(n: Nodegroup, id: string): Observed<NodegroupProps> {
       scaling: { minSize: n.scalingConfig?.minSize ?? 0, desiredSize: n.scalingConfig?.desiredSize ?? 0, maxSize: n.scalingConfig?.maxSize ?? 0 },
       labels: n.labels ?? {}, taints: (n.taints ?? []).map((t) => ({ key: t.key!, ...(t.value ? { value: t.value } : {}), effect: t.effect! })), diskSize: n.diskSize ?? 20,
       amiType: n.amiType ?? '' },
-    outputs: { name: n.nodegroupName, health: (n.health?.issues ?? []).map((i) => `${i.code}: ${i.message}`).join('; ') } };
+    outputs: { name: n.nodegroupName, arn: n.nodegroupArn, health: (n.health?.issues ?? []).map((i) => `${i.code}: ${i.message}`).join('; ') },
+    appliedDigest: eksRecordedDigest(n.tags) };
 }
+
+/** The properties in the shape diff compares (subnets as a sorted set): what the applied-digest records. */
+const comparable = (p: NodegroupProps): NodegroupProps => ({ ...p, subnets: [...p.subnets].sort() });
 
 export const nodegroupKind = defineKind<NodegroupProps, NodegroupProps>({
   kind: 'eks/nodegroup',
@@ -59,16 +65,15 @@ export const nodegroupKind = defineKind<NodegroupProps, NodegroupProps>({
     return perCluster.flat();
   },
   diff(desired, observed): DiffResult {
-    const want = { ...desired, subnets: [...desired.subnets].sort() };
-    const result = diffProps(want, observed.state, ['name', 'clusterName', 'nodeRole', 'subnets', 'instanceTypes', 'diskSize', 'amiType']);
-    return result;
+    const want = comparable(desired);
+    return withOrigins(diffProps(want, observed.state, ['name', 'clusterName', 'nodeRole', 'subnets', 'instanceTypes', 'diskSize', 'amiType']), want, observed.appliedDigest);
   },
   async create(ctx, desired) {
     const p = desired.properties;
     const n = (await ctx.aws.eks.send(new CreateNodegroupCommand({
       clusterName: p.clusterName, nodegroupName: p.name, version: p.version, nodeRole: p.nodeRole, subnets: p.subnets, instanceTypes: p.instanceTypes,
       scalingConfig: p.scaling, labels: p.labels, taints: p.taints as never, diskSize: p.diskSize, amiType: p.amiType as never, capacityType: 'ON_DEMAND',
-      tags: ownershipTagMap(ctx.platform, desired.id),
+      tags: createTags(ownershipTagMap(ctx.platform, desired.id), comparable(p)),
     }))).nodegroup!;
     return toObserved(n, desired.id);
   },
@@ -76,6 +81,8 @@ export const nodegroupKind = defineKind<NodegroupProps, NodegroupProps>({
     const p = desired.properties;
     const eks = ctx.aws.eks;
     const has = (prefix: string) => changes.fields.some((f) => f.path === prefix || f.path.startsWith(`${prefix}.`));
+    // The version step first, then the config step; the record is written with the last one sent.
+    const lastStep = !(has('version') && (has('scaling') || has('labels') || has('taints')));
     if (has('version')) {
       await eks.send(new UpdateNodegroupVersionCommand({ clusterName: p.clusterName, nodegroupName: p.name, version: p.version }));
     } else if (has('scaling') || has('labels') || has('taints')) {
@@ -88,6 +95,7 @@ export const nodegroupKind = defineKind<NodegroupProps, NodegroupProps>({
         ...(has('taints') ? { taints: { addOrUpdateTaints: p.taints as never, ...(removeTaints.length ? { removeTaints: removeTaints as never } : {}) } } : {}),
       }));
     }
+    if (lastStep) await recordEksApplied(eks, String(observed.outputs.arn), comparable(p), ctx.signal);
     return (await this.refresh(ctx, observed))!;
   },
   async delete(ctx, observed) {

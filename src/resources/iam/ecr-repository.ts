@@ -4,12 +4,13 @@
 // also asks which wanted image tags exist, so the plan can say what still has to be pushed.
 import {
   CreateRepositoryCommand, DeleteRepositoryCommand, DescribeImagesCommand, DescribeRepositoriesCommand, GetLifecyclePolicyCommand,
-  ListTagsForResourceCommand, PutLifecyclePolicyCommand, type ECRClient, type Repository,
+  ListTagsForResourceCommand, PutLifecyclePolicyCommand, TagResourceCommand, type ECRClient, type Repository,
 } from '@aws-sdk/client-ecr';
 import { errorName, isNotFound } from '../../cloud/aws-errors.js';
 import { deletionAllowed, ownedId, ownershipTags } from '../ownership.js';
 import { defineKind, type Desired, type FieldChange, type KindContext, type Observed } from '../kind.js';
 import type { OperatorAction } from '../plan-values.js';
+import { appliedDigest, TAG_APPLIED_DIGEST, withOrigins } from '../applied-digest.js';
 
 export interface EcrRepositoryProps {
   name: string;
@@ -31,6 +32,19 @@ type EcrState = Omit<EcrRepositoryProps, 'imageTags' | 'imageTagMutability' | 'e
 /** Keep the newest `keep` images, whatever their tags (ECR lifecycle policy grammar). */
 export function keepLastImagesPolicy(keep: number): Record<string, unknown> {
   return { rules: [{ rulePriority: 1, description: `keep the last ${keep} images`, selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: keep }, action: { type: 'expire' } }] };
+}
+
+/**
+ * What diff compares, as the applied-digest records it. The lifecycle policy is compared whole
+ * (one field), so it is recorded as one unit: its JSON text, not a map of its keys.
+ */
+const comparable = (p: EcrRepositoryProps) => ({ imageTagMutability: p.imageTagMutability, scanOnPush: p.scanOnPush, encryptionType: p.encryptionType,
+  lifecyclePolicy: JSON.stringify(p.lifecyclePolicy) });
+
+/** Record what platformd applied (resources/applied-digest.ts) once a create or update has completed. */
+async function recordApplied(ctx: KindContext, arn: string, p: EcrRepositoryProps): Promise<void> {
+  const value = appliedDigest(comparable(p));
+  if (value !== undefined) await ctx.aws.ecr.send(new TagResourceCommand({ resourceArn: arn, tags: [{ Key: TAG_APPLIED_DIGEST, Value: value }] }), { abortSignal: ctx.signal });
 }
 
 /** What the Deployment pulls for a tag: <account>.dkr.ecr.<region>.amazonaws.com/<repo>:<tag>. */
@@ -66,6 +80,7 @@ async function describe(ctx: KindContext, repo: Repository, imageTags: string[])
     state: { name, imageTagMutability: repo.imageTagMutability ?? 'MUTABLE', scanOnPush: repo.imageScanningConfiguration?.scanOnPush === true,
       encryptionType: repo.encryptionConfiguration?.encryptionType ?? 'AES256', lifecyclePolicy, hasImages, missingTags: missing },
     outputs: { arn: repo.repositoryArn, uri, name, ...Object.fromEntries(imageTags.map((t) => [imageOutput(t), `${uri}:${t}`])) },
+    appliedDigest: tags?.find((t) => t.Key === TAG_APPLIED_DIGEST)?.Value,
   };
 }
 
@@ -112,7 +127,7 @@ export const ecrRepositoryKind = defineKind<EcrRepositoryProps, EcrState>({
     if (desired.encryptionType !== s.encryptionType) fields.push({ path: 'encryptionType', old: s.encryptionType, new: desired.encryptionType });
     if (JSON.stringify(desired.lifecyclePolicy) !== JSON.stringify(s.lifecyclePolicy)) fields.push({ path: 'lifecyclePolicy', old: s.lifecyclePolicy, new: desired.lifecyclePolicy });
     // Encryption is fixed at creation; tag mutability and scanning are set at creation here too.
-    return { fields, replaces: fields.map((f) => f.path).filter((p) => p !== 'lifecyclePolicy') };
+    return withOrigins({ fields, replaces: fields.map((f) => f.path).filter((p) => p !== 'lifecyclePolicy') }, comparable(desired), observed.appliedDigest);
   },
   async create(ctx, desired) {
     const p = desired.properties;
@@ -128,10 +143,12 @@ export const ecrRepositoryKind = defineKind<EcrRepositoryProps, EcrState>({
       if (!repo || !(await describe(ctx, repo, []))) throw err;
     }
     await ctx.aws.ecr.send(new PutLifecyclePolicyCommand({ repositoryName: p.name, lifecyclePolicyText: JSON.stringify(p.lifecyclePolicy) }));
+    await recordApplied(ctx, repo!.repositoryArn!, p);
     return (await describe(ctx, repo!, p.imageTags))!;
   },
   async update(ctx, desired, observed) {
     await ctx.aws.ecr.send(new PutLifecyclePolicyCommand({ repositoryName: observed.state.name, lifecyclePolicyText: JSON.stringify(desired.properties.lifecyclePolicy) }));
+    await recordApplied(ctx, observed.physicalId, desired.properties);
     return (await this.refresh(ctx, observed))!;
   },
   async delete(ctx, observed) {

@@ -3,7 +3,8 @@ import { AllocateAddressCommand, DescribeAddressesCommand, ReleaseAddressCommand
 import { isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId } from '../ownership.js';
 import { defineKind, type Observed } from '../kind.js';
-import { diffProps, idFilter, ownedFilter, repairTags, tagSpecification, userTags } from './ec2-common.js';
+import { diffProps, idFilter, ownedFilter, recordApplied, recordedDigest, repairTags, tagSpecification, userTags } from './ec2-common.js';
+import { withOrigins } from '../applied-digest.js';
 
 export interface ElasticIpProps {
   tags?: Record<string, string>;
@@ -11,7 +12,7 @@ export interface ElasticIpProps {
 
 function toObserved(a: Address, id: string): Observed<{ tags: Record<string, string> }> {
   return { id, kind: elasticIpKind.kind, physicalId: a.AllocationId!, owned: true, status: a.AssociationId ? 'associated' : 'allocated',
-    state: { tags: userTags(a.Tags) }, outputs: { allocationId: a.AllocationId, publicIp: a.PublicIp } };
+    state: { tags: userTags(a.Tags) }, outputs: { allocationId: a.AllocationId, publicIp: a.PublicIp }, appliedDigest: recordedDigest(a.Tags) };
 }
 
 export const elasticIpKind = defineKind<ElasticIpProps, { tags: Record<string, string> }>({
@@ -23,17 +24,24 @@ export const elasticIpKind = defineKind<ElasticIpProps, { tags: Record<string, s
     return (res.Addresses ?? []).map((a) => toObserved(a, ownedId(a.Tags, ctx.platform)!));
   },
   diff(desired, observed) {
-    return diffProps(desired, observed.state);
+    return withOrigins(diffProps(desired, observed.state), desired, observed.appliedDigest);
   },
   async create(ctx, desired) {
     const existing = await ctx.aws.ec2.send(new DescribeAddressesCommand({ Filters: idFilter(ctx.platform, desired.id) }));
-    if (existing.Addresses?.[0]) return toObserved(existing.Addresses[0], desired.id);
+    const found = existing.Addresses?.[0];
+    if (found) {
+      // A create that allocated but was interrupted before recording: this one completes it.
+      await recordApplied(ctx.aws.ec2, found.AllocationId!, desired.properties, ctx.signal);
+      return toObserved(found, desired.id);
+    }
     const res = await ctx.aws.ec2SingleAttempt.send(new AllocateAddressCommand({ Domain: 'vpc', TagSpecifications: tagSpecification('elastic-ip', ctx.platform, desired.id, desired.properties.tags ?? {}) }), { abortSignal: ctx.signal });
+    await recordApplied(ctx.aws.ec2, res.AllocationId!, desired.properties, ctx.signal);
     return { id: desired.id, kind: this.kind, physicalId: res.AllocationId!, owned: true, status: 'allocated', state: { tags: desired.properties.tags ?? {} },
       outputs: { allocationId: res.AllocationId, publicIp: res.PublicIp } };
   },
-  async update(ctx, _desired, observed, changes) {
+  async update(ctx, desired, observed, changes) {
     await repairTags(ctx.aws.ec2, observed.physicalId, changes, ctx.signal);
+    await recordApplied(ctx.aws.ec2, observed.physicalId, desired.properties, ctx.signal);
     return (await this.refresh(ctx, observed))!;
   },
   async delete(ctx, observed) {

@@ -3,7 +3,8 @@ import { AttachInternetGatewayCommand, CreateInternetGatewayCommand, DeleteInter
 import { errorName, isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId } from '../ownership.js';
 import { defineKind, type Observed } from '../kind.js';
-import { diffProps, idFilter, ownedFilter, repairTags, tagSpecification, userTags } from './ec2-common.js';
+import { diffProps, idFilter, ownedFilter, recordApplied, recordedDigest, repairTags, tagSpecification, userTags } from './ec2-common.js';
+import { withOrigins } from '../applied-digest.js';
 
 export interface InternetGatewayProps {
   vpcId?: string;
@@ -13,7 +14,7 @@ export interface InternetGatewayProps {
 function toObserved(g: InternetGateway, id: string): Observed<{ vpcId: string | null; tags: Record<string, string> }> {
   const vpcId = g.Attachments?.find((a) => ['available', 'attached'].includes(String(a.State)))?.VpcId ?? null;
   return { id, kind: internetGatewayKind.kind, physicalId: g.InternetGatewayId!, owned: true, status: vpcId ? 'attached' : 'detached',
-    state: { vpcId, tags: userTags(g.Tags) }, outputs: { internetGatewayId: g.InternetGatewayId } };
+    state: { vpcId, tags: userTags(g.Tags) }, outputs: { internetGatewayId: g.InternetGatewayId }, appliedDigest: recordedDigest(g.Tags) };
 }
 
 export const internetGatewayKind = defineKind<InternetGatewayProps, { vpcId: string | null; tags: Record<string, string> }>({
@@ -27,7 +28,7 @@ export const internetGatewayKind = defineKind<InternetGatewayProps, { vpcId: str
     return out;
   },
   diff(desired, observed) {
-    return diffProps(desired, observed.state);
+    return withOrigins(diffProps(desired, observed.state), desired, observed.appliedDigest);
   },
   async create(ctx, desired) {
     const existing = await ctx.aws.ec2.send(new DescribeInternetGatewaysCommand({ Filters: idFilter(ctx.platform, desired.id) }));
@@ -37,6 +38,7 @@ export const internetGatewayKind = defineKind<InternetGatewayProps, { vpcId: str
     }
     const observed = toObserved(igw, desired.id);
     if (observed.state.vpcId !== desired.properties.vpcId) await attach(ctx.aws.ec2, igw.InternetGatewayId!, desired.properties.vpcId!);
+    await recordApplied(ctx.aws.ec2, igw.InternetGatewayId!, desired.properties, ctx.signal);
     return (await this.refresh(ctx, observed))!;
   },
   async update(ctx, desired, observed, changes) {
@@ -45,6 +47,7 @@ export const internetGatewayKind = defineKind<InternetGatewayProps, { vpcId: str
       await attach(ctx.aws.ec2, observed.physicalId, desired.properties.vpcId!);
     }
     await repairTags(ctx.aws.ec2, observed.physicalId, changes, ctx.signal);
+    await recordApplied(ctx.aws.ec2, observed.physicalId, desired.properties, ctx.signal);
     return (await this.refresh(ctx, observed))!;
   },
   async delete(ctx, observed) {

@@ -3,7 +3,8 @@ import { CreateNatGatewayCommand, DeleteNatGatewayCommand, DescribeNatGatewaysCo
 import { isNotFound } from '../../cloud/aws-errors.js';
 import { ownedId } from '../ownership.js';
 import { defineKind, type Observed } from '../kind.js';
-import { diffProps, idFilter, ownedFilter, repairTags, tagSpecification, userTags } from './ec2-common.js';
+import { diffProps, idFilter, ownedFilter, recordApplied, recordedDigest, repairTags, tagSpecification, userTags } from './ec2-common.js';
+import { withOrigins } from '../applied-digest.js';
 
 export interface NatGatewayProps {
   subnetId?: string;
@@ -18,7 +19,7 @@ const LIVE_STATES = ['pending', 'available', 'failed', 'deleting'];
 function toObserved(n: NatGateway, id: string): Observed<NatState> {
   return { id, kind: natGatewayKind.kind, physicalId: n.NatGatewayId!, owned: true, status: n.State,
     state: { subnetId: n.SubnetId!, allocationId: n.NatGatewayAddresses?.[0]?.AllocationId ?? '', tags: userTags(n.Tags) },
-    outputs: { natGatewayId: n.NatGatewayId, failure: n.FailureMessage } };
+    outputs: { natGatewayId: n.NatGatewayId, failure: n.FailureMessage }, appliedDigest: recordedDigest(n.Tags) };
 }
 
 export const natGatewayKind = defineKind<NatGatewayProps, NatState>({
@@ -36,20 +37,27 @@ export const natGatewayKind = defineKind<NatGatewayProps, NatState>({
     return out;
   },
   diff(desired, observed) {
-    return diffProps(desired, observed.state, ['subnetId', 'allocationId']);
+    return withOrigins(diffProps(desired, observed.state, ['subnetId', 'allocationId']), desired, observed.appliedDigest);
   },
   async create(ctx, desired) {
     const p = desired.properties;
     const existing = await ctx.aws.ec2.send(new DescribeNatGatewaysCommand({ Filter: [...idFilter(ctx.platform, desired.id), { Name: 'state', Values: LIVE_STATES }] }));
-    if (existing.NatGateways?.[0]) return toObserved(existing.NatGateways[0], desired.id);
+    const found = existing.NatGateways?.[0];
+    if (found) {
+      // A create that was interrupted before recording: this one completes it.
+      await recordApplied(ctx.aws.ec2, found.NatGatewayId!, p, ctx.signal);
+      return toObserved(found, desired.id);
+    }
     const res = await ctx.aws.ec2.send(new CreateNatGatewayCommand({
       SubnetId: p.subnetId, AllocationId: p.allocationId, ConnectivityType: 'public',
       TagSpecifications: tagSpecification('natgateway', ctx.platform, desired.id, p.tags ?? {}),
     }), { abortSignal: ctx.signal });
+    await recordApplied(ctx.aws.ec2, res.NatGateway!.NatGatewayId!, p, ctx.signal);
     return toObserved(res.NatGateway!, desired.id);
   },
-  async update(ctx, _desired, observed, changes) {
+  async update(ctx, desired, observed, changes) {
     await repairTags(ctx.aws.ec2, observed.physicalId, changes, ctx.signal);
+    await recordApplied(ctx.aws.ec2, observed.physicalId, desired.properties, ctx.signal);
     return (await this.refresh(ctx, observed))!;
   },
   async delete(ctx, observed) {

@@ -50,6 +50,7 @@ const EKS_ON_CLUSTER = new Set(['DescribeCluster', 'UpdateClusterConfig', 'Updat
   'CreateNodegroup', 'CreateAddon', 'CreateAccessEntry']);
 const EKS_ON_NODEGROUP = new Set(['DescribeNodegroup', 'UpdateNodegroupConfig', 'UpdateNodegroupVersion', 'DeleteNodegroup']);
 const EKS_ON_ADDON = new Set(['DescribeAddon', 'UpdateAddon', 'DeleteAddon']);
+const EKS_TAG_OPS = new Set(['TagResource', 'ListTagsForResource']);
 const EKS_ON_ACCESS_ENTRY = new Set(['DescribeAccessEntry', 'DeleteAccessEntry', 'AssociateAccessPolicy', 'DisassociateAccessPolicy', 'ListAssociatedAccessPolicies']);
 
 function passRole(roleArn: string): AuthorizationCheck {
@@ -79,6 +80,12 @@ function eksChecks(req: CheckRequest): AuthorizationCheck[] | undefined {
   if (EKS_ON_NODEGROUP.has(req.operation)) return [onObject('nodegroup', str(input.nodegroupName), `${base}:nodegroup/${cluster}/${str(input.nodegroupName)}/*`)];
   if (EKS_ON_ADDON.has(req.operation)) return [onObject('addon', str(input.addonName), `${base}:addon/${cluster}/${str(input.addonName)}/*`)];
   if (EKS_ON_ACCESS_ENTRY.has(req.operation)) return [onObject('access-entry', str(input.principalArn), `${base}:access-entry/${cluster}/*`)];
+  if (EKS_TAG_OPS.has(req.operation)) {
+    // On the object the ARN names (cluster, nodegroup, addon …), with its tags as aws:ResourceTag
+    // and the tags sent (TagResource) as aws:RequestTag / aws:TagKeys.
+    const arn = str(input.resourceArn);
+    return [{ action, resource: arn, context: { ...resourceTagContext(req.directory.tagsOfArn(arn)), ...requestTags } }];
+  }
   return undefined;
 }
 

@@ -42,6 +42,10 @@ export function emulatorDirectory(aws: AwsEmulator): ResourceDirectory {
       if (arn.startsWith('arn:aws:ecr:')) return plain(aws.service<EcrService>('ecr').tagsOf(arn));
       if (arn.includes(':policy/')) return plain(iam().policies.get(arn)?.tags);
       if (arn.includes(':oidc-provider/')) return plain(iam().oidcProviders.get(arn)?.tags);
+      if (arn.startsWith('arn:aws:eks:')) {
+        const s = eks(arn.split(':')[3] ?? '');
+        return plain([...s.clusters.values(), ...s.nodegroups.values(), ...s.addons.values(), ...s.accessEntries.values()].find((x) => x.arn === arn)?.tags);
+      }
       if (arn.startsWith('arn:aws:elasticloadbalancing:')) return plain(aws.service<Elbv2Service>('elbv2').state(arn.split(':')[3] ?? '').tags.get(arn));
       return undefined;
     },
