@@ -13,29 +13,38 @@ import { applyPlatform, planPlatform, type EngineOptions, type PlanResult } from
 import { loadSpecFile } from '../../src/platform-spec/load.js';
 import { withDefaults } from '../../src/platform-spec/defaults.js';
 
+interface Counted { result: PlanResult; calls: Record<string, number>; total: number; failures: string[] }
+
 /**
- * The calls of one no-op plan whose every call succeeded. A read that fails on a loaded machine
- * (a timeout) is retried with its kind's whole read, which would count that kind twice: such a
- * plan is measured again (the claim is the cost of a plan, not that nothing ever fails).
+ * One plan's successful calls by operation. A call that fails on a loaded machine (a dropped
+ * keep-alive connection, a timeout) is retried by the SDK: counting successes counts it once.
  */
-async function countedPlan(opts: EngineOptions): Promise<{ result: PlanResult; calls: Record<string, number>; total: number }> {
+async function onePlan(opts: EngineOptions): Promise<Counted> {
+  const calls: Record<string, number> = {};
+  const failures: string[] = [];
+  const stop = onApiCall((c) => {
+    if (c.outcome === 'success') calls[`${c.service}:${c.operation}`] = (calls[`${c.service}:${c.operation}`] ?? 0) + 1;
+    else failures.push(`${c.service}:${c.operation} ${c.outcome}`);
+  });
+  try {
+    const result = await planPlatform(opts);
+    return { result, calls, total: Object.values(calls).reduce((a, b) => a + b, 0), failures };
+  } finally {
+    stop();
+  }
+}
+
+/**
+ * The calls of one no-op plan in which nothing failed. A failure the SDK gives up on is retried
+ * with its kind's whole read, which would count that kind twice: such a plan is measured again
+ * (the claim is the cost of a plan, not that nothing ever fails on a loaded machine).
+ */
+async function countedPlan(opts: EngineOptions): Promise<Counted> {
   const failures: string[] = [];
   for (let attempt = 0; attempt < 5; attempt++) {
-    const calls: Record<string, number> = {};
-    let failed = 0;
-    const stop = onApiCall((c) => {
-      calls[`${c.service}:${c.operation}`] = (calls[`${c.service}:${c.operation}`] ?? 0) + 1;
-      if (c.outcome !== 'success') {
-        failures.push(`${c.service}:${c.operation} ${c.outcome}`);
-        failed++;
-      }
-    });
-    try {
-      const result = await planPlatform(opts);
-      if (failed === 0) return { result, calls, total: Object.values(calls).reduce((a, b) => a + b, 0) };
-    } finally {
-      stop();
-    }
+    const counted = await onePlan(opts);
+    if (counted.failures.length === 0) return counted;
+    failures.push(...counted.failures);
   }
   throw new Error(`five no-op plans in a row had failing calls: ${failures.slice(0, 20).join(', ')}`);
 }
@@ -61,12 +70,19 @@ for (const services of [3, 30]) {
 
     const sameDomain = 10;
     await seedForeignResources(sb.clients, quiet.result.observed, { count: 100, domain: spec.domain!.name, sameDomain });
-    const first = await countedPlan(opts);
+    // The first plan after seeding is measured as it comes (a re-measure would find the tags cached).
+    const first = await onePlan(opts);
     t.same(first.result.plan.changes, [], 'still a no-op plan');
     // A certificate of the platform's own domain, and an ALB, is another party's only by its tags:
-    // read once, the first time it is listed (ALBs 20 per DescribeTags), then known (cached by ARN).
-    t.equal(first.total, formula + sameDomain + 100 / 20, `the formula plus the first tag reads of new same-domain certificates and ALBs (measured: ${JSON.stringify(first.calls)})`);
+    // read once, the first time it is listed (ALBs 20 per DescribeTags), then known (cached by ARN;
+    // a tag read is cached when it succeeds, so even a retried kind does not read them twice).
     t.equal(first.calls['acm:ListTagsForCertificate'], sameDomain, 'tags read for the same-domain certificates only');
+    t.equal(first.calls['elbv2:DescribeTags'], 100 / 20, 'and for the new ALBs, 20 per call');
+    if (first.failures.length === 0) {
+      t.equal(first.total, formula + sameDomain + 100 / 20, `the formula plus those first tag reads (measured: ${JSON.stringify(first.calls)})`);
+    } else {
+      t.comment(`the first plan after seeding had failing calls (${first.failures.join(', ')}): its total is not compared, the next plans' are`);
+    }
     const again = await countedPlan(opts);
     t.equal(again.total, formula, `flat: the formula's ${formula} calls with 400 foreign resources (measured: ${JSON.stringify(again.calls)})`);
   });
