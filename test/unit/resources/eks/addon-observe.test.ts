@@ -10,6 +10,8 @@ type Sent = { constructor: { name: string }; input: Record<string, unknown> };
 function fakeContext(installed: string): { ctx: KindContext; sent: string[] } {
   const sent: string[] = [];
   const answers: Record<string, (input: Record<string, unknown>) => unknown> = {
+    // The named cluster exists but carries no ownership tags: the read falls back to the listing.
+    DescribeClusterCommand: (input) => ({ cluster: { name: input.name, tags: {} } }),
     ListClustersCommand: () => ({ clusters: [] }),
     DescribeAddonVersionsCommand: (input) => ({ addons: [{ addonVersions: [
       { addonVersion: 'v1.19.5-eksbuild.3', compatibilities: [{ clusterVersion: input.kubernetesVersion, defaultVersion: true }] }] }] }),
