@@ -121,7 +121,7 @@ t.test('a value in the spec wins over its default', async (t) => {
   t.same(r.cluster!.addons, { 'vpc-cni': {}, coredns: { version: 'v1.11.4-eksbuild.2' }, 'kube-proxy': {}, 'eks-pod-identity-agent': {} });
   t.equal(r.cluster!.nodeGroups[0]!.diskSize, 50);
   t.equal(r.services[0]!.replicas, 0, 'a falsy value is a value');
-  t.same(r.services[0]!.probe, { method: 'GetFeature', interval: '10s', expectedStatus: 'NOT_FOUND', request: {}, timeout: '5s' });
+  t.same(r.services[0]!.probe, { method: 'GetFeature', interval: '10s', expectedStatus: 'NOT_FOUND', request: {}, timeout: '5s', redialEvery: 10 });
   t.same(r.services[1]!.image, { repository: 'greeter', tag: '1.0.0', keepImages: 3 });
   t.same(r.loadBalancerController, { install: false, version: 'v3.5.0', replicas: 2 });
   t.same(r.domain!.hostedZone, { name: 'example.com', adopt: true });
