@@ -22,11 +22,12 @@ t.test('a client id removed from our OIDC provider shows in the next plan of the
   const change = drifted.plan.changes.find((c) => c.kind === 'iam/oidc-provider');
   t.ok(change, `the provider's change is planned (changes: ${drifted.plan.changes.map((c) => `${c.action} ${c.id}`).join(', ')})`);
   t.same(change?.fields.map((f) => f.path), ['clientIds'], 'its client ids, exactly');
+  t.equal(change?.origin, 'outside', 'changed outside platformd (the provider records the client ids it applied)');
   t.equal(change?.action, '~', 'an update in place (AddClientIDToOpenIDConnectProvider), not a replacement that would break IRSA meanwhile');
   t.same(drifted.plan.changes.map((c) => c.id), [change?.id], 'and nothing else: the roles that trust it keep its ARN');
 
   const mark = sb.aws.callLog.mark();
   t.same((await applyPlatform({ ...opts, plan: drifted })).failed, [], 'repaired');
-  t.same(sb.aws.callLog.since(mark).filter((c) => c.service === 'iam' && !/^(Get|List)/.test(c.operation)).map((c) => c.operation), ['AddClientIDToOpenIDConnectProvider'], 'by adding the client id back');
+  t.same(sb.aws.callLog.since(mark).filter((c) => c.service === 'iam' && !/^(Get|List)/.test(c.operation)).map((c) => c.operation), ['AddClientIDToOpenIDConnectProvider', 'TagOpenIDConnectProvider'], 'by adding the client id back, then recording what it applied');
   t.same((await planPlatform(opts)).plan.changes, [], 'converged again');
 });

@@ -1,13 +1,14 @@
 // iam/oidc-provider: the IAM OIDC provider for the cluster's issuer, which IRSA roles trust.
 // No thumbprint: IAM validates the EKS issuer against its own trusted CAs.
 import {
-  AddClientIDToOpenIDConnectProviderCommand, RemoveClientIDFromOpenIDConnectProviderCommand, CreateOpenIDConnectProviderCommand, DeleteOpenIDConnectProviderCommand, GetOpenIDConnectProviderCommand, type GetOpenIDConnectProviderCommandOutput, ListOpenIDConnectProvidersCommand, type IAMClient,
+  AddClientIDToOpenIDConnectProviderCommand, RemoveClientIDFromOpenIDConnectProviderCommand, TagOpenIDConnectProviderCommand, CreateOpenIDConnectProviderCommand, DeleteOpenIDConnectProviderCommand, GetOpenIDConnectProviderCommand, type GetOpenIDConnectProviderCommandOutput, ListOpenIDConnectProvidersCommand, type IAMClient,
 } from '@aws-sdk/client-iam';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { errorName, isNotFound } from '../../cloud/aws-errors.js';
 import { cachePerClient } from '../../cloud/lifetime-cache.js';
-import { ownedId, ownershipTags } from '../ownership.js';
+import { ownedId, ownershipTags, tagMap } from '../ownership.js';
 import { defineKind, type Observed } from '../kind.js';
+import { appliedDigest, TAG_APPLIED_DIGEST, withOrigins } from '../applied-digest.js';
 
 export interface OidcProviderProps {
   /** The issuer URL (https://oidc.eks.<region>.amazonaws.com/id/<ID>). */
@@ -15,6 +16,9 @@ export interface OidcProviderProps {
   clientIds: string[];
 }
 type OidcState = { url: string; clientIds: string[] };
+
+/** What diff compares, as the applied-digest records it (client ids as a sorted set). */
+const comparable = (p: OidcProviderProps): OidcState => ({ url: p.url, clientIds: [...p.clientIds].sort() });
 
 /**
  * Other parties' providers by ARN, across reconciles: whether a provider is ours is in tags nobody
@@ -36,7 +40,8 @@ async function describe(iam: IAMClient, platform: string, arn: string, reuse = f
   const id = ownedId(p.Tags, platform);
   if (!id) return undefined;
   return { id, kind: oidcProviderKind.kind, physicalId: arn, owned: true, status: 'available',
-    state: { url: `https://${p.Url!.replace(/^https:\/\//, '')}`, clientIds: [...(p.ClientIDList ?? [])].sort() }, outputs: { arn } };
+    state: { url: `https://${p.Url!.replace(/^https:\/\//, '')}`, clientIds: [...(p.ClientIDList ?? [])].sort() }, outputs: { arn },
+    appliedDigest: tagMap(p.Tags)[TAG_APPLIED_DIGEST] };
 }
 
 export const oidcProviderKind = defineKind<OidcProviderProps, OidcState>({
@@ -53,13 +58,15 @@ export const oidcProviderKind = defineKind<OidcProviderProps, OidcState>({
     if (desired.url !== observed.state.url) fields.push({ path: 'url', old: observed.state.url, new: desired.url });
     if (JSON.stringify([...desired.clientIds].sort()) !== JSON.stringify(observed.state.clientIds)) fields.push({ path: 'clientIds', old: observed.state.clientIds, new: desired.clientIds });
     // The URL is the provider's identity; client ids change in place (Add/RemoveClientID…).
-    return { fields, replaces: fields.filter((f) => f.path === 'url').map((f) => f.path) };
+    return withOrigins({ fields, replaces: fields.filter((f) => f.path === 'url').map((f) => f.path) }, comparable(desired), observed.appliedDigest);
   },
   async create(ctx, desired) {
     let arn: string;
+    // URL and client ids are all set by this one call: the record goes in its tags (update() rewrites it).
+    const digest = appliedDigest(comparable(desired.properties));
     try {
       arn = (await ctx.aws.iam.send(new CreateOpenIDConnectProviderCommand({ Url: desired.properties.url, ClientIDList: desired.properties.clientIds,
-        Tags: ownershipTags(ctx.platform, desired.id) }))).OpenIDConnectProviderArn!;
+        Tags: [...ownershipTags(ctx.platform, desired.id), ...(digest === undefined ? [] : [{ Key: TAG_APPLIED_DIGEST, Value: digest }])] }))).OpenIDConnectProviderArn!;
     } catch (err) {
       if (errorName(err) !== 'EntityAlreadyExistsException') throw err;
       const account = (await ctx.aws.sts.send(new GetCallerIdentityCommand({}))).Account;
@@ -78,6 +85,9 @@ export const oidcProviderKind = defineKind<OidcProviderProps, OidcState>({
     for (const id of observed.state.clientIds.filter((c) => !wanted.includes(c))) {
       await ctx.aws.iam.send(new RemoveClientIDFromOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn, ClientID: id }));
     }
+    // The client ids applied: recorded once they are in place (an interrupted update records nothing).
+    const digest = appliedDigest(comparable(desired.properties));
+    if (digest !== undefined) await ctx.aws.iam.send(new TagOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn, Tags: [{ Key: TAG_APPLIED_DIGEST, Value: digest }] }));
     return (await this.refresh(ctx, observed))!;
   },
   async delete(ctx, observed) {

@@ -16,7 +16,7 @@ function record(v: unknown): Record<string, string> {
 
 const IAM_ROLE_OPS = new Set(['GetRole', 'DeleteRole', 'UpdateAssumeRolePolicy', 'AttachRolePolicy', 'DetachRolePolicy', 'ListAttachedRolePolicies', 'TagRole', 'UntagRole', 'ListRoleTags']);
 const IAM_POLICY_OPS = new Set(['GetPolicy', 'GetPolicyVersion', 'ListPolicyVersions', 'CreatePolicyVersion', 'DeletePolicyVersion', 'DeletePolicy']);
-const IAM_OIDC_OPS = new Set(['GetOpenIDConnectProvider', 'AddClientIDToOpenIDConnectProvider', 'RemoveClientIDFromOpenIDConnectProvider', 'DeleteOpenIDConnectProvider']);
+const IAM_OIDC_OPS = new Set(['GetOpenIDConnectProvider', 'AddClientIDToOpenIDConnectProvider', 'RemoveClientIDFromOpenIDConnectProvider', 'TagOpenIDConnectProvider', 'DeleteOpenIDConnectProvider']);
 
 function iamChecks(req: CheckRequest): AuthorizationCheck[] | undefined {
   const action = actionOf('iam', req.operation);
@@ -41,7 +41,8 @@ function iamChecks(req: CheckRequest): AuthorizationCheck[] | undefined {
   }
   if (IAM_OIDC_OPS.has(req.operation)) {
     const arn = str(input.OpenIDConnectProviderArn);
-    return [{ action, resource: arn, context: resourceTagContext(req.directory.tagsOfArn(arn)) }];
+    const context = { ...resourceTagContext(req.directory.tagsOfArn(arn)), ...(req.operation === 'TagOpenIDConnectProvider' ? requestTagContext(tagListRecord(input.Tags)) : {}) };
+    return [{ action, resource: arn, context }];
   }
   return undefined;
 }

@@ -198,6 +198,16 @@ export class IamService implements EmulatedService {
         p.clientIds = p.clientIds.filter((c) => c !== String(input.ClientID));
         return {};
       },
+      // TagOpenIDConnectProvider adds or overwrites (a key already there takes the new value).
+      TagOpenIDConnectProvider(input, ctx) {
+        const p = st(ctx.accountId).oidcProviders.get(String(input.OpenIDConnectProviderArn));
+        if (!p) throw new ServiceError('NoSuchEntity', `OpenIDConnect Provider not found for arn ${String(input.OpenIDConnectProviderArn)}`, 404);
+        const tags = new Map(p.tags);
+        for (const tag of (input.Tags ?? []) as { Key: string; Value?: string }[]) tags.set(tag.Key, tag.Value ?? '');
+        if (tags.size > 50) throw new ServiceError('LimitExceeded', 'Cannot exceed quota for TagsPerOpenIdConnectProvider: 50', 409);
+        p.tags = tags;
+        return {};
+      },
       ListOpenIDConnectProviders: (_input, ctx) => ({ OpenIDConnectProviderList: [...st(ctx.accountId).oidcProviders.keys()].map((Arn) => ({ Arn })) }),
       DeleteOpenIDConnectProvider(input, ctx) {
         if (!st(ctx.accountId).oidcProviders.delete(String(input.OpenIDConnectProviderArn))) {
