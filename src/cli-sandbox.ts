@@ -98,9 +98,17 @@ Example:
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
-    await sandbox.close();
+    // A graceful close waits for the emulated controllers' running pass, which at hundreds of
+    // services can take minutes: a stop is bounded, so whoever sent the signal is not left waiting.
+    const forced = setTimeout(() => {
+      console.error('platformd sandbox: still stopping after 10 s (a controller pass in flight); exiting now');
+      process.exit(1);
+    }, 10_000);
+    forced.unref();
     if (values['ca-file'] === undefined) rmSync(caFile, { force: true }); // ours, in the temp dir
     if (values['management-kubeconfig'] === undefined) rmSync(kubeconfigFile, { force: true });
+    await sandbox.close();
+    clearTimeout(forced);
     return 0;
   },
 });
