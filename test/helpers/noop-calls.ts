@@ -42,8 +42,8 @@ export function noopCallTerms(s: PlatformShape): Record<string, number> {
     route53: 2,
     // DescribeLoadBalancers; DescribeListeners, DescribeRules, DescribeTargetGroups per ALB; DescribeTags: 0 (cached by ARN).
     elbv2: 1 + 3 * s.albs,
-    // One list per Kubernetes kind (15), Namespace twice (the kind, and namespace-labels' marker scan).
-    kubernetes: 16,
+    // One list per Kubernetes kind (15); Namespaces listed once for the kind and namespace-labels' marker scan.
+    kubernetes: 15,
   };
 }
 

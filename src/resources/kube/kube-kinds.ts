@@ -1,11 +1,11 @@
 // The Kubernetes kinds platformd manages, one typed kind each (object-kind.ts), listed once: the
 // registry registers them (resources/all.ts) and the kube layer builds its nodes with them.
-import { crdReady, deploymentReady, kubeObjectKind, type Manifest } from './object-kind.js';
+import { allNamespaces, crdReady, deploymentReady, kubeObjectKind, type Manifest } from './object-kind.js';
 import type { Desired, TypedKind } from '../kind.js';
 import { kubeId } from '../../graph/ids.js';
 
 export const customResourceDefinitionKind = kubeObjectKind({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', namespaced: false, readiness: crdReady });
-export const namespaceKind = kubeObjectKind({ apiVersion: 'v1', kind: 'Namespace', namespaced: false });
+export const namespaceKind = kubeObjectKind({ apiVersion: 'v1', kind: 'Namespace', namespaced: false, sharedList: allNamespaces });
 export const serviceAccountKind = kubeObjectKind({ apiVersion: 'v1', kind: 'ServiceAccount', namespaced: true });
 export const clusterRoleKind = kubeObjectKind({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', namespaced: false });
 export const clusterRoleBindingKind = kubeObjectKind({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', namespaced: false });

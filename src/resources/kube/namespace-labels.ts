@@ -6,7 +6,7 @@
 // makes the server remove what this manager alone owned (server-side apply's field ownership).
 import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import { defineKind, type Observed } from '../kind.js';
-import { withFreshToken } from './object-kind.js';
+import { allNamespaces, withFreshToken } from './object-kind.js';
 import { isKubeNotFound } from '../../cloud/kube-errors.js';
 import { namespaceLabelsId } from '../../graph/ids.js';
 
@@ -35,8 +35,7 @@ export const namespaceLabelsKind = defineKind<NamespaceLabelsProps, NamespaceLab
   async observeAll(ctx) {
     if (!(await ctx.kube.available())) return [];
     // Namespaces are few; one list, then our marker picks ours (no label selector fits an annotation).
-    const list = await withFreshToken(ctx, (api) => api.list('v1', 'Namespace'));
-    return (list.items as Live[]).filter((n) => n.metadata.annotations?.[ANNOTATION_LABELLED_BY] === ctx.platform).map(toObserved);
+    return (await allNamespaces(ctx) as Live[]).filter((n) => n.metadata.annotations?.[ANNOTATION_LABELLED_BY] === ctx.platform).map(toObserved);
   },
   diff(desired, observed) {
     const fields = Object.entries(desired.labels).filter(([k, v]) => observed.state.labels[k] !== v)

@@ -34,6 +34,22 @@ export interface KubeKindOptions {
   namespaced: boolean;
   readiness?: (live: Manifest) => Readiness;
   readyTimeoutMs?: number;
+  /**
+   * For kinds another kind also reads whole (Namespaces: kube/namespace-labels scans them for its
+   * marker): the run's one shared list of every object, filtered here by our labels, instead of a
+   * second list by label selector. Namespaces are few; never for kinds that grow with the cluster.
+   */
+  sharedList?: (ctx: KindContext) => Promise<KubernetesObject[]>;
+}
+
+/** Every Namespace, listed once per run and shared (the Namespace kind and kube/namespace-labels). */
+export function allNamespaces(ctx: KindContext): Promise<KubernetesObject[]> {
+  return ctx.memo('kube:v1/Namespace:all', async () => (await withFreshToken(ctx, (api) => api.list('v1', 'Namespace'))).items);
+}
+
+/** Whether a listed object carries our ownership labels (what ownershipSelector selects). */
+function selectedByOwnership(item: KubernetesObject, platform: string): boolean {
+  return Object.entries(ownershipLabels(platform)).every(([key, value]) => item.metadata?.labels?.[key] === value);
 }
 
 
@@ -88,6 +104,12 @@ export function kubeObjectKind(o: KubeKindOptions): TypedKind<Manifest, Manifest
     async observeAll(ctx) {
       if (!(await ctx.kube.available())) return [];
       const out: Observed<Manifest>[] = [];
+      if (o.sharedList) {
+        for (const item of (await o.sharedList(ctx)).filter((i) => selectedByOwnership(i, ctx.platform))) {
+          out.push(toObserved(ctx.platform, toWireForm({ apiVersion: o.apiVersion, kind: o.kind, ...item } as Manifest)));
+        }
+        return out;
+      }
       let token: string | undefined;
       do {
         // One paged list per kind across all namespaces, by our label selector.
