@@ -10,12 +10,8 @@ import { Agent as HttpsAgent } from 'node:https';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { onApiCall } from '../../src/cloud/api-calls.js';
-import { awsClients, resetAwsClients } from '../../src/cloud/aws.js';
-import { clusterAccessFor } from '../../src/cloud/cluster-access.js';
 import { applyPlatform, planPlatform } from '../../src/engine.js';
-import { loadSpecFile } from '../../src/platform-spec/load.js';
-import { withDefaults } from '../../src/platform-spec/defaults.js';
-import { generatePlatform } from './generate.js';
+import { engineOptionsFor, generatePlatform } from './generate.js';
 import { cpuSecondsOf, startChildSandbox } from './world.js';
 
 interface LoggedCall { seq: number; service: string; operation: string; input?: Record<string, unknown> }
@@ -79,16 +75,11 @@ for (const n of SIZES) {
     process.once('exit', () => { sandbox.child.kill('SIGTERM'); });
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(128 + (signal === 'SIGINT' ? 2 : 15)));
     Object.assign(process.env, sandbox.env);
-    resetAwsClients();
-    const loaded = await loadSpecFile(platform.specPath, { protosDir: platform.protosDir });
-    if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
-    const spec = withDefaults(loaded.spec);
-    const aws = awsClients({ region: spec.region });
+    const opts = await engineOptionsFor(platform);
     const logged = async (since: number): Promise<LoggedCall[]> => (await fetch(`${sandbox.env.AWS_ENDPOINT_URL}/_sandbox/calls?since=${since}`)).json() as Promise<LoggedCall[]>;
     const mark = (await logged(0)).at(-1)?.seq ?? 0;
 
     tlsConnections = 0;
-    const opts = { spec, aws, kube: clusterAccessFor(spec, aws), protosDir: platform.protosDir };
     const cpu0 = process.cpuUsage();
     const sandboxCpu0 = await cpuSecondsOf(sandbox.child.pid!);
     const t0 = performance.now();

@@ -6,11 +6,26 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
+import { awsClients, resetAwsClients } from '../../src/cloud/aws.js';
+import { clusterAccessFor } from '../../src/cloud/cluster-access.js';
+import type { EngineOptions } from '../../src/engine.js';
+import { loadSpecFile } from '../../src/platform-spec/load.js';
+import { withDefaults } from '../../src/platform-spec/defaults.js';
 
 export interface GeneratedPlatform {
   dir: string;
   specPath: string;
   protosDir: string;
+}
+
+/** Engine options for a generated platform against the sandbox whose env is in process.env (fresh SDK clients). */
+export async function engineOptionsFor(platform: GeneratedPlatform): Promise<EngineOptions> {
+  resetAwsClients();
+  const loaded = await loadSpecFile(platform.specPath, { protosDir: platform.protosDir });
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
+  const spec = withDefaults(loaded.spec);
+  const aws = awsClients({ region: spec.region });
+  return { spec, aws, kube: clusterAccessFor(spec, aws), protosDir: platform.protosDir };
 }
 
 export function generatePlatform(services: number, probeInterval = '30s'): GeneratedPlatform {

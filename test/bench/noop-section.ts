@@ -4,14 +4,10 @@
 // The sandbox runs in a child process, so this process's CPU is platformd's alone.
 import { loadavg } from 'node:os';
 import { onApiCall } from '../../src/cloud/api-calls.js';
-import { awsClients, resetAwsClients } from '../../src/cloud/aws.js';
-import { clusterAccessFor } from '../../src/cloud/cluster-access.js';
 import { applyPlatform, planPlatform, type EngineOptions, type PlanResult } from '../../src/engine.js';
-import { loadSpecFile } from '../../src/platform-spec/load.js';
-import { withDefaults } from '../../src/platform-spec/defaults.js';
 import { noopCalls, shapeOf } from '../helpers/noop-calls.js';
 import { seedForeignResources } from '../helpers/foreign-resources.js';
-import { generatePlatform } from './generate.js';
+import { engineOptionsFor, generatePlatform } from './generate.js';
 import { startChildSandbox } from './world.js';
 
 /** Issue 19's goals for a no-op reconcile's calls. */
@@ -62,12 +58,8 @@ export async function noopSection(sizes: number[]): Promise<Record<string, unkno
     const sandbox = await startChildSandbox();
     try {
       Object.assign(process.env, sandbox.env);
-      resetAwsClients();
-      const loaded = await loadSpecFile(platform.specPath, { protosDir: platform.protosDir });
-      if (!loaded.ok) throw new Error(JSON.stringify(loaded.diagnostics));
-      const spec = withDefaults(loaded.spec);
-      const aws = awsClients({ region: spec.region });
-      const opts = { spec, aws, kube: clusterAccessFor(spec, aws), protosDir: platform.protosDir };
+      const opts = await engineOptionsFor(platform);
+      const { spec, aws } = opts;
       const applied = await applyPlatform(opts);
       if (!applied.ok) throw new Error(`apply of ${n} services failed: ${JSON.stringify(applied.failed).slice(0, 500)}`);
       // The first plan after an apply reads what the apply made once (tags by ARN); then no-op plans.
