@@ -40,6 +40,12 @@ export function generatePlatform(services: number, probeInterval = '30s'): Gener
       env: { ECHO_GRPC_SERVICE: `bench${i}.Svc${i}`, ECHO_GRPC_METHODS: 'Ping' },
       probe: { method: 'Ping', request: { text: 'ping' }, interval: probeInterval, timeout: '900ms' } };
   });
+  // Nodes for the pods: the VPC CNI gives an m6i.large 3 ENIs × 9 pod addresses (the sandbox
+  // emulates that limit), so the reference's 3 nodes hold 81 pods: 2 replicas per service plus ~10
+  // system pods. Past that, pods wait for an address forever and an apply never converges.
+  const podsPerNode = 3 * 9;
+  const nodes = Math.max(3, Math.ceil((2 * services + 10) / podsPerNode));
+  for (const group of spec.cluster.nodeGroups) group.scaling = { min: Math.min(group.scaling.min, nodes), desired: nodes, max: Math.max(group.scaling.max, nodes) };
   const specPath = join(dir, 'specs', 'platform.yaml');
   writeFileSync(specPath, YAML.stringify(spec));
   return { dir, specPath, protosDir: join(dir, 'protos') };
