@@ -12,7 +12,7 @@ import { loadavg } from 'node:os';
 import { onApiCall } from '../../src/cloud/api-calls.js';
 import { applyPlatform, planPlatform } from '../../src/engine.js';
 import { engineOptionsFor, generatePlatform } from './generate.js';
-import { cpuSecondsOf, startChildSandbox } from './world.js';
+import { cpuSecondsOf, spread, startChildSandbox } from './world.js';
 
 interface LoggedCall { seq: number; service: string; operation: string; input?: Record<string, unknown> }
 
@@ -59,10 +59,7 @@ function healthCallsPerPoll(calls: LoggedCall[]): number[] {
 }
 
 const report: Record<string, unknown>[] = [];
-const spreadOf = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted.length === 0 ? null : { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1] };
-};
+const spreadOf = (values: number[]) => (values.length === 0 ? null : spread(values));
 
 console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (2 cores, shared machine)`);
 for (const n of SIZES) {

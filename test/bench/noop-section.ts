@@ -8,19 +8,10 @@ import { applyPlatform, planPlatform, type EngineOptions, type PlanResult } from
 import { noopCalls, shapeOf } from '../helpers/noop-calls.js';
 import { seedForeignResources } from '../helpers/foreign-resources.js';
 import { engineOptionsFor, generatePlatform } from './generate.js';
-import { startChildSandbox } from './world.js';
+import { showSpread, spread, startChildSandbox, type Spread } from './world.js';
 
 /** Issue 19's goals for a no-op reconcile's calls. */
 const GOALS: Record<number, number> = { 3: 45, 300: 55, 1000: 65 };
-
-export interface Spread { median: number; min: number; max: number }
-
-export function spread(values: number[]): Spread {
-  const sorted = [...values].sort((a, b) => a - b);
-  return { median: sorted[Math.floor(sorted.length / 2)]!, min: sorted[0]!, max: sorted[sorted.length - 1]! };
-}
-
-export const showSpread = (s: Spread, digits = 2) => `${s.median.toFixed(digits)} [${s.min.toFixed(digits)}–${s.max.toFixed(digits)}]`;
 
 interface CountedPlan { result: PlanResult; total: number; calls: Record<string, number>; cpuS: number; failedCalls: number }
 
