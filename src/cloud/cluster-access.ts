@@ -3,22 +3,34 @@
 // teardown can still prune its Kubernetes objects (an Ingress must go before its ALB can).
 import { DescribeClusterCommand, ListClustersCommand } from '@aws-sdk/client-eks';
 import type { AwsClients } from './aws.js';
-import { eksKubeAccess, noKube, type KubeAccess } from './kube.js';
+import { eksKubeAccess, noKube, type KubeAccess, type KubeAccessOptions } from './kube.js';
+import type { WatchedLists } from './kube-watch.js';
 import type { ResolvedSpec } from '../platform-spec/resolved.js';
 import { TAG_ID, TAG_PLATFORM } from '../resources/ownership.js';
 import { CLUSTER } from '../graph/ids.js';
 
 const cache = new WeakMap<AwsClients, Map<string, KubeAccess>>();
 
-function accessByName(aws: AwsClients, name: string): KubeAccess {
+function accessByName(aws: AwsClients, name: string, options: KubeAccessOptions = {}): KubeAccess {
   let perClients = cache.get(aws);
   if (!perClients) cache.set(aws, (perClients = new Map()));
-  let access = perClients.get(name);
+  const key = `${name}|${options.watch ? 'watch' : 'list'}`;
+  let access = perClients.get(key);
   if (!access) {
-    access = eksKubeAccess(aws, name);
-    perClients.set(name, access);
+    access = eksKubeAccess(aws, name, options);
+    perClients.set(key, access);
+    if (access.watched) watching.add(access.watched);
   }
   return access;
+}
+
+/** Every watched list of the process, to stop when the daemon stops (open watches keep it alive). */
+const watching = new Set<WatchedLists>();
+
+/** Close every watch of the process; the accesses list from then on. */
+export function stopWatches(): void {
+  for (const w of watching) w.close();
+  watching.clear();
 }
 
 /** The name of the cluster tagged as this platform's cluster (logical id CLUSTER), if one exists. */
@@ -59,7 +71,11 @@ function ownedClusterAccess(aws: AwsClients, platform: string): KubeAccess {
   };
 }
 
-/** One access per cluster per process (tokens and clients are reused until they near expiry). */
-export function clusterAccessFor(spec: ResolvedSpec, aws: AwsClients): KubeAccess {
-  return spec.cluster ? accessByName(aws, spec.cluster.name) : ownedClusterAccess(aws, spec.metadata.name);
+/**
+ * One access per cluster per process (tokens and clients are reused until they near expiry).
+ * `watch` (the daemon): the managed kinds' lists are kept current by watches (kube-watch.ts); a
+ * teardown's access to a cluster found by its tags always lists.
+ */
+export function clusterAccessFor(spec: ResolvedSpec, aws: AwsClients, options: KubeAccessOptions = {}): KubeAccess {
+  return spec.cluster ? accessByName(aws, spec.cluster.name, options) : ownedClusterAccess(aws, spec.metadata.name);
 }

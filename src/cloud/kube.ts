@@ -11,6 +11,7 @@ import { checkFence } from './fence.js';
 import { classifyKubeError } from './kube-errors.js';
 import { eksToken, type EksToken } from './eks-token.js';
 import { describeClusterOnce, type RunMemo } from './eks-cluster-read.js';
+import { WatchedLists } from './kube-watch.js';
 import { ErrorCodes, PlatformdError } from '../errors.js';
 
 export interface KubeAccess {
@@ -25,6 +26,8 @@ export interface KubeAccess {
    * shared reads (the eks/cluster kind's DescribeCluster of the same name answers both).
    */
   forRun?(memo: RunMemo): KubeAccess;
+  /** A daemon's watched lists (kube-watch.ts); absent for one-shot commands, which list every time. */
+  watched?: WatchedLists;
 }
 
 /** A KubeAccess for runs that never reach a cluster (network-only plans). */
@@ -40,15 +43,20 @@ export const noKube: KubeAccess = {
 /** Refresh this long before the token's own expiry. */
 const REFRESH_MARGIN_MS = 60_000;
 
-/** Count every call of the generic client for metrics and benchmarks. */
-function counted(api: KubernetesObjectApi): KubernetesObjectApi {
+/** Count every call of the generic client for metrics and benchmarks; tell `onWrite` of every write. */
+function counted(api: KubernetesObjectApi, onWrite?: (apiVersion: string, kind: string) => void): KubernetesObjectApi {
   return new Proxy(api, {
     get(target, prop, receiver) {
       const v = Reflect.get(target, prop, receiver);
       if (typeof v !== 'function' || !['create', 'read', 'list', 'patch', 'replace', 'delete'].includes(String(prop))) return v;
       return async (...args: unknown[]) => {
-        if (['create', 'patch', 'replace', 'delete'].includes(String(prop))) checkFence(); // fence.ts
         const kind = prop === 'list' ? args[1] : (args[0] as { kind?: string } | undefined)?.kind;
+        if (['create', 'patch', 'replace', 'delete'].includes(String(prop))) {
+          checkFence(); // fence.ts
+          // Before the call: a write whose answer is lost has still maybe happened.
+          const target = args[0] as { apiVersion?: string; kind?: string } | undefined;
+          if (target?.apiVersion && target.kind) onWrite?.(target.apiVersion, target.kind);
+        }
         const started = performance.now();
         try {
           const out = await v.apply(target, args);
@@ -77,13 +85,28 @@ class SharedAgentKubeConfig extends KubeConfig {
     await super.applySecurityAuthentication(context);
     context.setAgent(this.agent);
   }
+
+  /** Watches (kube-watch.ts) go through the same agent: one TLS setup cache, no agent per watch. */
+  override async applyToFetchOptions(opts: Parameters<KubeConfig['applyToFetchOptions']>[0]): ReturnType<KubeConfig['applyToFetchOptions']> {
+    return { ...(await super.applyToFetchOptions(opts)), agent: this.agent };
+  }
+}
+
+export interface KubeAccessOptions {
+  /** Keep the managed kinds' lists current by watching (a daemon), instead of listing every run. */
+  watch?: boolean;
 }
 
 /** Cluster access for an EKS cluster platformd manages (or merely knows by name). */
-export function eksKubeAccess(aws: AwsClients, clusterName: string): KubeAccess {
+export function eksKubeAccess(aws: AwsClients, clusterName: string, options: KubeAccessOptions = {}): KubeAccess {
   let cluster: { endpoint: string; caData: string; agent: HttpsAgent } | undefined;
   let token: EksToken | undefined;
   let api: KubernetesObjectApi | undefined;
+  let config: KubeConfig | undefined;
+  const watched = options.watch ? new WatchedLists(async () => {
+    await access(describeNow).objects();
+    return config!;
+  }) : undefined;
   const reachable = (c: Cluster | undefined) => (c?.status === 'ACTIVE' || c?.status === 'UPDATING' ? c : undefined);
   // Outside a run (forRun) every call asks EKS: no time-based cache, so how many calls a run makes
   // never depends on how fast the machine is (issue 19).
@@ -117,11 +140,13 @@ export function eksKubeAccess(aws: AwsClients, clusterName: string): KubeAccess 
           contexts: [{ name: clusterName, cluster: clusterName, user: 'platformd' }],
           currentContext: clusterName,
         });
-        api = counted(KubernetesObjectApi.makeApiClient(kc));
+        config = kc;
+        api = counted(KubernetesObjectApi.makeApiClient(kc), (apiVersion, kind) => watched?.written(apiVersion, kind));
       }
       return api;
     },
     forRun: (memo) => access(async () => reachable(await describeClusterOnce(aws, memo, clusterName))),
+    ...(watched ? { watched } : {}),
   });
   return access(describeNow);
 }

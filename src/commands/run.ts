@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { EXIT_USAGE, defineCommand } from './command.js';
 import { awsClients } from '../cloud/aws.js';
 import { platformRegion } from '../cloud/region.js';
-import { clusterAccessFor } from '../cloud/cluster-access.js';
+import { clusterAccessFor, stopWatches } from '../cloud/cluster-access.js';
 import { applyPlatform, planPlatform } from '../engine.js';
 import { Daemon } from '../daemon.js';
 import { GitSource } from '../source/git.js';
@@ -160,9 +160,10 @@ close, exit 0. Losing the Lease (no renewal within the renew deadline): the same
     const live: { daemon?: Daemon } = {};
     let phase = 'fetching the repository for the first time';
     let firstDone = false;
-    const engine = (spec: ResolvedSpec, protosDir: string) => {
+    const engine = (spec: ResolvedSpec, protosDir: string, watch = true) => {
       const aws = awsClients({ region: platformRegion({ spec }) });
-      return { spec, aws, kube: clusterAccessFor(spec, aws), layers, protosDir, fence: leadership ? () => leadership!.fence() : undefined };
+      // The daemon watches the kinds it manages: a no-op reconcile lists none of them (kube-watch.ts).
+      return { spec, aws, kube: clusterAccessFor(spec, aws, { watch }), layers, protosDir, fence: leadership ? () => leadership!.fence() : undefined };
     };
     const instanceId = values['instance-id'] as string | undefined;
     let leadership: Leadership | undefined;
@@ -178,7 +179,8 @@ close, exit 0. Losing the Lease (no renewal within the renew deadline): the same
       notReadyReason: () => phase,
       registry: metrics.registry,
       current: () => live.daemon?.current(),
-      plan: (spec, protosDir, signal) => planPlatform({ ...engine(spec, protosDir), signal }),
+      // A posted spec is previewed by listing: it never opens long-lived watches on what it names.
+      plan: (spec, protosDir, signal) => planPlatform({ ...engine(spec, protosDir, false), signal }),
       protosDir: () => live.daemon?.current()?.protosDir ?? defaultProtosDir(),
       trigger: (kind) => live.daemon?.trigger(kind),
       apiToken: process.env.PLATFORMD_API_TOKEN || undefined,
@@ -294,6 +296,7 @@ close, exit 0. Losing the Lease (no renewal within the renew deadline): the same
     log('shutting down: no new triggers; abandoning the current action safely');
     prober.stop();
     await stopDaemon();
+    stopWatches();
     await leadership?.stop(); // after the daemon stopped: the successor never overlaps our last call
     await app.close();
     metrics.close();

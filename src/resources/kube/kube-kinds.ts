@@ -4,20 +4,20 @@ import { allNamespaces, crdReady, deploymentReady, kubeObjectKind, type Manifest
 import type { Desired, TypedKind } from '../kind.js';
 import { kubeId } from '../../graph/ids.js';
 
-export const customResourceDefinitionKind = kubeObjectKind({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', namespaced: false, readiness: crdReady });
-export const namespaceKind = kubeObjectKind({ apiVersion: 'v1', kind: 'Namespace', namespaced: false, sharedList: allNamespaces });
-export const serviceAccountKind = kubeObjectKind({ apiVersion: 'v1', kind: 'ServiceAccount', namespaced: true });
-export const clusterRoleKind = kubeObjectKind({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', namespaced: false });
-export const clusterRoleBindingKind = kubeObjectKind({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', namespaced: false });
-export const kubeRoleKind = kubeObjectKind({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', namespaced: true });
-export const roleBindingKind = kubeObjectKind({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', namespaced: true });
-export const mutatingWebhookConfigurationKind = kubeObjectKind({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', namespaced: false });
-export const validatingWebhookConfigurationKind = kubeObjectKind({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', namespaced: false });
-export const deploymentKind = kubeObjectKind({ apiVersion: 'apps/v1', kind: 'Deployment', namespaced: true, readiness: deploymentReady });
-export const podDisruptionBudgetKind = kubeObjectKind({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', namespaced: true });
-export const serviceKind = kubeObjectKind({ apiVersion: 'v1', kind: 'Service', namespaced: true });
-export const ingressClassKind = kubeObjectKind({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', namespaced: false });
-export const ingressKind = kubeObjectKind({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', namespaced: true });
+export const customResourceDefinitionKind = kubeObjectKind({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', plural: 'customresourcedefinitions', namespaced: false, readiness: crdReady });
+export const namespaceKind = kubeObjectKind({ apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false, sharedList: allNamespaces });
+export const serviceAccountKind = kubeObjectKind({ apiVersion: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', namespaced: true });
+export const clusterRoleKind = kubeObjectKind({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', plural: 'clusterroles', namespaced: false });
+export const clusterRoleBindingKind = kubeObjectKind({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', plural: 'clusterrolebindings', namespaced: false });
+export const kubeRoleKind = kubeObjectKind({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', plural: 'roles', namespaced: true });
+export const roleBindingKind = kubeObjectKind({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', plural: 'rolebindings', namespaced: true });
+export const mutatingWebhookConfigurationKind = kubeObjectKind({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', plural: 'mutatingwebhookconfigurations', namespaced: false });
+export const validatingWebhookConfigurationKind = kubeObjectKind({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', plural: 'validatingwebhookconfigurations', namespaced: false });
+export const deploymentKind = kubeObjectKind({ apiVersion: 'apps/v1', kind: 'Deployment', plural: 'deployments', namespaced: true, readiness: deploymentReady });
+export const podDisruptionBudgetKind = kubeObjectKind({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', namespaced: true });
+export const serviceKind = kubeObjectKind({ apiVersion: 'v1', kind: 'Service', plural: 'services', namespaced: true });
+export const ingressClassKind = kubeObjectKind({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', plural: 'ingressclasses', namespaced: false });
+export const ingressKind = kubeObjectKind({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', plural: 'ingresses', namespaced: true });
 
 const byKubernetesKind = new Map<string, TypedKind<Manifest, Manifest>>([
   customResourceDefinitionKind, namespaceKind, serviceAccountKind, clusterRoleKind, clusterRoleBindingKind, kubeRoleKind, roleBindingKind,

@@ -9,6 +9,7 @@ import { toClientModel, toWireForm } from './wire-form.js';
 import { kubeId } from '../../graph/ids.js';
 import { diffOwned } from './owned-diff.js';
 import { classifyKubeError, isKubeNotFound } from '../../cloud/kube-errors.js';
+import type { Collection, Listed } from '../../cloud/kube-watch.js';
 
 /** A Kubernetes object: the typed envelope, and a body only the API server's schema describes. */
 export interface Manifest extends KubernetesObject { [field: string]: unknown }
@@ -31,6 +32,8 @@ const numberAt = (value: unknown, ...path: string[]): number | undefined => {
 export interface KubeKindOptions {
   apiVersion: string;
   kind: string;
+  /** The resource's plural: its URL segment, which a watch of the kind needs. */
+  plural: string;
   namespaced: boolean;
   readiness?: (live: Manifest) => Readiness;
   readyTimeoutMs?: number;
@@ -44,7 +47,28 @@ export interface KubeKindOptions {
 
 /** Every Namespace, listed once per run and shared (the Namespace kind and kube/namespace-labels). */
 export function allNamespaces(ctx: KindContext): Promise<KubernetesObject[]> {
-  return ctx.memo('kube:v1/Namespace:all', async () => (await withFreshToken(ctx, (api) => api.list('v1', 'Namespace'))).items);
+  return ctx.memo('kube:v1/Namespace:all', () => listCollection(ctx, { apiVersion: 'v1', kind: 'Namespace', plural: 'namespaces' }));
+}
+
+/**
+ * Every object of a collection, in wire form: one paged list — or, in a daemon whose watch of the
+ * collection is open and has seen every write of ours, no call at all (cloud/kube-watch.ts).
+ */
+export async function listCollection(ctx: KindContext, c: Collection): Promise<KubernetesObject[]> {
+  const listNow = async (): Promise<Listed> => {
+    const items: KubernetesObject[] = [];
+    let resourceVersion = '';
+    let token: string | undefined;
+    do {
+      const page = await withFreshToken(ctx, (api) => api.list(c.apiVersion, c.kind, undefined, undefined, undefined, undefined, undefined, c.labelSelector, 500, token));
+      for (const item of page.items) items.push(toWireForm({ apiVersion: c.apiVersion, kind: c.kind, ...item } as Manifest));
+      // Every page of a list is one snapshot; a watch starts from the first page's version.
+      resourceVersion ||= page.metadata?.resourceVersion ?? '';
+      token = page.metadata?._continue ?? (page.metadata as { continue?: string } | undefined)?.continue;
+    } while (token);
+    return { items, resourceVersion };
+  };
+  return ctx.kube.watched ? ctx.kube.watched.list(c, listNow) : (await listNow()).items;
 }
 
 /** Whether a listed object carries our ownership labels (what ownershipSelector selects). */
@@ -106,17 +130,14 @@ export function kubeObjectKind(o: KubeKindOptions): TypedKind<Manifest, Manifest
       const out: Observed<Manifest>[] = [];
       if (o.sharedList) {
         for (const item of (await o.sharedList(ctx)).filter((i) => selectedByOwnership(i, ctx.platform))) {
-          out.push(toObserved(ctx.platform, toWireForm({ apiVersion: o.apiVersion, kind: o.kind, ...item } as Manifest)));
+          out.push(toObserved(ctx.platform, { apiVersion: o.apiVersion, kind: o.kind, ...item } as Manifest));
         }
         return out;
       }
-      let token: string | undefined;
-      do {
-        // One paged list per kind across all namespaces, by our label selector.
-        const page = await withFreshToken(ctx, (api) => api.list(o.apiVersion, o.kind, undefined, undefined, undefined, undefined, undefined, ownershipSelector(ctx.platform), 500, token));
-        for (const item of page.items) out.push(toObserved(ctx.platform, toWireForm({ apiVersion: o.apiVersion, kind: o.kind, ...item } as Manifest)));
-        token = page.metadata?._continue ?? (page.metadata as { continue?: string } | undefined)?.continue;
-      } while (token);
+      // One paged list per kind across all namespaces, by our label selector.
+      for (const item of await listCollection(ctx, { apiVersion: o.apiVersion, kind: o.kind, plural: o.plural, labelSelector: ownershipSelector(ctx.platform) })) {
+        out.push(toObserved(ctx.platform, { apiVersion: o.apiVersion, kind: o.kind, ...item } as Manifest));
+      }
       return out;
     },
     diff(desired, observed) {

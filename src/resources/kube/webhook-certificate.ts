@@ -7,7 +7,7 @@ import * as x509 from '@peculiar/x509';
 import { PatchStrategy, type V1Secret } from '@kubernetes/client-node';
 import { ANNOTATION_ID, MANAGER, ownershipLabels, ownershipSelector } from '../ownership.js';
 import { defineKind, type Observed } from '../kind.js';
-import { withFreshToken } from './object-kind.js';
+import { listCollection, withFreshToken } from './object-kind.js';
 import { isKubeNotFound } from '../../cloud/kube-errors.js';
 
 // Node's webcrypto implements the Web Crypto API x509 is typed against (the DOM's Crypto).
@@ -56,8 +56,8 @@ export const webhookCertificateKind = defineKind<WebhookCertificateProps, CertSt
   observeAfter: ['eks/cluster'],
   async observeAll(ctx) {
     if (!(await ctx.kube.available())) return [];
-    const list = await withFreshToken(ctx, (api) => api.list('v1', 'Secret', undefined, undefined, undefined, undefined, undefined, `${ownershipSelector(ctx.platform)},platformd.dev/component=webhook-certificate`));
-    return list.items.map(toObserved).filter((o): o is Observed<CertState> => o !== undefined && o.id !== undefined);
+    const secrets = await listCollection(ctx, { apiVersion: 'v1', kind: 'Secret', plural: 'secrets', labelSelector: `${ownershipSelector(ctx.platform)},platformd.dev/component=webhook-certificate` });
+    return (secrets as V1Secret[]).map(toObserved).filter((o): o is Observed<CertState> => o !== undefined && o.id !== undefined);
   },
   diff(desired, observed) {
     const fields = [];

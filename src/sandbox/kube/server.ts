@@ -80,6 +80,17 @@ export class KubeApiServer {
     const url = new URL(req.url ?? '/', 'https://localhost');
     const fault = this.fault?.({ method: req.method ?? 'GET', path: url.pathname });
     if (fault) return this.send(res, fault.code, status(fault.code, fault.reason, fault.message));
+    const watch = url.searchParams.get('watch');
+    if (req.method === 'GET' && (watch === 'true' || watch === '1')) {
+      try {
+        const target = this.resolve(url);
+        if (target.name) throw new KubeError(405, 'MethodNotAllowed', 'the sandbox serves watches of collections only (a single object: fieldSelector=metadata.name=<name>)');
+        return this.options.store.watch(res, target.res, target.ns, url);
+      } catch (err) {
+        if (err instanceof KubeError) return this.send(res, err.code, status(err.code, err.reason, err.message, err.details));
+        throw err;
+      }
+    }
     if (req.method === 'GET' && url.pathname.replace(/\/$/, '') === '/openapi/v2') {
       // JSON or gnostic protobuf by Accept, with ETag and gzip (openapi-serve.ts).
       const reply = serveOpenApiV2(JSON.stringify(openApiV2()), req.headers);
@@ -138,14 +149,7 @@ export class KubeApiServer {
       const d = this.discovery(path);
       if (d) return { code: 200, body: d };
     }
-    const m = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?(?:\/(status))?$/.exec(path);
-    if (!m) throw new KubeError(404, 'NotFound', 'the server could not find the requested resource');
-    const [, core, group, gv, , , , sub] = m;
-    let [ns, plural, name] = [m[4], m[5], m[6]];
-    // /api/v1/namespaces/{name} is the namespace itself, not a collection inside it.
-    if (ns && !plural) [plural, name, ns] = ['namespaces', ns, undefined];
-    const res = this.options.store.resourceByPlural(group ?? '', core ?? gv!, plural!);
-    if (!res) throw new KubeError(404, 'NotFound', 'the server could not find the requested resource');
+    const { res, ns, name, sub } = this.resolve(url);
     const store = this.options.store;
     const parse = (): KubeObject => {
       try {
@@ -199,6 +203,20 @@ export class KubeApiServer {
       case 'DELETE': return { code: 200, body: store.delete(res, ns, name) };
       default: throw new KubeError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
     }
+  }
+
+  /** The resource, namespace, name and subresource a REST path names. */
+  private resolve(url: URL): { res: ApiResource; ns?: string; name?: string; sub?: string } {
+    const path = url.pathname.replace(/\/$/, '');
+    const m = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?(?:\/(status))?$/.exec(path);
+    if (!m) throw new KubeError(404, 'NotFound', 'the server could not find the requested resource');
+    const [, core, group, gv, , , , sub] = m;
+    let [ns, plural, name] = [m[4], m[5], m[6]];
+    // /api/v1/namespaces/{name} is the namespace itself, not a collection inside it.
+    if (ns && !plural) [plural, name, ns] = ['namespaces', ns, undefined];
+    const res = this.options.store.resourceByPlural(group ?? '', core ?? gv!, plural!);
+    if (!res) throw new KubeError(404, 'NotFound', 'the server could not find the requested resource');
+    return { res, ns, name, sub };
   }
 
   /** dryRun: only "All" exists (k8s.io/apimachinery/pkg/apis/meta/v1/validation ValidateDryRun). */

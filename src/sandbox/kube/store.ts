@@ -10,6 +10,8 @@ import { admitLeaseTimes } from './lease-times.js';
 import { applyDefaults } from './defaults.js';
 import { admitCustomResource, versionSchema } from './crd-schema.js';
 import { ObjectMap, type Entry } from './object-map.js';
+import { WatchHub } from './watch.js';
+import type { ServerResponse } from 'node:http';
 
 export type KubeObject = { apiVersion: string; kind: string; metadata: Record<string, any>; [k: string]: any };
 
@@ -37,6 +39,7 @@ export class KubeStore {
   private readonly resources: ApiResource[] = [...BUILTIN];
   private rv = 1;
   private nextServiceIp = 1;
+  private readonly watches = new WatchHub();
   private listeners = new Set<(kind: string, object: KubeObject, type: 'ADDED' | 'MODIFIED' | 'DELETED') => void>();
 
   constructor() {
@@ -163,7 +166,7 @@ export class KubeStore {
     const entry: Entry = { object: o, managed: [{ manager, operation: 'Update', paths, time: o.metadata.creationTimestamp }] };
     if (dryRun) return this.out(entry, res);
     this.objects.set(k, entry);
-    this.afterWrite(res, o, 'ADDED');
+    this.afterWrite(res, entry, 'ADDED');
     return this.get(res, o.metadata.namespace, name);
   }
 
@@ -206,10 +209,10 @@ export class KubeStore {
     e.object = o;
     if (o.metadata.deletionTimestamp && (o.metadata.finalizers ?? []).length === 0) {
       this.objects.delete(this.key(res, o.metadata.namespace, o.metadata.name));
-      this.afterWrite(res, o, 'DELETED');
+      this.afterWrite(res, e, 'DELETED');
       return this.out(e, res);
     }
-    this.afterWrite(res, o, 'MODIFIED');
+    this.afterWrite(res, e, 'MODIFIED');
     return this.out(e, res);
   }
 
@@ -239,9 +242,9 @@ export class KubeStore {
       return { object: this.out({ object: o, managed: result.managed }, res), created: !e };
     }
     if (!e) {
-      const o = this.stamp(res, result.object);
-      this.objects.set(k, { object: o, managed: result.managed });
-      this.afterWrite(res, o, 'ADDED');
+      const created: Entry = { object: this.stamp(res, result.object), managed: result.managed };
+      this.objects.set(k, created);
+      this.afterWrite(res, created, 'ADDED');
       return { object: this.get(res, ns, name), created: true };
     }
     this.admit(res, result.object, e.object);
@@ -284,13 +287,25 @@ export class KubeStore {
       return this.out(e);
     }
     this.objects.delete(k);
-    this.afterWrite(res, e.object, 'DELETED');
+    // A deletion is a write of its own: etcd's revision moves, and watchers see it at that version.
+    this.afterWrite(res, e, 'DELETED', ++this.rv);
     return this.out(e);
   }
 
-  private afterWrite(res: ApiResource, o: KubeObject, type: 'ADDED' | 'MODIFIED' | 'DELETED'): void {
+  private afterWrite(res: ApiResource, e: Entry, type: 'ADDED' | 'MODIFIED' | 'DELETED', rv = Number(e.object.metadata.resourceVersion)): void {
+    const o = e.object;
     if (res.kind === 'CustomResourceDefinition') this.syncCrd(o, type);
     this.emit(res, o, type);
+    this.watches.record(res, type, rv, o, () => {
+      const served = this.out(e, res);
+      served.metadata.resourceVersion = String(rv);
+      return served;
+    });
+  }
+
+  /** Serve a watch of `res` (watch.ts) on an HTTP response. */
+  watch(response: ServerResponse, res: ApiResource, ns: string | undefined, url: URL): void {
+    this.watches.serve(response, res, ns, url, () => this.list(res, ns), this.rv);
   }
 
   /** A CRD adds its resource (served versions) and becomes Established. */
