@@ -24,8 +24,12 @@ export function shapeOf(graph: DesiredGraph): PlatformShape {
   return { roles: count('iam/role'), addons: count('eks/addon'), nodeGroups: count('eks/nodegroup'), accessEntries: count('eks/access-entry') + Math.min(1, count('eks/cluster')), oidcProviders: count('iam/oidc-provider'), albs: count('elbv2/alb') };
 }
 
-/** Each term of a no-op reconcile of a converged platform, by service. */
-export function noopCallTerms(s: PlatformShape): Record<string, number> {
+/**
+ * Each term of a no-op reconcile of a converged platform, by service. `kubeWatched`: the daemon's
+ * reconcile, whose Kubernetes lists are kept current by watches (src/cloud/kube-watch.ts) once a
+ * reconcile has listed them; one-shot commands (`platformd plan`) list.
+ */
+export function noopCallTerms(s: PlatformShape, { kubeWatched = false } = {}): Record<string, number> {
   return {
     // DescribeVpcs, Subnets, InternetGateways, NatGateways, RouteTables, Addresses; DescribeVpcAttribute ×2 (one attribute per call).
     ec2: 6 + 2,
@@ -42,11 +46,12 @@ export function noopCallTerms(s: PlatformShape): Record<string, number> {
     route53: 2,
     // DescribeLoadBalancers; DescribeListeners, DescribeRules, DescribeTargetGroups per ALB; DescribeTags: 0 (cached by ARN).
     elbv2: 1 + 3 * s.albs,
-    // One list per Kubernetes kind (15); Namespaces listed once for the kind and namespace-labels' marker scan.
-    kubernetes: 15,
+    // One list per Kubernetes kind (15: 14 kinds and the webhook certificate's Secrets; Namespaces
+    // listed once for the kind and namespace-labels' marker scan) — none while they are watched.
+    kubernetes: kubeWatched ? 0 : 15,
   };
 }
 
-export function noopCalls(s: PlatformShape): number {
-  return Object.values(noopCallTerms(s)).reduce((a, b) => a + b, 0);
+export function noopCalls(s: PlatformShape, options: { kubeWatched?: boolean } = {}): number {
+  return Object.values(noopCallTerms(s, options)).reduce((a, b) => a + b, 0);
 }
