@@ -12,6 +12,7 @@ import { loadavg } from 'node:os';
 import { onApiCall } from '../../src/cloud/api-calls.js';
 import { applyPlatform, planPlatform } from '../../src/engine.js';
 import { engineOptionsFor, generatePlatform } from './generate.js';
+import { clusterAccessFor } from '../../src/cloud/cluster-access.js';
 import { cpuSecondsOf, spread, startChildSandbox } from './world.js';
 
 interface LoggedCall { seq: number; service: string; operation: string; input?: Record<string, unknown> }
@@ -94,12 +95,14 @@ for (const n of SIZES) {
     figures.maxHealthPerPoll.push(Math.max(0, ...perPoll));
     figures.healthTotal.push(perPoll.reduce((a, b) => a + b, 0));
 
-    // A no-op reconcile (observe + plan) against the converged sandbox, counted at the sandbox.
+    // The daemon's no-op reconcile (observe + plan; its access watches the Kubernetes kinds) against
+    // the converged sandbox, AWS calls counted at the sandbox. The first plan lists and opens the watches.
+    const daemon = { ...opts, kube: clusterAccessFor(opts.spec, opts.aws, { watch: true }) };
     for (let i = 0; i < 2; i++) {
       const before = (await logged(0)).at(-1)?.seq ?? 0;
       let kube = 0;
       const stop = onApiCall((c) => { if (c.service === 'kubernetes') kube++; });
-      const planned = await planPlatform(opts);
+      const planned = await planPlatform(daemon);
       stop();
       if (planned.plan.changes.length > 0) throw new Error(`the no-op plan of ${n} services is not empty`);
       const calls = await logged(before);
@@ -110,6 +113,7 @@ for (const n of SIZES) {
         for (const c of calls) noopByOperation[`${c.service}:${c.operation}`] = (noopByOperation[`${c.service}:${c.operation}`] ?? 0) + 1;
       }
     }
+    daemon.kube.watched?.close();
     await sandbox.stop();
     const last = (values: number[]) => values.at(-1)!.toFixed(2);
     console.log(`  run ${run + 1}/${RUNS} at ${n} services: platformd CPU ${last(figures.platformdCpuS)} s, sandbox CPU ${last(figures.sandboxCpuS)} s, wall ${last(figures.wallS)} s, TLS connections ${last(figures.kubeConnections)}, health polls ${last(figures.healthPolls)} (max ${last(figures.maxHealthPerPoll)}, total ${last(figures.healthTotal)} DescribeTargetHealth), no-op AWS calls ${last(figures.noopAws)}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);

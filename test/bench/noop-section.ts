@@ -8,6 +8,7 @@ import { applyPlatform, planPlatform, type EngineOptions, type PlanResult } from
 import { noopCalls, shapeOf } from '../helpers/noop-calls.js';
 import { seedForeignResources } from '../helpers/foreign-resources.js';
 import { engineOptionsFor, generatePlatform } from './generate.js';
+import { clusterAccessFor } from '../../src/cloud/cluster-access.js';
 import { showSpread, spread, startChildSandbox, type Spread } from './world.js';
 
 /** Issue 19's goals for a no-op reconcile's calls. */
@@ -53,26 +54,34 @@ export async function noopSection(sizes: number[]): Promise<Record<string, unkno
       const { spec, aws } = opts;
       const applied = await applyPlatform(opts);
       if (!applied.ok) throw new Error(`apply of ${n} services failed: ${JSON.stringify(applied.failed).slice(0, 500)}`);
-      // The first plan after an apply reads what the apply made once (tags by ARN); then no-op plans.
-      await planPlatform(opts);
-      const quiet = await threePlans(opts);
-      const formula = noopCalls(shapeOf(quiet.last.graph));
+      // The daemon's reconcile: its access watches the Kubernetes kinds (src/cloud/kube-watch.ts).
+      const daemon = { ...opts, kube: clusterAccessFor(spec, aws, { watch: true }) };
+      // The first plan after an apply reads what the apply made once (tags by ARN) and opens the
+      // watches; then no-op plans.
+      await planPlatform(daemon);
+      const quiet = await threePlans(daemon);
+      const formula = noopCalls(shapeOf(quiet.last.graph), { kubeWatched: true });
       await seedForeignResources(aws, quiet.last.observed, { count: 100, domain: spec.domain!.name, sameDomain: 10 });
-      await planPlatform(opts);
-      const crowded = await threePlans(opts);
+      await planPlatform(daemon);
+      const crowded = await threePlans(daemon);
+      const listing = await threePlans(opts);
+      daemon.kube.watched?.close();
       out.push({ services: n, formula, goal: GOALS[n] ?? null, calls: spread(quiet.calls), callsWith400Foreign: spread(crowded.calls),
+        planCommandCalls: spread(listing.calls), planCommandFormula: noopCalls(shapeOf(listing.last.graph)),
         planCpuS: quiet.cpu, planCpuSWith400Foreign: crowded.cpu, byOperation: quiet.byOperation, loadAverage: loadavg()[0] });
     } finally {
       await sandbox.stop();
     }
   }
-  console.log('\nNo-op reconcile: API calls (AWS + Kubernetes) beside the formula and the goal; plan CPU, median of 3 [min–max]');
-  console.log('services  formula  calls  with 400 foreign  goal        plan CPU-s           with foreign        load');
-  for (const r of out as { services: number; formula: number; goal: number | null; calls: Spread; callsWith400Foreign: Spread; planCpuS: Spread; planCpuSWith400Foreign: Spread; loadAverage: number }[]) {
-    const equal = r.calls.min === r.formula && r.calls.max === r.formula && r.callsWith400Foreign.min === r.formula && r.callsWith400Foreign.max === r.formula;
+  console.log('\nNo-op reconcile of the daemon (AWS calls; Kubernetes watched, no call) beside the formula and the goal; plan CPU, median of 3 [min–max];');
+  console.log('`platformd plan` (15 Kubernetes lists more) in the last column');
+  console.log('services  formula  calls  with 400 foreign  goal        plan CPU-s           with foreign        load  platformd plan');
+  for (const r of out as { services: number; formula: number; goal: number | null; calls: Spread; callsWith400Foreign: Spread; planCpuS: Spread; planCpuSWith400Foreign: Spread; loadAverage: number; planCommandCalls: Spread; planCommandFormula: number }[]) {
+    const equal = r.calls.min === r.formula && r.calls.max === r.formula && r.callsWith400Foreign.min === r.formula && r.callsWith400Foreign.max === r.formula
+      && r.planCommandCalls.min === r.planCommandFormula && r.planCommandCalls.max === r.planCommandFormula;
     const goal = r.goal === null ? '-' : `≤ ${r.goal} ${r.calls.median <= r.goal ? 'met' : 'NOT met'}`;
-    console.log(`${String(r.services).padStart(8)}  ${String(r.formula).padStart(7)}  ${String(r.calls.median).padStart(5)}  ${String(r.callsWith400Foreign.median).padStart(16)}  ${goal.padEnd(10)}  ${showSpread(r.planCpuS, 3).padEnd(19)}  ${showSpread(r.planCpuSWith400Foreign, 3).padEnd(18)}  ${r.loadAverage.toFixed(1)}${equal ? '' : '  ≠ FORMULA'}`);
-    if (!equal) throw new Error(`no-op calls at ${r.services} services differ from the formula's ${r.formula}: ${JSON.stringify({ calls: r.calls, withForeign: r.callsWith400Foreign })}`);
+    console.log(`${String(r.services).padStart(8)}  ${String(r.formula).padStart(7)}  ${String(r.calls.median).padStart(5)}  ${String(r.callsWith400Foreign.median).padStart(16)}  ${goal.padEnd(10)}  ${showSpread(r.planCpuS, 3).padEnd(19)}  ${showSpread(r.planCpuSWith400Foreign, 3).padEnd(18)}  ${r.loadAverage.toFixed(1).padStart(4)}  ${r.planCommandCalls.median} (formula ${r.planCommandFormula})${equal ? '' : '  ≠ FORMULA'}`);
+    if (!equal) throw new Error(`no-op calls at ${r.services} services differ from the formula's ${r.formula} (plan: ${r.planCommandFormula}): ${JSON.stringify({ calls: r.calls, withForeign: r.callsWith400Foreign, planCommand: r.planCommandCalls })}`);
   }
   return out;
 }

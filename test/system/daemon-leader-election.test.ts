@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { startCli, eventually, type CliProcess } from '../helpers/cli.js';
 import { createTestRepo } from '../helpers/git-repo.js';
 import { SANDBOX_CREDENTIALS } from '../../src/sandbox/world.js';
-import { kubeLeaseStore, loadKubeConfig } from '../../src/leader/lease-store.js';
+import { kubeLeaseStore, LeaseConflictError, loadKubeConfig } from '../../src/leader/lease-store.js';
 
 interface Status { standby?: boolean; leadership?: { identity: string; leading: boolean; leader: { holderIdentity: string; acquireTime: string } | null }; reconciles?: unknown[] }
 
@@ -64,9 +64,18 @@ t.test('two replicas, one leader; SIGTERM hands over', async (t) => {
   // Another holder writes the Lease (as a replica that judged it expired would): the leader sees it
   // at its next renewal, stops, and exits 1 for Kubernetes to restart it as a candidate.
   const lease = kubeLeaseStore(loadKubeConfig(kubeconfig), 'default', 'platformd-grpc-demo');
-  const current = (await lease.get())!;
-  t.equal(current.record.holderIdentity, `replica-${standby}`);
-  await lease.update({ ...current.record, holderIdentity: 'intruder', renewTime: Date.now(), leaseTransitions: current.record.leaseTransitions + 1 }, current.resourceVersion);
+  // The leader renews every retry period: an update that lost that race (409) reads again, as any
+  // Lease client does (the race is the machine's speed, not what this test checks).
+  for (let attempt = 0; ; attempt++) {
+    const current = (await lease.get())!;
+    t.equal(current.record.holderIdentity, `replica-${standby}`);
+    try {
+      await lease.update({ ...current.record, holderIdentity: 'intruder', renewTime: Date.now(), leaseTransitions: current.record.leaseTransitions + 1 }, current.resourceVersion);
+      break;
+    } catch (err) {
+      if (!(err instanceof LeaseConflictError) || attempt >= 20) throw err;
+    }
+  }
   t.equal(await exitOf(daemons[standby]), 1, 'the replica that lost its Lease exits 1');
   t.match(daemons[standby].output(), /leadership of grpc-demo lost: lease .* is now held by intruder/);
   t.notMatch(daemons[standby].output(), /released lease/, 'it does not release a Lease it no longer holds');
