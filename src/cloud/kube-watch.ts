@@ -45,6 +45,8 @@ export function collectionPath(c: Collection): string {
 
 export class WatchedLists {
   private readonly copies = new Map<string, Copy>();
+  /** Writes of ours by kind, so a write during a list is not taken as seen by that list. */
+  private readonly writes = new Map<string, number>();
   private closed = false;
 
   /** `kubeConfig` answers the current authenticated config (a token that has not expired). */
@@ -57,16 +59,21 @@ export class WatchedLists {
     // A copy: callers may change what they are given.
     if (known?.current) return [...known.items.values()].map((o) => structuredClone(o));
     known?.stop?.();
+    const kindKey = `${collection.apiVersion}|${collection.kind}`;
+    const writesBefore = this.writes.get(kindKey) ?? 0;
     const listed = await listNow();
     const copy: Copy = { items: new Map(listed.items.map((o) => [nameOf(o), structuredClone(o)])), resourceVersion: listed.resourceVersion, current: false };
     this.copies.set(key, copy);
     // A watch that does not open leaves the copy not current: the next read lists again.
     if (!this.closed && listed.resourceVersion) await this.watch(collection, copy).catch(() => undefined);
+    // A write of ours while the list was on its way may be missing from it: list again next time.
+    if ((this.writes.get(kindKey) ?? 0) !== writesBefore) copy.current = false;
     return listed.items;
   }
 
   /** platformd wrote an object of this kind: the next read lists it again. */
   written(apiVersion: string, kind: string): void {
+    this.writes.set(`${apiVersion}|${kind}`, (this.writes.get(`${apiVersion}|${kind}`) ?? 0) + 1);
     for (const [key, copy] of this.copies) if (key.startsWith(`${apiVersion}|${kind}|`)) copy.current = false;
   }
 

@@ -119,10 +119,23 @@ t.test('watched lists: one list, then no call while the watch sees every change;
   t.same(await names(), ['added-outside']);
   t.equal(lists, 2, 'then the copy answers again');
 
+  // A write of ours while a list is on its way: that list may not hold it, so the next read lists.
+  watched.written('v1', 'ConfigMap');
+  await watched.list(collection, async () => {
+    const l = await listNow();
+    watched.written('v1', 'ConfigMap');
+    return l;
+  });
+  t.equal(lists, 3);
+  await names();
+  t.equal(lists, 4, 'a write during the list makes the next read list again');
+  await names();
+  t.equal(lists, 4);
+
   watched.close();
   await names();
   await names();
-  t.equal(lists, 4, 'once closed, every read lists');
+  t.equal(lists, 6, 'once closed, every read lists');
 });
 
 t.test('watched lists: a watch that cannot resume (410) or fails lists again on the next read', async (t) => {
