@@ -47,10 +47,17 @@ function readLine(child: ChildProcess): Promise<string> {
 }
 
 /** How a prober's node runs: as the production daemon does, or with Node's defaults (the JIT). */
-type Runtime = 'production' | 'default JIT';
-const tsx = (file: string, args: string[], runtime: Runtime = 'default JIT') => spawn(process.execPath,
-  [...(runtime === 'production' ? PRODUCTION_NODE_FLAGS : []), '--no-warnings', '--import', 'tsx', file, ...args],
-  { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...(runtime === 'production' ? PRODUCTION_ENV : {}) } });
+export type Runtime = 'production' | 'default JIT';
+/** node's flags before the script, and the environment added to this process's, for a TypeScript file run under `runtime`. */
+export function tsxCommand(runtime: Runtime): { nodeArgs: string[]; env: Record<string, string> } {
+  return runtime === 'production'
+    ? { nodeArgs: [...PRODUCTION_NODE_FLAGS, '--no-warnings', '--import', 'tsx'], env: { ...PRODUCTION_ENV } }
+    : { nodeArgs: ['--no-warnings', '--import', 'tsx'], env: {} };
+}
+const tsx = (file: string, args: string[], runtime: Runtime = 'default JIT') => {
+  const { nodeArgs, env } = tsxCommand(runtime);
+  return spawn(process.execPath, [...nodeArgs, file, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+};
 
 async function startBlackbox(dir: string, caFile: string): Promise<{ port: number; child: ChildProcess }> {
   writeFileSync(join(dir, 'blackbox.yml'), YAML.stringify({ modules: { grpc_tls: { prober: 'grpc', timeout: '5s', grpc: { tls: true, preferred_ip_protocol: 'ip4', tls_config: { ca_file: caFile } } } } }));
