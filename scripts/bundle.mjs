@@ -5,19 +5,12 @@
 // this after tsc; dist/cli.js (tsc's output) stays for the tests and the sandbox.
 import { build } from 'esbuild';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { PRODUCTION_ENV, PRODUCTION_NODE_FLAGS } from './production-runtime.mjs';
 
-// What every `platformd` runs with, chosen by measuring the idle daemon (README's Performance;
-// test/bench/idle-daemon.ts). The shebang sets them for the bin; the Dockerfile repeats them.
-// - glibc malloc: allocations from 16 KiB up are mmap'd and unmapped when freed, and free memory at
-//   the top of the heap is returned at once. Parsing and compiling the bundle at startup leaves
-//   ~50 MiB of freed compiler memory in the heap otherwise, never given back to the system.
-// - V8: a 1 MiB young generation instead of up to 16 MiB per semi-space (a few more scavenges),
-//   and JavaScript interpreted only (no Sparkplug, Maglev or TurboFan code, V8's size-optimized
-//   heuristics): less code kept for a process that mostly waits; it costs CPU in long reconciles
-//   (the figures are in README). Not --lite-mode: it implies --jitless, which on Node 20 removes
-//   WebAssembly (fetch's HTTP parser) and prints a warning on every command.
-const MALLOC_ENV = 'MALLOC_MMAP_THRESHOLD_=16384 MALLOC_TRIM_THRESHOLD_=0';
-const NODE_FLAGS = '--max-semi-space-size=1 --optimize-for-size --no-opt --no-sparkplug --no-maglev';
+// The shebang carries the environment and V8 flags every `platformd` runs with (defined, and why, in
+// scripts/production-runtime.mjs).
+const MALLOC_ENV = Object.entries(PRODUCTION_ENV).map(([name, value]) => `${name}=${value}`).join(' ');
+const NODE_FLAGS = PRODUCTION_NODE_FLAGS.join(' ');
 
 // Bundled CommonJS dependencies call require() for Node built-ins (and protobufjs probes optional
 // modules with it); ES modules have no require, so the bundle makes one.

@@ -3,7 +3,7 @@
 // beside its goal (issue 19) and written to bench-results/latest.json; a section whose figures cannot
 // be trusted (probes failing, the sandbox's CPU in a figure labelled platformd's, calls ≠ formula)
 // fails, the others still run, and the exit code says so.
-//   BENCH_SIZES=3,30,300,1000  BENCH_SKIP_{NOOP,APPLY,IDLE,FLEET,PROBE}=1
+//   BENCH_SIZES=3,30,300,1000  BENCH_SKIP_{NOOP,APPLY,IDLE,FLEET,PROBE}=1  BENCH_PROBE_JIT=1 (probers under the default JIT too)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -47,7 +47,8 @@ await section('noop', skipped('NOOP'), () => noopSection(SIZES));
 await section('applyCost', skipped('APPLY'), () => applySection(SIZES.filter((n) => n >= 30)));
 await section('idleDaemon', skipped('IDLE'), () => idleDaemon([3, 300].filter((n) => SIZES.includes(n) || n === 3), Number(process.env.BENCH_IDLE_SECONDS ?? 60)));
 await section('fleet', skipped('FLEET'), () => fleetBench((process.env.BENCH_FLEET_SIZES ?? '1,10,50').split(',').map(Number)));
-await section('probeCost', skipped('PROBE'), () => probeSideBySide(Number(process.env.BENCH_PROBES ?? 500), Number(process.env.BENCH_PROBE_RATE ?? 25), Number(process.env.BENCH_PROBE_RUNS ?? 3)));
+await section('probeCost', skipped('PROBE'), () => probeSideBySide(Number(process.env.BENCH_PROBES ?? 500), Number(process.env.BENCH_PROBE_RATE ?? 25), Number(process.env.BENCH_PROBE_RUNS ?? 3),
+  process.env.BENCH_PROBE_JIT === '1'));
 results.loadAverageAtEnd = loadavg();
 
 mkdirSync('bench-results', { recursive: true });

@@ -1,0 +1,14 @@
+// What every `platformd` runs with, chosen by measuring the idle daemon (README's Performance;
+// test/bench/idle-daemon.ts), defined once: scripts/bundle.mjs writes them into the bundle's
+// shebang, and the probe cost bench runs its prober with them (a prober measured under the default
+// JIT would not spend what production spends). The Dockerfile repeats them (test/unit/ops/dockerfile.test.ts).
+// - glibc malloc: allocations from 16 KiB up are mmap'd and unmapped when freed, and free memory at
+//   the top of the heap is returned at once. Parsing and compiling the bundle at startup leaves
+//   ~50 MiB of freed compiler memory in the heap otherwise, never given back to the system.
+// - V8: a 1 MiB young generation instead of up to 16 MiB per semi-space (a few more scavenges),
+//   and JavaScript interpreted only (no Sparkplug, Maglev or TurboFan code, V8's size-optimized
+//   heuristics): less code kept for a process that mostly waits; it costs CPU in long reconciles
+//   (the figures are in README). Not --lite-mode: it implies --jitless, which on Node 20 removes
+//   WebAssembly (fetch's HTTP parser) and prints a warning on every command.
+export const PRODUCTION_ENV = Object.freeze({ MALLOC_MMAP_THRESHOLD_: '16384', MALLOC_TRIM_THRESHOLD_: '0' });
+export const PRODUCTION_NODE_FLAGS = Object.freeze(['--max-semi-space-size=1', '--optimize-for-size', '--no-opt', '--no-sparkplug', '--no-maglev']);
