@@ -13,6 +13,7 @@ import type { ImagePuller } from './image-pull.js';
 import type { ContainerRuntime, RunningContainer } from '../container-runtime.js';
 import type { PodNetwork } from '../pod-network.js';
 import type { KubeObject, KubeStore } from '../kube/store.js';
+import { listOrderKey, selectorText, startSliceTracker } from './endpoint-slices.js';
 
 export interface DeploymentController {
   stop(): Promise<void>;
@@ -39,16 +40,51 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
   const pulledPods = new Set<string>();
   let queue: Promise<void> = Promise.resolve();
   let stopped = false;
+  // NOTE(incremental): a pass reconciles only the Deployments that changed (or every one after a
+  // Node change: replicas follow the ready nodes), plus those not yet fully running, which are
+  // retried on every pass as before; and syncs only the EndpointSlices of Services that changed or
+  // select a Pod that changed. Re-reading every Deployment and Service on each change made an
+  // apply of n services O(n²) (issue 19).
+  const deploymentsToReconcile = new Set<string>();
+  let reconcileEveryDeployment = true;
+  /** The Pods each reconciled Deployment wants; their union is what may run. */
+  const wantedBy = new Map<string, Set<string>>();
+  const slices = startSliceTracker(store);
 
   const readyNodes = () => store.list(res('v1', 'Node')).filter((n) => (n.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True')).length;
 
+  /** The Deployments this pass reconciles, in the API server's list order. */
+  function deploymentsOfPass(): KubeObject[] {
+    const deploymentRes = res('apps/v1', 'Deployment');
+    if (reconcileEveryDeployment) {
+      reconcileEveryDeployment = false;
+      deploymentsToReconcile.clear();
+      const all = store.list(deploymentRes);
+      wantedBy.clear();
+      return all;
+    }
+    const keys = [...deploymentsToReconcile].sort((a, b) => listOrderKey(a).localeCompare(listOrderKey(b)));
+    deploymentsToReconcile.clear();
+    const found: KubeObject[] = [];
+    for (const key of keys) {
+      const [ns, name] = key.split('/') as [string, string];
+      const d = store.tryGet(deploymentRes, ns, name);
+      if (d) found.push(d);
+      else wantedBy.delete(key);
+    }
+    return found;
+  }
+
   async function reconcile(): Promise<void> {
     if (stopped) return;
-    const deployments = store.list(res('apps/v1', 'Deployment'));
-    const wanted = new Set<string>();
+    const deployments = deploymentsOfPass();
+    const nodesReady = deployments.length > 0 && readyNodes() > 0;
     for (const d of deployments) {
       const ns = d.metadata.namespace;
-      const replicas = readyNodes() > 0 ? (d.spec?.replicas ?? 1) : 0;
+      const replicas = nodesReady ? (d.spec?.replicas ?? 1) : 0;
+      const deploymentKey = `${ns}/${d.metadata.name}`;
+      const wantedHere = new Set<string>();
+      wantedBy.set(deploymentKey, wantedHere);
       const c = d.spec?.template?.spec?.containers?.[0];
       const port = c?.ports?.[0]?.containerPort ?? 0;
       const image = c?.image ?? '';
@@ -56,7 +92,7 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
       for (let i = 0; i < replicas; i++) {
         const podName = `${d.metadata.name}-${d.metadata.generation}-${i}`;
         const key = `${ns}/${podName}`;
-        wanted.add(key);
+        wantedHere.add(key);
         if (!containers.has(key)) {
           const address = network?.assign(key) ?? { ok: true };
           if (!address.ok) {
@@ -76,6 +112,8 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
           }
         }
       }
+      // Not fully running (no address, image pull back-off, a failed start): tried again on the next pass, whatever wakes it.
+      if ([...wantedHere].some((key) => !containers.has(key))) deploymentsToReconcile.add(deploymentKey);
       const ready = [...containers.keys()].filter((k) => k.startsWith(`${ns}/${d.metadata.name}-${d.metadata.generation}-`)).length;
       const fresh = store.tryGet(res('apps/v1', 'Deployment'), ns, d.metadata.name);
       if (fresh && (fresh.status?.availableReplicas !== Math.min(ready, replicas) || fresh.status?.observedGeneration !== d.metadata.generation)) {
@@ -83,6 +121,8 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
           conditions: [{ type: 'Available', status: ready >= (d.spec?.replicas ?? 1) && ready > 0 ? 'True' : 'False', reason: ready > 0 ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable' }] } }, true);
       }
     }
+    const wanted = new Set<string>();
+    for (const pods of wantedBy.values()) for (const key of pods) wanted.add(key);
     for (const [key, run] of [...containers]) {
       if (wanted.has(key)) continue;
       containers.delete(key);
@@ -173,11 +213,11 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
   }
 
   function syncEndpointSlices(): void {
-    const pods = store.list(res('v1', 'Pod'));
-    for (const svc of store.list(res('v1', 'Service'))) {
+    for (const svc of slices.servicesToSync()) {
       const sel = svc.spec?.selector as Record<string, string> | undefined;
       if (!sel) continue;
-      const members = pods.filter((p) => p.metadata.namespace === svc.metadata.namespace && Object.entries(sel).every(([k, v]) => p.metadata.labels?.[k] === v) && !p.metadata.deletionTimestamp && p.status?.podIP);
+      const members = store.list(res('v1', 'Pod'), svc.metadata.namespace, selectorText(sel))
+        .filter((p) => p.metadata.namespace === svc.metadata.namespace && Object.entries(sel).every(([k, v]) => p.metadata.labels?.[k] === v) && !p.metadata.deletionTimestamp && p.status?.podIP);
       const ports = (svc.spec?.ports ?? []).map((p: any) => ({ name: p.name ?? '', port: members[0]?.status?.containerStatuses?.[0]?.containerPort ?? (typeof p.targetPort === 'number' ? p.targetPort : p.port), protocol: 'TCP' }));
       const slice: KubeObject = { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: `${svc.metadata.name}-sandbox`, namespace: svc.metadata.namespace,
         labels: { 'kubernetes.io/service-name': svc.metadata.name } }, addressType: 'IPv4',
@@ -191,7 +231,9 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
   }
 
   const kick = () => { queue = queue.then(reconcile).catch(() => undefined); };
-  const unsubscribe = store.onChange((kind) => {
+  const unsubscribe = store.onChange((kind, object) => {
+    if (kind === 'Deployment') deploymentsToReconcile.add(`${object.metadata.namespace}/${object.metadata.name}`);
+    if (kind === 'Node') reconcileEveryDeployment = true;
     if (['Deployment', 'Node', 'Service'].includes(kind)) kick();
   });
   const unsubscribeNetwork = network?.onChange(() => { if (pending.size > 0) kick(); });
@@ -201,6 +243,7 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
     async stop() {
       stopped = true;
       unsubscribe();
+      slices.stop();
       unsubscribeNetwork?.();
       await queue;
       for (const backOff of pulls.values()) clearTimeout(backOff.timer);
