@@ -13,7 +13,8 @@ import type { ImagePuller } from './image-pull.js';
 import type { ContainerRuntime, RunningContainer } from '../container-runtime.js';
 import type { PodNetwork } from '../pod-network.js';
 import type { KubeObject, KubeStore } from '../kube/store.js';
-import { listOrderKey, selectorText, startSliceTracker } from './endpoint-slices.js';
+import { listOrderKey, startSliceTracker } from './endpoint-slices.js';
+import { watchReadyNodes } from './ready-nodes.js';
 
 export interface DeploymentController {
   stop(): Promise<void>;
@@ -51,7 +52,7 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
   const wantedBy = new Map<string, Set<string>>();
   const slices = startSliceTracker(store);
 
-  const readyNodes = () => store.list(res('v1', 'Node')).filter((n) => (n.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True')).length;
+  const readyNodes = watchReadyNodes(store);
 
   /** The Deployments this pass reconciles, in the API server's list order. */
   function deploymentsOfPass(): KubeObject[] {
@@ -78,7 +79,7 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
   async function reconcile(): Promise<void> {
     if (stopped) return;
     const deployments = deploymentsOfPass();
-    const nodesReady = deployments.length > 0 && readyNodes() > 0;
+    const nodesReady = readyNodes.names().length > 0;
     for (const d of deployments) {
       const ns = d.metadata.namespace;
       const replicas = nodesReady ? (d.spec?.replicas ?? 1) : 0;
@@ -216,8 +217,8 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
     for (const svc of slices.servicesToSync()) {
       const sel = svc.spec?.selector as Record<string, string> | undefined;
       if (!sel) continue;
-      const members = store.list(res('v1', 'Pod'), svc.metadata.namespace, selectorText(sel))
-        .filter((p) => p.metadata.namespace === svc.metadata.namespace && Object.entries(sel).every(([k, v]) => p.metadata.labels?.[k] === v) && !p.metadata.deletionTimestamp && p.status?.podIP);
+      const members = slices.podsSelectedBy(svc.metadata.namespace, sel).map((key) => store.tryGet(res('v1', 'Pod'), svc.metadata.namespace, key.slice(key.indexOf('/') + 1)))
+        .filter((p): p is KubeObject => p !== undefined).filter((p) => p.metadata.namespace === svc.metadata.namespace && Object.entries(sel).every(([k, v]) => p.metadata.labels?.[k] === v) && !p.metadata.deletionTimestamp && p.status?.podIP);
       const ports = (svc.spec?.ports ?? []).map((p: any) => ({ name: p.name ?? '', port: members[0]?.status?.containerStatuses?.[0]?.containerPort ?? (typeof p.targetPort === 'number' ? p.targetPort : p.port), protocol: 'TCP' }));
       const slice: KubeObject = { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: `${svc.metadata.name}-sandbox`, namespace: svc.metadata.namespace,
         labels: { 'kubernetes.io/service-name': svc.metadata.name } }, addressType: 'IPv4',
@@ -244,6 +245,7 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
       stopped = true;
       unsubscribe();
       slices.stop();
+      readyNodes.stop();
       unsubscribeNetwork?.();
       await queue;
       for (const backOff of pulls.values()) clearTimeout(backOff.timer);

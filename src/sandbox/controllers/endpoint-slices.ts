@@ -6,11 +6,11 @@
 // events, so a change costs a look at the Services of its namespace, not a list of every object.
 import type { KubeObject, KubeStore } from '../kube/store.js';
 
-export { selectorText } from './lbc/store-adapter.js';
-
 export interface SliceTracker {
   /** The Services to sync now (as the API server lists them, in its order); empties the queue. */
   servicesToSync(): KubeObject[];
+  /** Keys (`ns/name`) of the Pods of `namespace` whose labels match `selector`, in the API server's list order. */
+  podsSelectedBy(namespace: string, selector: Record<string, string>): string[];
   stop(): void;
 }
 
@@ -23,8 +23,28 @@ export function startSliceTracker(store: KubeStore): SliceTracker {
   const serviceRes = () => store.resource('v1', 'Service')!;
   /** Each known Service's namespace and selector. */
   const selectors = new Map<string, { namespace: string; selector: Labels }>();
-  /** Each known Pod's labels as last seen. */
+  /** Each known Pod's labels as last seen, and the Pods by `namespace/label=value` (an index for selectors). */
   const podLabels = new Map<string, Labels>();
+  const podsByLabel = new Map<string, Set<string>>();
+  const labelKey = (namespace: string, k: string, v: string) => `${namespace}/${k}=${v}`;
+  const namespaceOf = (podKey: string) => podKey.slice(0, podKey.indexOf('/'));
+  const setPodLabels = (key: string, labels: Labels) => {
+    for (const [k, v] of Object.entries(podLabels.get(key) ?? {})) {
+      const pods = podsByLabel.get(labelKey(namespaceOf(key), k, v));
+      pods?.delete(key);
+      if (pods?.size === 0) podsByLabel.delete(labelKey(namespaceOf(key), k, v));
+    }
+    if (!labels) {
+      podLabels.delete(key);
+      return;
+    }
+    podLabels.set(key, labels);
+    for (const [k, v] of Object.entries(labels)) {
+      const indexKey = labelKey(namespaceOf(key), k, v);
+      const pods = podsByLabel.get(indexKey) ?? new Set<string>();
+      podsByLabel.set(indexKey, pods.add(key));
+    }
+  };
   const queued = new Set<string>();
   let syncEvery = true;
 
@@ -47,8 +67,7 @@ export function startSliceTracker(store: KubeStore): SliceTracker {
     } else if (kind === 'Pod') {
       const before = podLabels.get(key);
       const after: Labels = type === 'DELETED' ? undefined : { ...object.metadata.labels };
-      if (type === 'DELETED') podLabels.delete(key);
-      else podLabels.set(key, after);
+      setPodLabels(key, after);
       queueSelecting(object.metadata.namespace ?? 'default', before);
       queueSelecting(object.metadata.namespace ?? 'default', after);
     } else if (kind === 'EndpointSlice') {
@@ -65,8 +84,8 @@ export function startSliceTracker(store: KubeStore): SliceTracker {
         const services = store.list(serviceRes());
         selectors.clear();
         for (const svc of services) rememberService(svc);
-        podLabels.clear();
-        for (const pod of store.list(store.resource('v1', 'Pod')!)) podLabels.set(keyOf(pod), { ...pod.metadata.labels });
+        for (const key of [...podLabels.keys()]) setPodLabels(key, undefined);
+        for (const pod of store.list(store.resource('v1', 'Pod')!)) setPodLabels(keyOf(pod), { ...pod.metadata.labels });
         return services;
       }
       const keys = [...queued].sort((a, b) => listOrderKey(a).localeCompare(listOrderKey(b)));
@@ -78,6 +97,14 @@ export function startSliceTracker(store: KubeStore): SliceTracker {
         if (svc) services.push(svc);
       }
       return services;
+    },
+    podsSelectedBy(namespace, selector) {
+      const entries = Object.entries(selector);
+      // The smallest indexed set holds every match; an empty selector selects the whole namespace.
+      const candidates = entries.length === 0 ? [...podLabels.keys()].filter((key) => namespaceOf(key) === namespace)
+        : entries.map(([k, v]) => podsByLabel.get(labelKey(namespace, k, v)) ?? new Set<string>()).reduce((a, b) => (b.size < a.size ? b : a));
+      return [...candidates].filter((key) => entries.every(([k, v]) => podLabels.get(key)?.[k] === v))
+        .sort((a, b) => listOrderKey(a).localeCompare(listOrderKey(b)));
     },
     stop: unsubscribe,
   };

@@ -17,7 +17,7 @@ const API_VERSION: Record<WatchedKind, string> = {
 };
 
 /** `k=v,…` for valid label keys and values; anything else selects all (callers filter again). */
-export function selectorText(labels: Record<string, string>): string | undefined {
+function selectorText(labels: Record<string, string>): string | undefined {
   const pairs = Object.entries(labels);
   return pairs.every(([k, v]) => /^[\w./-]+$/.test(k) && /^[\w.-]*$/.test(v)) ? pairs.map(([k, v]) => `${k}=${v}`).join(',') : undefined;
 }

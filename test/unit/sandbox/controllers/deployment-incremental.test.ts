@@ -51,10 +51,37 @@ t.test('a change to one Deployment reads that Deployment, not the others', async
   t.equal(store.get(res(store, 'apps/v1', 'Deployment'), 'default', 'svc-7').status?.availableReplicas, 1, 'every Deployment ran');
 
   const reads = countDeploymentReads(store);
+  const listed: string[] = [];
+  const { list } = store;
+  store.list = (...args) => { listed.push(args[0].kind); return list.apply(store, args); };
   store.mergePatch(res(store, 'apps/v1', 'Deployment'), 'default', 'svc-7', { spec: { replicas: 2 } });
   await settle(controller);
   t.equal(store.get(res(store, 'apps/v1', 'Deployment'), 'default', 'svc-7').status?.availableReplicas, 2, 'the changed Deployment scaled');
   t.same([...reads.keys()], ['svc-7'], 'no other Deployment was read');
+  t.same(listed, [], 'nothing was listed: not the Nodes, not the Pods, not the Services');
+});
+
+t.test('a Service selects its Pods by every label of its selector, and only in its namespace', async (t) => {
+  const store = new KubeStore();
+  store.create(res(store, 'v1', 'Namespace'), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'other' } });
+  store.create(res(store, 'v1', 'Node'), readyNode('node-a'));
+  const tiered = (name: string, tier: string, namespace = 'default') => {
+    const d = deployment(name);
+    d.metadata.namespace = namespace;
+    d.spec.template.metadata.labels = { app: 'shop', tier };
+    return d;
+  };
+  store.create(res(store, 'apps/v1', 'Deployment'), tiered('web', 'web'));
+  store.create(res(store, 'apps/v1', 'Deployment'), tiered('api', 'api'));
+  store.create(res(store, 'apps/v1', 'Deployment'), tiered('web-elsewhere', 'web', 'other'));
+  store.create(res(store, 'v1', 'Service'), { ...service('front'), spec: { selector: { app: 'shop', tier: 'web' }, ports: [{ port: 50051 }] } });
+  store.create(res(store, 'v1', 'Service'), { ...service('all'), spec: { selector: {}, ports: [{ port: 50051 }] } });
+  const controller = startDeploymentController(store, () => nullRuntime);
+  t.teardown(() => controller.stop());
+  await settle(controller);
+  const members = (name: string) => (slice(store, name)?.endpoints ?? []).map((e: { targetRef: { name: string } }) => e.targetRef.name);
+  t.same(members('front'), ['web-1-0']);
+  t.same(members('all'), ['api-1-0', 'web-1-0'], 'an empty selector selects every Pod of the namespace, in list order');
 });
 
 t.test('a Node change reconciles every Deployment: replicas follow the ready nodes', async (t) => {
