@@ -115,7 +115,9 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
       }
       // Not fully running (no address, image pull back-off, a failed start): tried again on the next pass, whatever wakes it.
       if ([...wantedHere].some((key) => !containers.has(key))) deploymentsToReconcile.add(deploymentKey);
-      const ready = [...containers.keys()].filter((k) => k.startsWith(`${ns}/${d.metadata.name}-${d.metadata.generation}-`)).length;
+      // This generation's pods are -0 … -(spec.replicas − 1): a prefix scan of every container was
+      // O(pods) per Deployment and counted another Deployment's pods (web-1-… for web at generation 1).
+      const ready = Array.from({ length: d.spec?.replicas ?? 1 }, (_, i) => `${ns}/${d.metadata.name}-${d.metadata.generation}-${i}`).filter((k) => containers.has(k)).length;
       const fresh = store.tryGet(res('apps/v1', 'Deployment'), ns, d.metadata.name);
       if (fresh && (fresh.status?.availableReplicas !== Math.min(ready, replicas) || fresh.status?.observedGeneration !== d.metadata.generation)) {
         store.mergePatch(res('apps/v1', 'Deployment'), ns, d.metadata.name, { status: { observedGeneration: d.metadata.generation, replicas, readyReplicas: ready, availableReplicas: ready, updatedReplicas: ready,

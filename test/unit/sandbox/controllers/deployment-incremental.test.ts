@@ -139,3 +139,22 @@ t.test('EndpointSlices follow a Service whose selector moves to other Pods, and 
   await settle(controller);
   t.same(members(), [], 'the deleted Deployment\'s pod left the slice');
 });
+
+t.test('a Deployment counts only its own pods as ready, not those of a Deployment whose name extends its own', async (t) => {
+  const store = new KubeStore();
+  store.create(res(store, 'v1', 'Node'), readyNode('node-a'));
+  // Addresses only for web-1's pods: web's pod stays Pending.
+  const network: PodNetwork = {
+    assign: (podKey): PodAddress => (podKey.startsWith('default/web-1-1-') ? { ok: true, ip: '10.0.0.7', node: 'node-a' } : { ok: false, reason: 'no free address' }),
+    release: () => undefined,
+    onChange: () => () => undefined,
+  };
+  store.create(res(store, 'apps/v1', 'Deployment'), deployment('web-1'));
+  store.create(res(store, 'apps/v1', 'Deployment'), deployment('web'));
+  const controller = startDeploymentController(store, () => nullRuntime, network);
+  t.teardown(() => controller.stop());
+  await settle(controller);
+  t.equal(store.get(res(store, 'v1', 'Pod'), 'default', 'web-1-0').status?.phase, 'Pending', 'web\'s pod has no address');
+  t.equal(store.get(res(store, 'apps/v1', 'Deployment'), 'default', 'web-1').status?.availableReplicas, 1);
+  t.equal(store.get(res(store, 'apps/v1', 'Deployment'), 'default', 'web').status?.availableReplicas, 0, 'web-1\'s running pod is not web\'s');
+});
