@@ -233,7 +233,8 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
     }
   }
 
-  const kick = () => { queue = queue.then(reconcile).catch(() => undefined); };
+  // A pass that failed part-way forgets what it had taken off the queues: the next pass looks at everything, as every pass once did.
+  const kick = () => { queue = queue.then(reconcile).catch(() => { reconcileEveryDeployment = true; slices.resyncAll(); }); };
   const unsubscribe = store.onChange((kind, object) => {
     if (kind === 'Deployment') deploymentsToReconcile.add(`${object.metadata.namespace}/${object.metadata.name}`);
     if (kind === 'Node') reconcileEveryDeployment = true;

@@ -11,6 +11,8 @@ export interface SliceTracker {
   servicesToSync(): KubeObject[];
   /** Keys (`ns/name`) of the Pods of `namespace` whose labels match `selector`, in the API server's list order. */
   podsSelectedBy(namespace: string, selector: Record<string, string>): string[];
+  /** The next servicesToSync() answers every Service (after a sync that failed part-way). */
+  resyncAll(): void;
   stop(): void;
 }
 
@@ -105,6 +107,9 @@ export function startSliceTracker(store: KubeStore): SliceTracker {
         : entries.map(([k, v]) => podsByLabel.get(labelKey(namespace, k, v)) ?? new Set<string>()).reduce((a, b) => (b.size < a.size ? b : a));
       return [...candidates].filter((key) => entries.every(([k, v]) => podLabels.get(key)?.[k] === v))
         .sort((a, b) => listOrderKey(a).localeCompare(listOrderKey(b)));
+    },
+    resyncAll() {
+      syncEvery = true;
     },
     stop: unsubscribe,
   };

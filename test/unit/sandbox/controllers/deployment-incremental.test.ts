@@ -158,3 +158,27 @@ t.test('a Deployment counts only its own pods as ready, not those of a Deploymen
   t.equal(store.get(res(store, 'apps/v1', 'Deployment'), 'default', 'web-1').status?.availableReplicas, 1);
   t.equal(store.get(res(store, 'apps/v1', 'Deployment'), 'default', 'web').status?.availableReplicas, 0, 'web-1\'s running pod is not web\'s');
 });
+
+t.test('a pass that fails part-way is made good by the next pass, whatever wakes it', async (t) => {
+  const store = new KubeStore();
+  store.create(res(store, 'v1', 'Node'), readyNode('node-a'));
+  const { mergePatch } = store;
+  let failures = 1;
+  store.mergePatch = (...args) => {
+    if (args[0].kind === 'Deployment' && failures > 0) {
+      failures--;
+      throw new Error('etcdserver: request timed out');
+    }
+    return mergePatch.apply(store, args);
+  };
+  const controller = startDeploymentController(store, () => nullRuntime);
+  t.teardown(() => controller.stop());
+  await settle(controller);
+  store.create(res(store, 'apps/v1', 'Deployment'), deployment('svc-a'));
+  store.create(res(store, 'apps/v1', 'Deployment'), deployment('svc-b'));
+  await settle(controller);
+  store.create(res(store, 'v1', 'Service'), service('unrelated'));
+  await settle(controller);
+  t.equal(store.get(res(store, 'apps/v1', 'Deployment'), 'default', 'svc-a').status?.availableReplicas, 1);
+  t.equal(store.get(res(store, 'apps/v1', 'Deployment'), 'default', 'svc-b').status?.availableReplicas, 1);
+});
