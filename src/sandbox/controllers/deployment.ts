@@ -50,6 +50,11 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
   let reconcileEveryDeployment = true;
   /** The Pods each reconciled Deployment wants; their union is what may run. */
   const wantedBy = new Map<string, Set<string>>();
+  /**
+   * This pass may leave a Pod unwanted (a full pass, a Deployment deleted or wanting other Pods):
+   * only then are the containers and pending Pods swept, an O(pods) walk.
+   */
+  let podsMayBeUnwanted = true;
   const slices = startSliceTracker(store);
 
   const readyNodes = watchReadyNodes(store);
@@ -62,6 +67,7 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
       deploymentsToReconcile.clear();
       const all = store.list(deploymentRes);
       wantedBy.clear();
+      podsMayBeUnwanted = true;
       return all;
     }
     const keys = [...deploymentsToReconcile].sort((a, b) => listOrderKey(a).localeCompare(listOrderKey(b)));
@@ -71,7 +77,7 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
       const [ns, name] = key.split('/') as [string, string];
       const d = store.tryGet(deploymentRes, ns, name);
       if (d) found.push(d);
-      else wantedBy.delete(key);
+      else podsMayBeUnwanted ||= wantedBy.delete(key);
     }
     return found;
   }
@@ -84,6 +90,7 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
       const ns = d.metadata.namespace;
       const replicas = nodesReady ? (d.spec?.replicas ?? 1) : 0;
       const deploymentKey = `${ns}/${d.metadata.name}`;
+      const wantedBefore = wantedBy.get(deploymentKey);
       const wantedHere = new Set<string>();
       wantedBy.set(deploymentKey, wantedHere);
       const c = d.spec?.template?.spec?.containers?.[0];
@@ -113,6 +120,7 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
           }
         }
       }
+      podsMayBeUnwanted ||= [...wantedBefore ?? []].some((key) => !wantedHere.has(key));
       // Not fully running (no address, image pull back-off, a failed start): tried again on the next pass, whatever wakes it.
       if ([...wantedHere].some((key) => !containers.has(key))) deploymentsToReconcile.add(deploymentKey);
       // This generation's pods are -0 … -(spec.replicas − 1): a prefix scan of every container was
@@ -124,6 +132,13 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
           conditions: [{ type: 'Available', status: ready >= (d.spec?.replicas ?? 1) && ready > 0 ? 'True' : 'False', reason: ready > 0 ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable' }] } }, true);
       }
     }
+    if (podsMayBeUnwanted) await sweepUnwanted();
+    syncEndpointSlices();
+  }
+
+  /** Stop what no Deployment wants any more: containers, pending Pods, pull back-offs. */
+  async function sweepUnwanted(): Promise<void> {
+    podsMayBeUnwanted = false;
     const wanted = new Set<string>();
     for (const pods of wantedBy.values()) for (const key of pods) wanted.add(key);
     for (const [key, run] of [...containers]) {
@@ -153,7 +168,6 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
       const [ns, name] = key.split('/');
       try { store.delete(res('v1', 'Pod'), ns, name!); } catch { /* already gone */ }
     }
-    syncEndpointSlices();
   }
 
   /**
@@ -234,7 +248,7 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
   }
 
   // A pass that failed part-way forgets what it had taken off the queues: the next pass looks at everything, as every pass once did.
-  const kick = () => { queue = queue.then(reconcile).catch(() => { reconcileEveryDeployment = true; slices.resyncAll(); }); };
+  const kick = () => { queue = queue.then(reconcile).catch(() => { reconcileEveryDeployment = true; podsMayBeUnwanted = true; slices.resyncAll(); }); };
   const unsubscribe = store.onChange((kind, object) => {
     if (kind === 'Deployment') deploymentsToReconcile.add(`${object.metadata.namespace}/${object.metadata.name}`);
     if (kind === 'Node') reconcileEveryDeployment = true;

@@ -59,6 +59,10 @@ t.test('a change to one Deployment reads that Deployment, not the others', async
   t.equal(store.get(res(store, 'apps/v1', 'Deployment'), 'default', 'svc-7').status?.availableReplicas, 2, 'the changed Deployment scaled');
   t.same([...reads.keys()], ['svc-7'], 'no other Deployment was read');
   t.same(listed, [], 'nothing was listed: not the Nodes, not the Pods, not the Services');
+  store.list = list;
+  store.mergePatch(res(store, 'apps/v1', 'Deployment'), 'default', 'svc-7', { spec: { replicas: 1 } });
+  await settle(controller);
+  t.same(store.list(res(store, 'v1', 'Pod')).map((p) => p.metadata.name).filter((n) => n.startsWith('svc-7-')), ['svc-7-3-0'], 'scaled down: the previous generation\'s pods are gone');
 });
 
 t.test('a Service selects its Pods by every label of its selector, and only in its namespace', async (t) => {
