@@ -13,6 +13,8 @@ import type { ImagePuller } from './image-pull.js';
 import type { ContainerRuntime, RunningContainer } from '../container-runtime.js';
 import type { PodNetwork } from '../pod-network.js';
 import type { KubeObject, KubeStore } from '../kube/store.js';
+import { listOrderKey, startSliceTracker } from './endpoint-slices.js';
+import { watchReadyNodes } from './ready-nodes.js';
 
 export interface DeploymentController {
   stop(): Promise<void>;
@@ -39,16 +41,58 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
   const pulledPods = new Set<string>();
   let queue: Promise<void> = Promise.resolve();
   let stopped = false;
+  // NOTE(incremental): a pass reconciles only the Deployments that changed (or every one after a
+  // Node change: replicas follow the ready nodes), plus those not yet fully running, which are
+  // retried on every pass as before; and syncs only the EndpointSlices of Services that changed or
+  // select a Pod that changed. Re-reading every Deployment and Service on each change made an
+  // apply of n services O(n²) (issue 19).
+  const deploymentsToReconcile = new Set<string>();
+  let reconcileEveryDeployment = true;
+  /** The Pods each reconciled Deployment wants; their union is what may run. */
+  const wantedBy = new Map<string, Set<string>>();
+  /**
+   * This pass may leave a Pod unwanted (a full pass, a Deployment deleted or wanting other Pods):
+   * only then are the containers and pending Pods swept, an O(pods) walk.
+   */
+  let podsMayBeUnwanted = true;
+  const slices = startSliceTracker(store);
 
-  const readyNodes = () => store.list(res('v1', 'Node')).filter((n) => (n.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True')).length;
+  const readyNodes = watchReadyNodes(store);
+
+  /** The Deployments this pass reconciles, in the API server's list order. */
+  function deploymentsOfPass(): KubeObject[] {
+    const deploymentRes = res('apps/v1', 'Deployment');
+    if (reconcileEveryDeployment) {
+      reconcileEveryDeployment = false;
+      deploymentsToReconcile.clear();
+      const all = store.list(deploymentRes);
+      wantedBy.clear();
+      podsMayBeUnwanted = true;
+      return all;
+    }
+    const keys = [...deploymentsToReconcile].sort((a, b) => listOrderKey(a).localeCompare(listOrderKey(b)));
+    deploymentsToReconcile.clear();
+    const found: KubeObject[] = [];
+    for (const key of keys) {
+      const [ns, name] = key.split('/') as [string, string];
+      const d = store.tryGet(deploymentRes, ns, name);
+      if (d) found.push(d);
+      else podsMayBeUnwanted ||= wantedBy.delete(key);
+    }
+    return found;
+  }
 
   async function reconcile(): Promise<void> {
     if (stopped) return;
-    const deployments = store.list(res('apps/v1', 'Deployment'));
-    const wanted = new Set<string>();
+    const deployments = deploymentsOfPass();
+    const nodesReady = readyNodes.names().length > 0;
     for (const d of deployments) {
       const ns = d.metadata.namespace;
-      const replicas = readyNodes() > 0 ? (d.spec?.replicas ?? 1) : 0;
+      const replicas = nodesReady ? (d.spec?.replicas ?? 1) : 0;
+      const deploymentKey = `${ns}/${d.metadata.name}`;
+      const wantedBefore = wantedBy.get(deploymentKey);
+      const wantedHere = new Set<string>();
+      wantedBy.set(deploymentKey, wantedHere);
       const c = d.spec?.template?.spec?.containers?.[0];
       const port = c?.ports?.[0]?.containerPort ?? 0;
       const image = c?.image ?? '';
@@ -56,7 +100,7 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
       for (let i = 0; i < replicas; i++) {
         const podName = `${d.metadata.name}-${d.metadata.generation}-${i}`;
         const key = `${ns}/${podName}`;
-        wanted.add(key);
+        wantedHere.add(key);
         if (!containers.has(key)) {
           const address = network?.assign(key) ?? { ok: true };
           if (!address.ok) {
@@ -76,13 +120,27 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
           }
         }
       }
-      const ready = [...containers.keys()].filter((k) => k.startsWith(`${ns}/${d.metadata.name}-${d.metadata.generation}-`)).length;
+      podsMayBeUnwanted ||= [...wantedBefore ?? []].some((key) => !wantedHere.has(key));
+      // Not fully running (no address, image pull back-off, a failed start): tried again on the next pass, whatever wakes it.
+      if ([...wantedHere].some((key) => !containers.has(key))) deploymentsToReconcile.add(deploymentKey);
+      // This generation's pods are -0 … -(spec.replicas − 1): a prefix scan of every container was
+      // O(pods) per Deployment and counted another Deployment's pods (web-1-… for web at generation 1).
+      const ready = Array.from({ length: d.spec?.replicas ?? 1 }, (_, i) => `${ns}/${d.metadata.name}-${d.metadata.generation}-${i}`).filter((k) => containers.has(k)).length;
       const fresh = store.tryGet(res('apps/v1', 'Deployment'), ns, d.metadata.name);
       if (fresh && (fresh.status?.availableReplicas !== Math.min(ready, replicas) || fresh.status?.observedGeneration !== d.metadata.generation)) {
         store.mergePatch(res('apps/v1', 'Deployment'), ns, d.metadata.name, { status: { observedGeneration: d.metadata.generation, replicas, readyReplicas: ready, availableReplicas: ready, updatedReplicas: ready,
           conditions: [{ type: 'Available', status: ready >= (d.spec?.replicas ?? 1) && ready > 0 ? 'True' : 'False', reason: ready > 0 ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable' }] } }, true);
       }
     }
+    if (podsMayBeUnwanted) await sweepUnwanted();
+    syncEndpointSlices();
+  }
+
+  /** Stop what no Deployment wants any more: containers, pending Pods, pull back-offs. */
+  async function sweepUnwanted(): Promise<void> {
+    podsMayBeUnwanted = false;
+    const wanted = new Set<string>();
+    for (const pods of wantedBy.values()) for (const key of pods) wanted.add(key);
     for (const [key, run] of [...containers]) {
       if (wanted.has(key)) continue;
       containers.delete(key);
@@ -110,7 +168,6 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
       const [ns, name] = key.split('/');
       try { store.delete(res('v1', 'Pod'), ns, name!); } catch { /* already gone */ }
     }
-    syncEndpointSlices();
   }
 
   /**
@@ -173,11 +230,11 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
   }
 
   function syncEndpointSlices(): void {
-    const pods = store.list(res('v1', 'Pod'));
-    for (const svc of store.list(res('v1', 'Service'))) {
+    for (const svc of slices.servicesToSync()) {
       const sel = svc.spec?.selector as Record<string, string> | undefined;
       if (!sel) continue;
-      const members = pods.filter((p) => p.metadata.namespace === svc.metadata.namespace && Object.entries(sel).every(([k, v]) => p.metadata.labels?.[k] === v) && !p.metadata.deletionTimestamp && p.status?.podIP);
+      const members = slices.podsSelectedBy(svc.metadata.namespace, sel).map((key) => store.tryGet(res('v1', 'Pod'), svc.metadata.namespace, key.slice(key.indexOf('/') + 1)))
+        .filter((p): p is KubeObject => p !== undefined).filter((p) => p.metadata.namespace === svc.metadata.namespace && Object.entries(sel).every(([k, v]) => p.metadata.labels?.[k] === v) && !p.metadata.deletionTimestamp && p.status?.podIP);
       const ports = (svc.spec?.ports ?? []).map((p: any) => ({ name: p.name ?? '', port: members[0]?.status?.containerStatuses?.[0]?.containerPort ?? (typeof p.targetPort === 'number' ? p.targetPort : p.port), protocol: 'TCP' }));
       const slice: KubeObject = { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: `${svc.metadata.name}-sandbox`, namespace: svc.metadata.namespace,
         labels: { 'kubernetes.io/service-name': svc.metadata.name } }, addressType: 'IPv4',
@@ -190,8 +247,11 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
     }
   }
 
-  const kick = () => { queue = queue.then(reconcile).catch(() => undefined); };
-  const unsubscribe = store.onChange((kind) => {
+  // A pass that failed part-way forgets what it had taken off the queues: the next pass looks at everything, as every pass once did.
+  const kick = () => { queue = queue.then(reconcile).catch(() => { reconcileEveryDeployment = true; podsMayBeUnwanted = true; slices.resyncAll(); }); };
+  const unsubscribe = store.onChange((kind, object) => {
+    if (kind === 'Deployment') deploymentsToReconcile.add(`${object.metadata.namespace}/${object.metadata.name}`);
+    if (kind === 'Node') reconcileEveryDeployment = true;
     if (['Deployment', 'Node', 'Service'].includes(kind)) kick();
   });
   const unsubscribeNetwork = network?.onChange(() => { if (pending.size > 0) kick(); });
@@ -201,6 +261,8 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
     async stop() {
       stopped = true;
       unsubscribe();
+      slices.stop();
+      readyNodes.stop();
       unsubscribeNetwork?.();
       await queue;
       for (const backOff of pulls.values()) clearTimeout(backOff.timer);

@@ -22,9 +22,10 @@ import { ServiceError } from '../aws/service.js';
 import type { Ec2Service } from '../aws/services/ec2/index.js';
 import { launchInstance, terminateInstance } from '../aws/services/ec2/ops-network-interfaces.js';
 import type { Addon, HealthIssue, Nodegroup } from '../aws/services/eks/state.js';
-import type { KubeObject, KubeStore } from '../kube/store.js';
+import type { KubeStore } from '../kube/store.js';
 import type { PodAddress, PodNetwork } from '../pod-network.js';
 import type { ControllerIdentity } from './lbc/irsa.js';
+import { watchReadyNodes } from './ready-nodes.js';
 
 export const CNI_AGENT = 'aws-node';
 /** ENIs per instance and IPv4 addresses per ENI (pkg/vpc/vpc_ip_resource_limit.go); others as m6i.large. */
@@ -67,11 +68,9 @@ interface NodeAgent {
 }
 
 export const instanceIdOf = (cluster: string, node: string) => `i-${createHash('sha256').update(`${cluster}/${node}`).digest('hex').slice(0, 17)}`;
-const isReady = (n: KubeObject) => (n.status?.conditions ?? []).some((c: { type?: string; status?: string }) => c.type === 'Ready' && c.status === 'True');
 
 /** Start the cluster's CNI; it serves the kubelets' address requests until stopped. */
 export function startVpcCni(o: VpcCniOptions): PodNetwork & { stop(): void } {
-  const nodes = () => o.store.list(o.store.resource('v1', 'Node')!).filter(isReady);
   const agents = new Map<string, NodeAgent>();
   const used = new Map<string, { node: string; ip: string }>();
   const listeners = new Set<() => void>();
@@ -169,7 +168,7 @@ export function startVpcCni(o: VpcCniOptions): PodNetwork & { stop(): void } {
   }
 
   function syncAgents(): void {
-    const ready = new Set(nodes().map((n) => n.metadata.name));
+    const ready = new Set(readyNodes.names());
     for (const name of ready) {
       if (agents.has(name)) continue;
       const agent: NodeAgent = { node: name, instanceId: instanceIdOf(o.clusterName, name), enis: [], free: [], started: false, initialized: false, retryDelay: 500 };
@@ -197,7 +196,7 @@ export function startVpcCni(o: VpcCniOptions): PodNetwork & { stop(): void } {
     }
   }
 
-  const unsubscribe = o.store.onChange((kind) => { if (kind === 'Node') syncAgents(); });
+  const readyNodes = watchReadyNodes(o.store, syncAgents);
   syncAgents();
 
   return {
@@ -230,7 +229,7 @@ export function startVpcCni(o: VpcCniOptions): PodNetwork & { stop(): void } {
     },
     stop() {
       stopped = true;
-      unsubscribe();
+      readyNodes.stop();
       for (const a of agents.values()) clearTimeout(a.retryTimer);
     },
   };

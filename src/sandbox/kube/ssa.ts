@@ -14,8 +14,8 @@ export type ListTypeAt = (path: string) => ListType;
 export interface ManagedFields {
   manager: string;
   operation: 'Apply' | 'Update';
-  /** JSON-encoded field paths (arrays of fieldsV1 path elements). */
-  paths: Set<string>;
+  /** JSON-encoded field paths (arrays of fieldsV1 path elements); never changed in place. */
+  paths: ReadonlySet<string>;
   time: string;
 }
 
@@ -200,17 +200,29 @@ export function recordUpdate(before: Json, after: Json, managed: ManagedFields[]
   return [...others, ...(mine.size > 0 ? [{ manager, operation: 'Update' as const, paths: mine, time }] : [])];
 }
 
+/**
+ * fieldsV1 of each paths set, built once: parsing every path of every manager on every read made
+ * the sandbox's reads O(fields) each (issue 19). Safe because a ManagedFields' paths are never
+ * changed in place (every write builds new sets; `ReadonlySet` above keeps it so).
+ */
+const fieldsV1Of = new WeakMap<ReadonlySet<string>, Json>();
+
+function fieldsV1(paths: ReadonlySet<string>): Json {
+  const cached = fieldsV1Of.get(paths);
+  if (cached) return cached;
+  const fields: Json = {};
+  const nodes: Json[] = [];
+  for (const p of paths) {
+    let v = fields;
+    for (const el of JSON.parse(p) as string[]) v = v[el] ??= {};
+    nodes.push(v);
+  }
+  for (const n of nodes) if (Object.keys(n).some((k) => k !== '.')) n['.'] = {};
+  fieldsV1Of.set(paths, fields);
+  return fields;
+}
+
 /** Kubernetes' wire form of managed fields (fieldsV1: nested path elements, "." for a node owned itself). */
 export function managedFieldsWire(managed: ManagedFields[], apiVersion: string): Json[] {
-  return managed.map((m) => {
-    const fields: Json = {};
-    const nodes: Json[] = [];
-    for (const p of m.paths) {
-      let v = fields;
-      for (const el of JSON.parse(p) as string[]) v = v[el] ??= {};
-      nodes.push(v);
-    }
-    for (const n of nodes) if (Object.keys(n).some((k) => k !== '.')) n['.'] = {};
-    return { manager: m.manager, operation: m.operation, apiVersion, time: m.time, fieldsType: 'FieldsV1', fieldsV1: fields };
-  });
+  return managed.map((m) => ({ manager: m.manager, operation: m.operation, apiVersion, time: m.time, fieldsType: 'FieldsV1', fieldsV1: structuredClone(fieldsV1(m.paths)) }));
 }
