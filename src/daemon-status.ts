@@ -2,6 +2,7 @@
 import type { Diagnostic } from './platform-spec/diagnostics.js';
 import type { ChangeOrigin, OperatorAction, Plan } from './plan/types.js';
 import type { Observed } from './resources/kind.js';
+import { compareText } from './compare-text.js';
 
 export interface ResourceStatus {
   id: string;
@@ -106,5 +107,5 @@ export function resourceStatuses(plan: Plan, observed: Map<string, Observed>): R
     out.push({ id: c.id, kind: c.kind, physicalId: c.physicalId ?? observed.get(c.id)?.physicalId ?? null, state, drift: c.fields, reason: c.blockedBy ?? c.reason,
       ...(c.origin ? { origin: c.origin } : {}) });
   }
-  return out.sort((a, b) => a.id.localeCompare(b.id));
+  return out.sort((a, b) => compareText(a.id, b.id));
 }

@@ -1,6 +1,7 @@
 // Fair share without a coordinator: every replica counts the live replicas (their membership
 // Leases) and holds at most ceil(platforms ÷ live replicas) platform Leases. A replica over its
 // share hands the surplus back; one under it may take free or expired Leases. Pure functions.
+import { compareText } from '../compare-text.js';
 
 /** How many platform Leases one replica may hold. At least 1 while there are platforms. */
 export function fairShare(platforms: number, liveReplicas: number): number {
@@ -15,7 +16,7 @@ export function fairShare(platforms: number, liveReplicas: number): number {
  */
 export function surplus(held: string[], share: number, replica: string): string[] {
   if (held.length <= share) return [];
-  return [...held].sort((a, b) => preference(replica, a) - preference(replica, b) || a.localeCompare(b)).slice(share);
+  return [...held].sort((a, b) => preference(replica, a) - preference(replica, b) || compareText(a, b)).slice(share);
 }
 
 /** A stable per-(replica, platform) rank (FNV-1a), lower is preferred: rendezvous hashing. */

@@ -14,6 +14,7 @@ import { dropProcessFamilies } from './fleet-http.js';
 import { Membership } from './membership.js';
 import { startWorker, type PlatformWorker, type WorkerSettings } from './platform-worker.js';
 import type { SharedSource } from './shared-source.js';
+import { compareText } from '../compare-text.js';
 
 export interface FleetElection {
   kc: KubeConfig;
@@ -210,7 +211,7 @@ export class Fleet {
 
   /** Every platform, in key order, as this replica sees it. */
   platforms(): PlatformView[] {
-    return [...this.slots.values()].sort((a, b) => a.key.localeCompare(b.key)).map((s) => ({
+    return [...this.slots.values()].sort((a, b) => compareText(a.key, b.key)).map((s) => ({
       platform: s.key, path: s.path, leading: s.leading,
       leader: s.elector ? s.elector.leader() ?? null : null,
       ...(s.describe ? { lease: s.describe } : {}),

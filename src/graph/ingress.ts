@@ -11,6 +11,7 @@ import { findProtoService, grpcRoutePath } from '../platform-spec/protos.js';
 import type { ResolvedService, ResolvedSpec } from '../platform-spec/resolved.js';
 import type { BuildContext, LayerBuilder } from './layers.js';
 import { albId, CERTIFICATE_VALIDATION, ingressId, kubeId, LBC_DEPLOYMENT_ID } from './ids.js';
+import { compareText } from '../compare-text.js';
 
 
 function routePathOf(protosDir: string): (s: ResolvedService) => string {
@@ -64,7 +65,7 @@ export function buildAlbReadbacks(spec: ResolvedSpec, ctx: BuildContext): Desire
       paths: prefixPathValues(routePath(s)),
       // The controller tags each target group `<namespace>/<ingress>-<service>:<port>`.
       backend: `${serviceNamespace(s)}/${group.name}-${s.name}:${s.port}`,
-    })).sort((a, b) => a.paths.join(' ').localeCompare(b.paths.join(' ')));
+    })).sort((a, b) => compareText(a.paths.join(' '), b.paths.join(' ')));
     const ingresses = groupNamespaces(group).map(({ namespace }) => ({ namespace, name: group.name }));
     return albReadback.node(albId(group.name), {
       cluster: spec.cluster!.name,

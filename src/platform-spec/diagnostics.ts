@@ -1,5 +1,6 @@
 // Spec problems as diagnostics, all at once (after Terraform's tfdiags): one type for the CLI,
 // /plan (422 bodies) and /status.
+import { compareText } from '../compare-text.js';
 
 export interface Diagnostic {
   severity: 'error' | 'warning';
@@ -23,5 +24,5 @@ export function formatDiagnostic(d: Diagnostic): string {
 
 /** Sort by position so a list reads top to bottom. */
 export function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
-  return [...list].sort((a, b) => a.line - b.line || a.column - b.column || a.code.localeCompare(b.code));
+  return [...list].sort((a, b) => a.line - b.line || a.column - b.column || compareText(a.code, b.code));
 }

@@ -1,5 +1,6 @@
 // The last hour of probe results per service, in memory, for the status page's latency charts:
 // one point per probe in a fixed-size ring per service, so memory is bounded whatever the interval.
+import { compareText } from '../compare-text.js';
 
 /** One probe's outcome, as the charts need it. */
 export interface ProbePoint {
@@ -55,7 +56,7 @@ export class ProbeHistory {
   /** Every service's points of the last window, sorted by service. Must not modify the rings. */
   series(now = Date.now()): ProbeSeries[] {
     const since = now - this.windowMs;
-    return [...this.rings].sort(([a], [b]) => a.localeCompare(b))
+    return [...this.rings].sort(([a], [b]) => compareText(a, b))
       .map(([service, ring]) => ({ service, points: ring.values().filter((p) => Date.parse(p.at) >= since) }));
   }
 }

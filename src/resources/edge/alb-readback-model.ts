@@ -4,6 +4,7 @@
 import type { Action, RuleCondition } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { DiffResult, FieldChange, OutputRef, Readiness } from '../kind.js';
 import { KNOWN_AFTER_APPLY } from '../plan-values.js';
+import { compareText } from '../../compare-text.js';
 
 /** One ALB rule: its path-pattern values and the backend its target group serves. */
 export interface AlbRule {
@@ -154,7 +155,7 @@ export function albStateFromLive(live: AlbLive, listener: { protocol: string; po
     const tgArn: string | undefined = forward?.TargetGroupArn ?? forward?.ForwardConfig?.TargetGroups?.[0]?.TargetGroupArn;
     rules.push({ paths, backend: forward ? backendOf(tgArn) : `(${(r.Actions ?? [])[0]?.Type ?? 'no action'})` });
   }
-  rules.sort((a, b) => ruleKey(a).localeCompare(ruleKey(b)));
+  rules.sort((a, b) => compareText(ruleKey(a), ruleKey(b)));
   return {
     scheme: live.loadBalancer.Scheme ?? '',
     lbState: live.loadBalancer.State?.Code ?? 'unknown',

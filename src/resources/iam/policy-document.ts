@@ -1,5 +1,6 @@
 // IAM policy documents compared by meaning, not by bytes: IAM returns them URL-encoded, may
 // reorder statements, and treats "x" and ["x"] alike. Normalise both sides, then compare.
+import { compareText } from '../../compare-text.js';
 
 export interface PolicyStatement {
   Sid?: string;
@@ -58,7 +59,7 @@ export function normalisePolicy(doc: string | PolicyDocument): PolicyDocument {
     Resource: sortedSet(s.Resource),
     Condition: normaliseCondition(s.Condition),
   })) as PolicyStatement);
-  statements.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  statements.sort((a, b) => compareText(JSON.stringify(a), JSON.stringify(b)));
   return { Version: parsed.Version ?? '2008-10-17', Statement: statements };
 }
 

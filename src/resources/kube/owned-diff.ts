@@ -24,6 +24,7 @@
 // inside an atomic list element is not seen; the whole list is re-sent when anything else in it changes.
 import type { DiffResult, FieldChange, FieldOrigin } from '../kind.js';
 import { ANNOTATION_ID, LABEL_MANAGED_BY, LABEL_PLATFORM, MANAGER } from '../ownership.js';
+import { compareText } from '../../compare-text.js';
 
 type Json = unknown;
 type Obj = Record<string, Json>;
@@ -34,7 +35,7 @@ const isObj = (v: Json): v is Obj => v !== null && typeof v === 'object' && !Arr
 
 /** JSON with object keys sorted: the API server does not keep our key order. */
 function canonical(v: Json): string {
-  return JSON.stringify(v, (_k, x) => (isObj(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x)) ?? 'undefined';
+  return JSON.stringify(v, (_k, x) => (isObj(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => compareText(a, b))) : x)) ?? 'undefined';
 }
 
 /** Labels and annotation platformd adds to every manifest when it applies it (owned()). */

@@ -6,6 +6,7 @@ import type { ProbeSeries } from '../../probe/history.js';
 import { groupByDisplayLayer } from '../../graph/display-layers.js';
 import { html, type Html } from './html.js';
 import { latencyChart } from './latency-chart.js';
+import { compareText } from '../../compare-text.js';
 
 export interface PageInput {
   status: DaemonStatus;
@@ -92,7 +93,7 @@ function pendingPlan(s: DaemonStatus): Html {
 
 function probes(s: DaemonStatus, input: PageInput): Html {
   if (s.probes.length === 0) return html`<section aria-labelledby="h-probes"><h2 id="h-probes">Probes</h2><p>No probe results yet.</p></section>`;
-  const rows = [...s.probes].sort((a, b) => a.service.localeCompare(b.service)).map((p) => {
+  const rows = [...s.probes].sort((a, b) => compareText(a.service, b.service)).map((p) => {
     const points = input.history.find((h) => h.service === p.service)?.points ?? [];
     const codes = new Map<number, number>();
     for (const point of points) codes.set(point.grpcStatus, (codes.get(point.grpcStatus) ?? 0) + 1);
