@@ -40,6 +40,8 @@ export interface IdleRun {
   convergeCpuSeconds: number;
   /** Peak RSS since start, converging included. */
   peakRssMiB: number;
+  /** Every one-second RSS sample of the window (MiB), to see when a peak happened. */
+  rssSeries: number[];
 }
 
 /** VmRSS (now) or VmHWM (the peak since start: converging included) of a process, from /proc. */
@@ -110,7 +112,8 @@ async function measureOnce(services: number, seconds: number, cli: string, nodeF
     const peakRssMiB = Math.round(rssMiB(daemon.pid!, 'VmHWM'));
     const probesAfter = await probeCounts(url);
     return { probes: services, seconds, cpuSeconds: +cpu.toFixed(2), rssMiBAvg: Math.round(rss.reduce((a, b) => a + b, 0) / rss.length), rssMiBMax: Math.round(Math.max(...rss)),
-      probesRun: probesAfter.total - probesBefore.total, probesFailed: (probesAfter.total - probesAfter.success) - (probesBefore.total - probesBefore.success), convergeCpuSeconds, peakRssMiB };
+      probesRun: probesAfter.total - probesBefore.total, probesFailed: (probesAfter.total - probesAfter.success) - (probesBefore.total - probesBefore.success), convergeCpuSeconds, peakRssMiB,
+      rssSeries: rss.map((v) => +v.toFixed(1)) };
   } finally {
     const exited = new Promise((r) => daemon.once('exit', r));
     if (daemon.exitCode === null) daemon.kill('SIGTERM');
@@ -150,6 +153,9 @@ export async function idleDaemon(sizes: number[], seconds: number, options: Idle
     const goal = r.goalRssMB === null ? '' : `RSS ≤ ${r.goalRssMB} MB (${Math.floor(r.goalRssMB * MIB_PER_MB)} MiB): ${r.rssMiBMaxMax <= r.goalRssMB * MIB_PER_MB ? 'met' : 'NOT met'}`;
     console.log(`${String(r.probes).padStart(6)}  ${String(r.seconds).padStart(7)}  ${`${r.cpuSeconds} [${r.cpuSecondsMin}–${r.cpuSecondsMax}]`.padEnd(16)}  ${`${r.rssMiBAvg} [${r.rssMiBAvgMin}–${r.rssMiBAvgMax}]`.padEnd(14)}  `
       + `${`${r.rssMiBMax} [≤${r.rssMiBMaxMax}]`.padEnd(11)}  ${String(r.probesRun).padStart(10)}  ${`${r.probeSuccessPercent ?? '-'}%`.padStart(7)}  ${`${r.convergeCpuSeconds} [${r.convergeCpuSecondsMin}–${r.convergeCpuSecondsMax}]`.padEnd(16)}  ${`${r.peakRssMiB}MiB`.padStart(8)}  ${goal}`);
+  }
+  for (const r of out as { probes: number; runsMeasured: IdleRun[] }[]) {
+    for (const [i, run] of r.runsMeasured.entries()) console.log(`  ${r.probes} services, run ${i + 1}: RSS each second (MiB) ${run.rssSeries.join(' ')}`);
   }
   const failing = (out as { probes: number; probesFailed: number; probesRun: number }[]).filter((r) => r.probesFailed > 0 || r.probesRun === 0);
   if (failing.length) throw new Error(`idle daemon: probes did not pass (${failing.map((r) => `${r.probes} services: ${r.probesFailed} of ${r.probesRun} failed`).join('; ')}) — the figures measure a failing daemon`);
