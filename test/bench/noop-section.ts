@@ -3,6 +3,7 @@
 // platform's own domain), zones, clusters and ALBs; plus the plan's CPU (median of 3 [min–max]).
 // The sandbox runs in a child process, so this process's CPU is platformd's alone.
 import { loadavg } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { onApiCall } from '../../src/cloud/api-calls.js';
 import { applyPlatform, planPlatform, type EngineOptions, type PlanResult } from '../../src/engine.js';
 import { noopCalls, shapeOf } from '../helpers/noop-calls.js';
@@ -84,4 +85,10 @@ export async function noopSection(sizes: number[]): Promise<Record<string, unkno
     if (!equal) throw new Error(`no-op calls at ${r.services} services differ from the formula's ${r.formula} (plan: ${r.planCommandFormula}): ${JSON.stringify({ calls: r.calls, withForeign: r.callsWith400Foreign, planCommand: r.planCommandCalls })}`);
   }
   return out;
+}
+
+// `node --import tsx test/bench/noop-section.ts 300,1000`: this section alone.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await noopSection((process.argv[2] ?? '3,30').split(',').map(Number));
+  process.exit(0);
 }

@@ -16,12 +16,25 @@ export interface PlatformShape {
   oidcProviders: number;
   /** ALBs, one per ingress group (elbv2/alb nodes): listeners, rules, target groups each. */
   albs: number;
+  /**
+   * Objects of each listed Kubernetes collection (the 14 kinds, and the webhook certificate's
+   * Secrets): a list is paged at 500 objects, so a kind past 500 costs a call per page.
+   */
+  kubeObjects: number[];
 }
+
+/** The Kubernetes kinds platformd lists (resources/kube/kube-kinds.ts) and the webhook certificate's Secrets. */
+const KUBE_COLLECTIONS = ['kube/CustomResourceDefinition', 'kube/Namespace', 'kube/ServiceAccount', 'kube/ClusterRole', 'kube/ClusterRoleBinding', 'kube/Role', 'kube/RoleBinding',
+  'kube/MutatingWebhookConfiguration', 'kube/ValidatingWebhookConfiguration', 'kube/Deployment', 'kube/PodDisruptionBudget', 'kube/Service', 'kube/IngressClass', 'kube/Ingress',
+  'kube/webhook-certificate'];
+/** client list page size (resources/kube/object-kind.ts). */
+const KUBE_PAGE = 500;
 
 /** The shape of a platform, read from its desired graph. */
 export function shapeOf(graph: DesiredGraph): PlatformShape {
   const count = (kind: string) => [...graph.nodes.values()].filter((d) => d.kind === kind).length;
-  return { roles: count('iam/role'), addons: count('eks/addon'), nodeGroups: count('eks/nodegroup'), accessEntries: count('eks/access-entry') + Math.min(1, count('eks/cluster')), oidcProviders: count('iam/oidc-provider'), albs: count('elbv2/alb') };
+  return { roles: count('iam/role'), addons: count('eks/addon'), nodeGroups: count('eks/nodegroup'), accessEntries: count('eks/access-entry') + Math.min(1, count('eks/cluster')), oidcProviders: count('iam/oidc-provider'), albs: count('elbv2/alb'),
+    kubeObjects: KUBE_COLLECTIONS.map(count) };
 }
 
 /**
@@ -47,8 +60,9 @@ export function noopCallTerms(s: PlatformShape, { kubeWatched = false } = {}): R
     // DescribeLoadBalancers; DescribeListeners, DescribeRules, DescribeTargetGroups per ALB; DescribeTags: 0 (cached by ARN).
     elbv2: 1 + 3 * s.albs,
     // One list per Kubernetes kind (15: 14 kinds and the webhook certificate's Secrets; Namespaces
-    // listed once for the kind and namespace-labels' marker scan) — none while they are watched.
-    kubernetes: kubeWatched ? 0 : 15,
+    // listed once for the kind and namespace-labels' marker scan), a call per 500 objects — none
+    // while they are watched.
+    kubernetes: kubeWatched ? 0 : s.kubeObjects.reduce((calls, n) => calls + Math.max(1, Math.ceil(n / KUBE_PAGE)), 0),
   };
 }
 
