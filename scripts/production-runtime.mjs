@@ -10,5 +10,8 @@
 //   heuristics): less code kept for a process that mostly waits; it costs CPU in long reconciles
 //   (the figures are in README). Not --lite-mode: it implies --jitless, which on Node 20 removes
 //   WebAssembly (fetch's HTTP parser) and prints a warning on every command.
+// - V8's memory reducer (the GC that gives a burst's garbage back once allocation slows) starts 1 s
+//   after a reconcile instead of 8 s: an idle daemon is back to its resting size within a second
+//   of converging (98 MiB for the first 4 s otherwise), at no measured cost in CPU.
 export const PRODUCTION_ENV = Object.freeze({ MALLOC_MMAP_THRESHOLD_: '16384', MALLOC_TRIM_THRESHOLD_: '0' });
-export const PRODUCTION_NODE_FLAGS = Object.freeze(['--max-semi-space-size=1', '--optimize-for-size', '--no-opt', '--no-sparkplug', '--no-maglev']);
+export const PRODUCTION_NODE_FLAGS = Object.freeze(['--max-semi-space-size=1', '--optimize-for-size', '--no-opt', '--no-sparkplug', '--no-maglev', '--gc-memory-reducer-start-delay-ms=1000']);
