@@ -3,6 +3,7 @@
 // dist/cli.js, so `npm run -s build` first), so process.cpuUsage() here is platformd's CPU alone;
 // the sandbox's CPU is read from /proc beside it. AWS calls are counted from the sandbox's call log.
 //   npm run -s build && BENCH_SIZES=30,300,1000 BENCH_RUNS=3 node --no-warnings --import tsx test/bench/apply-cost.ts
+// (`npm run bench` runs it with production's node flags and malloc settings: scripts/production-runtime.mjs)
 // Each figure is printed beside its goal (issue 19); the run exits 1 when the sandbox spent more CPU
 // than platformd in a figure labelled as platformd's (the apply wall). BENCH_SANDBOX_NODE_ARGS
 // (world.ts) passes node flags to the sandbox alone, e.g. to profile it with --cpu-prof.

@@ -10,17 +10,21 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { noopSection } from './noop-section.js';
 import { idleDaemon } from './idle-daemon.js';
-import { probeSideBySide } from './probe-cost.js';
+import { probeSideBySide, tsxCommand } from './probe-cost.js';
 import { fleetBench } from './fleet.js';
 
 const SIZES = (process.env.BENCH_SIZES ?? '3,30,300').split(',').map(Number);
 const results: Record<string, unknown> = { machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverageAtStart: loadavg() }, at: new Date().toISOString() };
 
-/** test/bench/apply-cost.ts in its own process (it owns its sandbox children and exits with its verdict). */
+/**
+ * test/bench/apply-cost.ts in its own process (it owns its sandbox children and exits with its
+ * verdict), with production's node flags and malloc settings: platformd's CPU as `platformd` spends it.
+ */
 function applySection(sizes: number[]): Promise<unknown> {
   const json = join(mkdtempSync(join(tmpdir(), 'platformd-bench-apply-')), 'apply.json');
-  const child = spawn(process.execPath, ['--no-warnings', '--import', 'tsx', 'test/bench/apply-cost.ts'],
-    { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, BENCH_SIZES: sizes.join(','), BENCH_APPLY_JSON: json } });
+  const { nodeArgs, env } = tsxCommand('production');
+  const child = spawn(process.execPath, [...nodeArgs, 'test/bench/apply-cost.ts'],
+    { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env, BENCH_SIZES: sizes.join(','), BENCH_APPLY_JSON: json } });
   return new Promise((resolve, reject) => child.once('exit', (code) => {
     const figures: unknown = existsSync(json) ? JSON.parse(readFileSync(json, 'utf8')) : undefined;
     if (code === 0) resolve(figures);
