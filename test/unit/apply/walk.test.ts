@@ -52,3 +52,28 @@ t.test('an aborted walk starts nothing new', async (t) => {
   t.same(seen, ['a']);
   t.same(result.skipped.map((s) => s.id), ['b']);
 });
+
+t.test('ready nodes start in node order, also when they become ready out of order', async (t) => {
+  const started: string[] = [];
+  // c and d both wait for slow a; e waits for fast b: with one slot, ready nodes go lowest order first.
+  await walkGraph([
+    { id: 'a', deps: [] }, { id: 'b', deps: [] }, { id: 'c', deps: ['a'] }, { id: 'd', deps: ['a', 'b'] }, { id: 'e', deps: ['b'] }, { id: 'f', deps: [] },
+  ], async (id) => {
+    started.push(id);
+    await tick();
+  }, { concurrency: 1 });
+  t.same(started, ['a', 'b', 'c', 'd', 'e', 'f']);
+});
+
+t.test('a failure skips everything downstream of it, however deep, and nothing else', async (t) => {
+  const n = 2000;
+  // A long chain with side branches: root ← n1 ← n2 ← …; each ni also has a sibling leaf si.
+  const nodes = [{ id: 'root', deps: [] as string[] }, { id: 'other', deps: [] as string[] }];
+  for (let i = 1; i <= n; i++) nodes.push({ id: `n${i}`, deps: [i === 1 ? 'root' : `n${i - 1}`] }, { id: `s${i}`, deps: [`n${i}`, 'other'] });
+  const result = await walkGraph(nodes, async (id) => {
+    if (id === 'root') throw new Error('boom');
+  }, { concurrency: 4 });
+  t.same(result.succeeded, ['other']);
+  t.equal(result.skipped.length, 2 * n);
+  t.ok(result.skipped.every((s) => s.because === 'root failed'));
+});
