@@ -13,7 +13,7 @@ import type { ImagePuller } from './image-pull.js';
 import type { ContainerRuntime, RunningContainer } from '../container-runtime.js';
 import type { PodNetwork } from '../pod-network.js';
 import type { KubeObject, KubeStore } from '../kube/store.js';
-import { listOrderKey, startSliceTracker } from './endpoint-slices.js';
+import { startSliceTracker, takeQueued } from './endpoint-slices.js';
 import { watchReadyNodes } from './ready-nodes.js';
 
 export interface DeploymentController {
@@ -70,15 +70,8 @@ export function startDeploymentController(store: KubeStore, runtime: () => Conta
       podsMayBeUnwanted = true;
       return all;
     }
-    const keys = [...deploymentsToReconcile].sort((a, b) => listOrderKey(a).localeCompare(listOrderKey(b)));
-    deploymentsToReconcile.clear();
-    const found: KubeObject[] = [];
-    for (const key of keys) {
-      const [ns, name] = key.split('/') as [string, string];
-      const d = store.tryGet(deploymentRes, ns, name);
-      if (d) found.push(d);
-      else podsMayBeUnwanted ||= wantedBy.delete(key);
-    }
+    const { found, gone } = takeQueued(store, deploymentRes, deploymentsToReconcile);
+    for (const key of gone) podsMayBeUnwanted = wantedBy.delete(key) || podsMayBeUnwanted;
     return found;
   }
 

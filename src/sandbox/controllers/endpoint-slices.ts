@@ -5,6 +5,7 @@
 // first pass looks at every Service. Services' selectors and Pods' labels are kept from the watch
 // events, so a change costs a look at the Services of its namespace, not a list of every object.
 import type { KubeObject, KubeStore } from '../kube/store.js';
+import type { ApiResource } from '../kube/resources.js';
 
 export interface SliceTracker {
   /** The Services to sync now (as the API server lists them, in its order); empties the queue. */
@@ -17,7 +18,28 @@ export interface SliceTracker {
 }
 
 /** `ns/name` → a string that sorts as the API server's storage keys of one resource do (object-map.ts). */
-export const listOrderKey = (namespacedName: string): string => namespacedName.replace('/', '|');
+const listOrderKey = (namespacedName: string): string => namespacedName.replace('/', '|');
+
+/** Sort `ns/name` keys in the API server's list order. */
+export const inListOrder = (keys: Iterable<string>): string[] => [...keys].sort((a, b) => listOrderKey(a).localeCompare(listOrderKey(b)));
+
+/**
+ * Empty a queue of `ns/name` keys of `res` and read each object now, in list order: the objects
+ * still there, and the keys of those gone since they were queued.
+ */
+export function takeQueued(store: KubeStore, res: ApiResource, queue: Set<string>): { found: KubeObject[]; gone: string[] } {
+  const keys = inListOrder(queue);
+  queue.clear();
+  const found: KubeObject[] = [];
+  const gone: string[] = [];
+  for (const key of keys) {
+    const [ns, name] = key.split('/') as [string, string];
+    const o = store.tryGet(res, ns, name);
+    if (o) found.push(o);
+    else gone.push(key);
+  }
+  return { found, gone };
+}
 
 type Labels = Record<string, string> | undefined;
 
@@ -90,23 +112,14 @@ export function startSliceTracker(store: KubeStore): SliceTracker {
         for (const pod of store.list(store.resource('v1', 'Pod')!)) setPodLabels(keyOf(pod), { ...pod.metadata.labels });
         return services;
       }
-      const keys = [...queued].sort((a, b) => listOrderKey(a).localeCompare(listOrderKey(b)));
-      queued.clear();
-      const services: KubeObject[] = [];
-      for (const key of keys) {
-        const [ns, name] = key.split('/') as [string, string];
-        const svc = store.tryGet(serviceRes(), ns, name);
-        if (svc) services.push(svc);
-      }
-      return services;
+      return takeQueued(store, serviceRes(), queued).found;
     },
     podsSelectedBy(namespace, selector) {
       const entries = Object.entries(selector);
       // The smallest indexed set holds every match; an empty selector selects the whole namespace.
       const candidates = entries.length === 0 ? [...podLabels.keys()].filter((key) => namespaceOf(key) === namespace)
         : entries.map(([k, v]) => podsByLabel.get(labelKey(namespace, k, v)) ?? new Set<string>()).reduce((a, b) => (b.size < a.size ? b : a));
-      return [...candidates].filter((key) => entries.every(([k, v]) => podLabels.get(key)?.[k] === v))
-        .sort((a, b) => listOrderKey(a).localeCompare(listOrderKey(b)));
+      return inListOrder([...candidates].filter((key) => entries.every(([k, v]) => podLabels.get(key)?.[k] === v)));
     },
     resyncAll() {
       syncEvery = true;
