@@ -87,7 +87,7 @@ export class WatchedLists {
     this.copies.clear();
   }
 
-  /** How many collections are answered from memory now (for /status and tests). */
+  /** How many collections are answered from memory now (tests read it). */
   get currentCount(): number {
     return [...this.copies.values()].filter((c) => c.current).length;
   }

@@ -7,47 +7,11 @@ import { startTestSandbox } from '../helpers/sandbox.js';
 import { seedForeignResources } from '../helpers/foreign-resources.js';
 import { noopCalls, shapeOf } from '../helpers/noop-calls.js';
 import { generatePlatform } from '../bench/generate.js';
-import { onApiCall } from '../../src/cloud/api-calls.js';
 import { clusterAccessFor } from '../../src/cloud/cluster-access.js';
-import { applyPlatform, planPlatform, type EngineOptions, type PlanResult } from '../../src/engine.js';
+import { applyPlatform, planPlatform } from '../../src/engine.js';
+import { countedPlan, onePlan } from '../helpers/counted-plan.js';
 import { loadSpecFile } from '../../src/platform-spec/load.js';
 import { withDefaults } from '../../src/platform-spec/defaults.js';
-
-interface Counted { result: PlanResult; calls: Record<string, number>; total: number; failures: string[] }
-
-/**
- * One plan's successful calls by operation. A call that fails on a loaded machine (a dropped
- * keep-alive connection, a timeout) is retried by the SDK: counting successes counts it once.
- */
-async function onePlan(opts: EngineOptions): Promise<Counted> {
-  const calls: Record<string, number> = {};
-  const failures: string[] = [];
-  const stop = onApiCall((c) => {
-    if (c.outcome === 'success') calls[`${c.service}:${c.operation}`] = (calls[`${c.service}:${c.operation}`] ?? 0) + 1;
-    else failures.push(`${c.service}:${c.operation} ${c.outcome}`);
-  });
-  try {
-    const result = await planPlatform(opts);
-    return { result, calls, total: Object.values(calls).reduce((a, b) => a + b, 0), failures };
-  } finally {
-    stop();
-  }
-}
-
-/**
- * The calls of one no-op plan in which nothing failed. A failure the SDK gives up on is retried
- * with its kind's whole read, which would count that kind twice: such a plan is measured again
- * (the claim is the cost of a plan, not that nothing ever fails on a loaded machine).
- */
-async function countedPlan(opts: EngineOptions): Promise<Counted> {
-  const failures: string[] = [];
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const counted = await onePlan(opts);
-    if (counted.failures.length === 0) return counted;
-    failures.push(...counted.failures);
-  }
-  throw new Error(`five no-op plans in a row had failing calls: ${failures.slice(0, 20).join(', ')}`);
-}
 
 for (const services of [3, 30]) {
   t.test(`${services} services: the no-op reconcile costs the formula's calls, with or without 400 foreign resources`, async (t) => {

@@ -6,31 +6,12 @@ import t from 'tap';
 import { startTestSandbox } from '../helpers/sandbox.js';
 import { noopCalls, noopCallTerms, shapeOf } from '../helpers/noop-calls.js';
 import { generatePlatform } from '../bench/generate.js';
-import { onApiCall } from '../../src/cloud/api-calls.js';
 import { clusterAccessFor } from '../../src/cloud/cluster-access.js';
-import { applyPlatform, planPlatform, type EngineOptions, type PlanResult } from '../../src/engine.js';
+import { applyPlatform, planPlatform } from '../../src/engine.js';
+import { countedPlan } from '../helpers/counted-plan.js';
 import { loadSpecFile } from '../../src/platform-spec/load.js';
 import { withDefaults } from '../../src/platform-spec/defaults.js';
 import { until } from '../helpers/until.js';
-
-/** One plan's successful calls by operation, and whether any call failed (a failed call is retried and counted twice). */
-async function countedPlan(opts: EngineOptions): Promise<{ result: PlanResult; calls: Record<string, number>; total: number }> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const calls: Record<string, number> = {};
-    let failed = false;
-    const stop = onApiCall((c) => {
-      if (c.outcome === 'success') calls[`${c.service}:${c.operation}`] = (calls[`${c.service}:${c.operation}`] ?? 0) + 1;
-      else failed = true;
-    });
-    try {
-      const result = await planPlatform(opts);
-      if (!failed) return { result, calls, total: Object.values(calls).reduce((a, b) => a + b, 0) };
-    } finally {
-      stop();
-    }
-  }
-  throw new Error('five no-op plans in a row had failing calls');
-}
 
 const kubeCalls = (calls: Record<string, number>) => Object.entries(calls).filter(([k]) => k.startsWith('kubernetes:')).map(([k, n]) => `${k}×${n}`);
 
