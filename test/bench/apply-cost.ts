@@ -6,9 +6,12 @@
 // (`npm run bench` runs it with production's node flags and malloc settings: scripts/production-runtime.mjs)
 // Each figure is printed beside its goal (issue 19); the run exits 1 when the sandbox spent more CPU
 // than platformd in a figure labelled as platformd's (the apply wall). BENCH_SANDBOX_NODE_ARGS
-// (world.ts) passes node flags to the sandbox alone, e.g. to profile it with --cpu-prof.
+// (world.ts) passes node flags to the sandbox alone, e.g. to profile it with --cpu-prof;
+// BENCH_PROFILE_DIR writes a CPU profile of platformd's apply alone (not module loading or the no-op
+// plans) for each run: apply-<services>-<run>.cpuprofile.
 import { Agent as HttpsAgent } from 'node:https';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import { onApiCall } from '../../src/cloud/api-calls.js';
 import { applyPlatform, planPlatform } from '../../src/engine.js';
@@ -46,12 +49,15 @@ function summary(values: number[]): string {
   return `${median.toFixed(digits)} (min ${sorted[0]!.toFixed(digits)}, max ${sorted[sorted.length - 1]!.toFixed(digits)})`;
 }
 
-/** DescribeTargetHealth calls of each readiness poll: one readAlb with health reads its target groups once. */
+/**
+ * DescribeTargetHealth calls of each readiness poll: every poll starts by describing its load
+ * balancer (then reads either target health alone, or the whole ALB: alb-readback.ts).
+ */
 function healthCallsPerPoll(calls: LoggedCall[]): number[] {
   const polls: number[] = [];
   let current: number | undefined;
   for (const c of calls) {
-    if (c.operation === 'DescribeTargetGroups') {
+    if (c.operation === 'DescribeLoadBalancers') {
       if (current !== undefined && current > 0) polls.push(current);
       current = 0;
     } else if (c.operation === 'DescribeTargetHealth' && current !== undefined) current++;
@@ -78,6 +84,8 @@ for (const n of SIZES) {
     const logged = async (since: number): Promise<LoggedCall[]> => (await fetch(`${sandbox.env.AWS_ENDPOINT_URL}/_sandbox/calls?since=${since}`)).json() as Promise<LoggedCall[]>;
     const mark = (await logged(0)).at(-1)?.seq ?? 0;
 
+    const profiler = process.env.BENCH_PROFILE_DIR ? new Session() : undefined;
+    if (profiler) { profiler.connect(); await profiler.post('Profiler.enable'); await profiler.post('Profiler.start'); }
     tlsConnections = 0;
     const cpu0 = process.cpuUsage();
     const sandboxCpu0 = await cpuSecondsOf(sandbox.child.pid!);
@@ -85,6 +93,12 @@ for (const n of SIZES) {
     const applied = await applyPlatform(opts);
     const wallS = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
+    if (profiler) {
+      const { profile } = await profiler.post('Profiler.stop');
+      mkdirSync(process.env.BENCH_PROFILE_DIR!, { recursive: true });
+      writeFileSync(`${process.env.BENCH_PROFILE_DIR}/apply-${n}-${run + 1}.cpuprofile`, JSON.stringify(profile));
+      profiler.disconnect();
+    }
     if (!applied.ok) throw new Error(`apply of ${n} services failed: ${JSON.stringify(applied.failed).slice(0, 500)}`);
     figures.platformdCpuS.push((cpu.user + cpu.system) / 1e6);
     figures.sandboxCpuS.push((await cpuSecondsOf(sandbox.child.pid!)) - sandboxCpu0);
@@ -92,6 +106,11 @@ for (const n of SIZES) {
     figures.kubeConnections.push(tlsConnections);
     const applyCalls = await logged(mark);
     const perPoll = healthCallsPerPoll(applyCalls);
+    if (process.env.BENCH_APPLY_CALLS === '1') {
+      const byOperation = new Map<string, number>();
+      for (const c of applyCalls) byOperation.set(`${c.service}:${c.operation}`, (byOperation.get(`${c.service}:${c.operation}`) ?? 0) + 1);
+      console.log(`  AWS calls of the apply (${applyCalls.length}): ${[...byOperation].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    }
     figures.healthPolls.push(perPoll.length);
     figures.maxHealthPerPoll.push(Math.max(0, ...perPoll));
     figures.healthTotal.push(perPoll.reduce((a, b) => a + b, 0));

@@ -163,18 +163,25 @@ export function albStateFromLive(live: AlbLive, listener: { protocol: string; po
     certificateArn: wanted?.Certificates?.[0]?.CertificateArn,
     rules,
     healthRead: live.health !== undefined,
-    targetGroups: live.targetGroups.map((g) => {
-      const states = (live.health?.get(g.TargetGroupArn ?? '') ?? []).filter((s) => s !== 'draining' && s !== 'unused');
-      return {
-        backend: backendOf(g.TargetGroupArn),
-        arn: g.TargetGroupArn,
-        ...(live.health ? { healthRead: live.health.has(g.TargetGroupArn ?? '') } : {}),
-        protocolVersion: g.ProtocolVersion ?? 'HTTP1',
-        healthCheckPath: g.HealthCheckPath,
-        successCodes: g.Matcher?.GrpcCode ?? g.Matcher?.HttpCode,
-        healthy: states.filter((s) => s === 'healthy').length,
-        total: states.length,
-      };
-    }),
+    targetGroups: live.targetGroups.map((g) => ({
+      backend: backendOf(g.TargetGroupArn),
+      arn: g.TargetGroupArn,
+      protocolVersion: g.ProtocolVersion ?? 'HTTP1',
+      healthCheckPath: g.HealthCheckPath,
+      successCodes: g.Matcher?.GrpcCode ?? g.Matcher?.HttpCode,
+      ...healthFields(g.TargetGroupArn, live.health),
+    })),
   };
+}
+
+/** A target group's health fields from one poll's health read (none when health was not read). */
+function healthFields(arn: string | undefined, health: Map<string, string[]> | undefined): Pick<AlbTargetGroupState, 'healthRead' | 'healthy' | 'total'> {
+  // Draining and unused targets are leaving or not in use: neither counts toward readiness.
+  const states = (health?.get(arn ?? '') ?? []).filter((s) => s !== 'draining' && s !== 'unused');
+  return { ...(health ? { healthRead: health.has(arn ?? '') } : {}), healthy: states.filter((s) => s === 'healthy').length, total: states.length };
+}
+
+/** The same configuration with target health from a newer poll (readiness polls that re-read only health). */
+export function withTargetHealth(state: AlbState, health: Map<string, string[]>): AlbState {
+  return { ...state, healthRead: true, targetGroups: state.targetGroups.map((g) => ({ ...g, ...healthFields(g.arn, health) })) };
 }

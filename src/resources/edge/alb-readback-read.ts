@@ -32,6 +32,20 @@ export interface HealthCarry {
   healthy: Map<string, number>;
   /** Target groups read by the previous poll: read after those it did not reach (round robin). */
   readLastPoll: Set<string>;
+  /** Target health this poll has read already (a poll that reads the configuration after the health): not read again. */
+  readThisPoll?: Map<string, string[]>;
+  /** Health reads this poll may still make; HEALTH_READS_PER_POLL when unset. */
+  budget?: number;
+}
+
+/** One poll's read of target health. */
+export interface TargetHealthRead {
+  /** States by target group ARN; groups missing were not reached (or are gone). */
+  health: Map<string, string[]>;
+  /** Target groups ELBv2 no longer knows (the controller replaced or deleted them since they were listed). */
+  gone: Set<string>;
+  /** DescribeTargetHealth calls made. */
+  reads: number;
 }
 
 export const NO_HEALTH_CARRY: HealthCarry = { healthy: new Map(), readLastPoll: new Set() };
@@ -128,21 +142,39 @@ export async function readAlb(elb: ElasticLoadBalancingV2Client, lb: LoadBalance
   } while (marker);
   const targetGroupTags = await describeTags(elb, targetGroups.map((g) => g.TargetGroupArn!), signal);
   if (!withHealth) return { loadBalancer: lb, listeners, rules, targetGroups, targetGroupTags };
-  // Target groups missing from `health` were not reached this poll; ready() waits for them.
+  const { health } = await readTargetHealth(elb, targetGroups.map((g) => g.TargetGroupArn!), withHealth, signal);
+  return { loadBalancer: lb, listeners, rules, targetGroups, targetGroupTags, health };
+}
+
+/**
+ * Target health of the given target groups for one readiness poll: what the carry knows (healthy
+ * before, or read earlier in this poll) is not read again, the rest at most the poll's budget at a
+ * time, the ones the last poll did not reach first. Target groups missing from the answer were not
+ * reached (or are gone); ready() waits for them.
+ */
+export async function readTargetHealth(elb: ElasticLoadBalancingV2Client, arns: readonly string[], carry: HealthCarry, signal?: AbortSignal): Promise<TargetHealthRead> {
   const health = new Map<string, string[]>();
+  const gone = new Set<string>();
   const toRead: string[] = [];
-  for (const g of targetGroups) {
-    const arn = g.TargetGroupArn!;
-    const healthy = withHealth.healthy.get(arn);
-    if (healthy !== undefined) health.set(arn, Array.from({ length: healthy }, () => 'healthy'));
+  for (const arn of arns) {
+    const known = carry.readThisPoll?.get(arn);
+    const healthy = carry.healthy.get(arn);
+    if (known) health.set(arn, known);
+    else if (healthy !== undefined) health.set(arn, Array.from({ length: healthy }, () => 'healthy'));
     else toRead.push(arn);
   }
-  toRead.sort((a, b) => Number(withHealth.readLastPoll.has(a)) - Number(withHealth.readLastPoll.has(b)));
-  await Promise.all(toRead.slice(0, HEALTH_READS_PER_POLL).map(async (arn) => {
-    const res = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }), opts);
-    health.set(arn, (res.TargetHealthDescriptions ?? []).map((d) => d.TargetHealth?.State ?? 'unavailable'));
+  toRead.sort((a, b) => Number(carry.readLastPoll.has(a)) - Number(carry.readLastPoll.has(b)));
+  const reading = toRead.slice(0, Math.max(0, carry.budget ?? HEALTH_READS_PER_POLL));
+  await Promise.all(reading.map(async (arn) => {
+    try {
+      const res = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }), { abortSignal: signal });
+      health.set(arn, (res.TargetHealthDescriptions ?? []).map((d) => d.TargetHealth?.State ?? 'unavailable'));
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      gone.add(arn);
+    }
   }));
-  return { loadBalancer: lb, listeners, rules, targetGroups, targetGroupTags, health };
+  return { health, gone, reads: reading.length };
 }
 
 /**

@@ -8,8 +8,8 @@ import { defineKind, type Desired, type KindContext, type Observed } from '../ki
 import { PlatformdError, ErrorCodes } from '../../errors.js';
 import { RECONCILE_REQUEST_ANNOTATION } from '../kube/ingress.js';
 import { controllerWarning } from './alb-controller-events.js';
-import { albReady, albStateFromLive, diffAlb, type AlbDesired, type AlbState } from './alb-readback-model.js';
-import { describeLoadBalancer, findStackLoadBalancers, healthCarryOf, NO_HEALTH_CARRY, readAlb } from './alb-readback-read.js';
+import { albReady, albStateFromLive, diffAlb, withTargetHealth, type AlbDesired, type AlbState } from './alb-readback-model.js';
+import { describeLoadBalancer, findStackLoadBalancers, healthCarryOf, NO_HEALTH_CARRY, readAlb, readTargetHealth, HEALTH_READS_PER_POLL } from './alb-readback-read.js';
 
 export const ALB_KIND = 'elbv2/alb';
 /** Field manager of the repair nudge: distinct from the kube layer's, so neither prunes the other. */
@@ -116,7 +116,20 @@ export const albReadback = defineKind<AlbDesired, AlbState>({
       return again ? { ...again, state: { ...again.state, expected } } : undefined;
     }
     // Same ALB as the last poll: skip its target groups already healthy.
-    const carry = observed.physicalId === lb.LoadBalancerArn ? healthCarryOf(observed.state.targetGroups) : NO_HEALTH_CARRY;
+    const sameAlb = observed.physicalId === lb.LoadBalancerArn;
+    let carry = sameAlb ? healthCarryOf(observed.state.targetGroups) : NO_HEALTH_CARRY;
+    if (sameAlb && expected && configurationConverged(expected, observed.state)) {
+      // The controller had built what was asked: while targets come up, a poll reads target health
+      // only, not every rule and target group again (at 300 services those two reads were most of
+      // an apply's CPU, issue 19). Ready is never answered from here: once every target reads
+      // healthy (or a target group is gone), the full read below checks the configuration again,
+      // with the health this poll has read and only what is left of its budget.
+      const read = await readTargetHealth(ctx.aws.elbv2, observed.state.targetGroups.flatMap((g) => (g.arn ? [g.arn] : [])), carry, ctx.signal);
+      const { controllerWarning: _converged, ...configuration } = observed.state;
+      const polled = withTargetHealth({ ...configuration, lbState: lb.State?.Code ?? 'unknown' }, read.health);
+      if (read.gone.size === 0 && albReady(polled) !== true) return observedOf(observed.id, lb, polled);
+      carry = { ...carry, readThisPoll: read.health, budget: HEALTH_READS_PER_POLL - read.reads };
+    }
     const live = await readAlb(ctx.aws.elbv2, lb, carry, ctx.signal);
     const listener = expected?.listener ?? { protocol: 'HTTPS' as const, port: 443 };
     const fresh = observedOf(observed.id, lb, albStateFromLive(live, listener));
@@ -131,3 +144,8 @@ export const albReadback = defineKind<AlbDesired, AlbState>({
     return albReady(observed.state);
   },
 });
+
+/** Whether a read found the ALB active and built as expected (target health aside). */
+function configurationConverged(expected: AlbDesired, state: AlbState): boolean {
+  return state.lbState === 'active' && diffAlb(expected, state).fields.length === 0;
+}
