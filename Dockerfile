@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # platformd container image: build with the full toolchain, ship only the production bundle
-# (dist/platformd.mjs and its spec-loading worker: platformd and every dependency it runs, minified —
+# (dist/platformd.mjs, its spec-loading worker and the chunks they import: platformd and every dependency it runs, minified —
 # no node_modules), protos and schema on the current Node LTS, as a non-root user, with git for the daemon.
 ARG NODE_IMAGE=node:26.10.0-bookworm-slim
 
@@ -25,7 +25,7 @@ ENV NODE_ENV=production \
     MALLOC_MMAP_THRESHOLD_=16384 \
     MALLOC_TRIM_THRESHOLD_=0
 WORKDIR /app
-COPY --from=build /src/dist/platformd.mjs /src/dist/platformd-load-worker.mjs ./dist/
+COPY --from=build /src/dist/platformd*.mjs ./dist/
 COPY package.json ./
 COPY schema ./schema
 COPY protos ./protos

@@ -4,7 +4,8 @@
 // source of each module it loads; that was most of an idle daemon's memory). `npm run build` runs
 // this after tsc; dist/cli.js (tsc's output) stays for the tests and the sandbox.
 import { build } from 'esbuild';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PRODUCTION_ENV, PRODUCTION_NODE_FLAGS } from './production-runtime.mjs';
 
 // The shebang carries the environment and V8 flags every `platformd` runs with (defined, and why, in
@@ -45,10 +46,42 @@ const common = {
       b.onResolve({ filter: /^whatwg-url$/ }, () => ({ path: 'whatwg-url', namespace: 'node-url' }));
       b.onLoad({ filter: /.*/, namespace: 'node-url' }, () => ({ contents: 'export default { URL: globalThis.URL }; export const URL = globalThis.URL;', loader: 'js' }));
     },
+  }, {
+    // Each AWS SDK client lists every operation's shapes in one schemas module (EC2: 700 KB), and
+    // writes member traits as `{ [_xN]: "..." }`: computed keys from string constants of the same
+    // module. esbuild cannot prove a computed key free of side effects (a key is converted with
+    // toString), so it kept every shape of every operation — all of EC2's 2,580 for the dozen
+    // platformd calls. The constants are plain strings: the same keys written literally are the same
+    // objects, and the shapes no command of ours reaches are dropped.
+    name: 'sdk-schemas-tree-shake',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/ }, (args) => {
+        const code = readFileSync(args.path, 'utf8');
+        const constants = new Map([...code.matchAll(/^const (_\w+) = ("[^"\\\n]*");$/gm)].map((m) => [m[1], m[2]]));
+        return { contents: code.replace(/\[(_\w+)\]:/g, (key, name) => (constants.has(name) ? `${constants.get(name)}:` : key)), loader: 'js' };
+      });
+    },
   }],
 };
 
-await build({ ...common, entryPoints: { platformd: 'src/cli.ts', 'platformd-load-worker': 'src/platform-spec/load-worker.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' } });
+// Split at the CLI's lazy `import()` of each command: in one file, esbuild wraps every module a
+// dynamic import reaches in a lazy initialiser and tree-shakes none of them (the whole EC2 client
+// came along for a dozen calls); split, each command's code is its own module and unused code goes.
+// A command loads only its own chunks (`platformd version` parses none of the AWS SDK). The chunks
+// sit beside platformd.mjs (code that finds files by import.meta.url — the spec worker, the schema —
+// resolves them from dist/ as before); a build first removes the previous build's chunks.
+const CHUNK = /^platformd-.+-[A-Z0-9]{8}\.mjs(\.map)?$/;
+for (const file of readdirSync('dist', { withFileTypes: true })) if (file.isFile() && CHUNK.test(file.name)) rmSync(join('dist', file.name));
+const { metafile } = await build({
+  ...common,
+  entryPoints: { platformd: 'src/cli.ts', 'platformd-load-worker': 'src/platform-spec/load-worker.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  splitting: true,
+  chunkNames: 'platformd-[name]-[hash]',
+  metafile: true,
+});
+const builtFiles = () => Object.keys(metafile.outputs).filter((file) => file.endsWith('.mjs'));
 
 // V8 keeps a script's source for its lifetime, as UTF-16 if any character is not ASCII: one "—"
 // doubles the 4.5 MB bundle's retained source. esbuild escapes non-ASCII text everywhere but in
@@ -56,7 +89,7 @@ await build({ ...common, entryPoints: { platformd: 'src/cli.ts', 'platformd-load
 // html``, reads the cooked strings, for which \u escapes are the same text.
 const asciiOnly = (code) => code.replace(/[^\x00-\x7f]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
 
-for (const file of ['dist/platformd.mjs', 'dist/platformd-load-worker.mjs']) writeFileSync(file, asciiOnly(readFileSync(file, 'utf8')));
+for (const file of builtFiles()) writeFileSync(file, asciiOnly(readFileSync(file, 'utf8')));
 const cli = 'dist/platformd.mjs';
 const body = readFileSync(cli, 'utf8').replace(/^#!.*\n/, '');
 writeFileSync(cli, `#!/usr/bin/env -S ${MALLOC_ENV} node ${NODE_FLAGS}\n${body}`);

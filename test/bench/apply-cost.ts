@@ -89,8 +89,11 @@ for (const n of SIZES) {
     tlsConnections = 0;
     const cpu0 = process.cpuUsage();
     const sandboxCpu0 = await cpuSecondsOf(sandbox.child.pid!);
+    const kubeCalls = new Map<string, number>();
+    const stopCounting = onApiCall((c) => { if (c.service === 'kubernetes') kubeCalls.set(c.operation, (kubeCalls.get(c.operation) ?? 0) + 1); });
     const t0 = performance.now();
     const applied = await applyPlatform(opts);
+    stopCounting();
     const wallS = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     if (profiler) {
@@ -110,6 +113,7 @@ for (const n of SIZES) {
       const byOperation = new Map<string, number>();
       for (const c of applyCalls) byOperation.set(`${c.service}:${c.operation}`, (byOperation.get(`${c.service}:${c.operation}`) ?? 0) + 1);
       console.log(`  AWS calls of the apply (${applyCalls.length}): ${[...byOperation].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+      console.log(`  Kubernetes calls of the apply: ${[...kubeCalls].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     }
     figures.healthPolls.push(perPoll.length);
     figures.maxHealthPerPoll.push(Math.max(0, ...perPoll));

@@ -4,7 +4,7 @@
 // the daemon, converges the reference platform with every probe passing.
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, exited, startCli } from '../helpers/cli.js';
@@ -19,7 +19,8 @@ function bundleAlone(t: { teardown(fn: () => void): void }): { dir: string; cli:
   const dir = mkdtempSync(join(tmpdir(), 'platformd-bundle-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   mkdirSync(join(dir, 'dist'));
-  for (const file of ['platformd.mjs', 'platformd-load-worker.mjs']) cpSync(join('dist', file), join(dir, 'dist', file));
+  // platformd.mjs, its spec worker and the chunks they import (scripts/bundle.mjs), as the image copies them.
+  for (const file of readdirSync('dist').filter((f) => /^platformd.*\.mjs$/.test(f))) cpSync(join('dist', file), join(dir, 'dist', file));
   for (const part of ['schema', 'protos', 'specs', 'package.json']) cpSync(part, join(dir, part), { recursive: true });
   return { dir, cli: join(dir, 'dist', 'platformd.mjs') };
 }
