@@ -38,5 +38,5 @@ HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:8080/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # The bundle's shebang flags, spelled out (node runs the file, so its shebang line is not read);
 # measured in README's Performance section.
-ENTRYPOINT ["/usr/bin/tini", "--", "node", "--max-semi-space-size=1", "--optimize-for-size", "--no-opt", "--no-sparkplug", "--no-maglev", "--gc-memory-reducer-start-delay-ms=1000", "/app/dist/platformd.mjs"]
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "--max-semi-space-size=1", "--no-opt", "--no-sparkplug", "--no-maglev", "--gc-memory-reducer-start-delay-ms=1000", "/app/dist/platformd.mjs"]
 CMD ["run", "--repo", "/var/lib/platformd/repo", "--branch", "main", "--path", "specs/platform.yaml"]

@@ -16,7 +16,7 @@ import type { ResolvedSpec } from '../platform-spec/resolved.js';
 import { platformRegion } from '../cloud/region.js';
 import type { Revision } from '../source/git.js';
 import type { Logger } from '../log/logger.js';
-import type { Semaphore } from './semaphore.js';
+import type { Semaphore } from '../semaphore.js';
 
 export interface WorkerSettings {
   mode: 'apply' | 'detect';

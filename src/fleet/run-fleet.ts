@@ -20,7 +20,7 @@ import { describeError } from '../errors.js';
 import { expandPattern, keyedPlatforms } from './glob.js';
 import { Fleet } from './fleet.js';
 import { FleetRegistry, fleetServerDeps, installFleetRoutes, keepProcessFamilies } from './fleet-http.js';
-import { Semaphore } from './semaphore.js';
+import { Semaphore } from '../semaphore.js';
 import { SharedSource } from './shared-source.js';
 
 /** Applies running at once across the platforms of one process (the others queue). */

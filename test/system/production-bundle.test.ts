@@ -35,7 +35,7 @@ function shebang(cli: string): { env: Record<string, string>; flags: string[] } 
 
 t.test('the bundle alone: --help, version and validate through its shebang, no sandbox', async (t) => {
   const { dir, cli } = bundleAlone(t);
-  t.match(readFileSync(cli, 'utf8').split('\n', 1)[0], /^#!\/usr\/bin\/env -S MALLOC_MMAP_THRESHOLD_=16384 MALLOC_TRIM_THRESHOLD_=0 node --max-semi-space-size=1 --optimize-for-size --no-opt --no-sparkplug --no-maglev --gc-memory-reducer-start-delay-ms=1000$/,
+  t.match(readFileSync(cli, 'utf8').split('\n', 1)[0], /^#!\/usr\/bin\/env -S MALLOC_MMAP_THRESHOLD_=16384 MALLOC_TRIM_THRESHOLD_=0 node --max-semi-space-size=1 --no-opt --no-sparkplug --no-maglev --gc-memory-reducer-start-delay-ms=1000$/,
     'the shebang carries the malloc settings and the V8 flags');
   const run = (...args: string[]) => spawnSync(cli, args, { cwd: dir, encoding: 'utf8', env: { ...process.env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9' } });
   const help = run('--help');

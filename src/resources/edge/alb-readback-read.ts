@@ -10,13 +10,15 @@
 // service: the plan's observe skips it (drift needs no health), and only refresh() — used while
 // waiting for readiness — pays it, and only for target groups not yet healthy, at most
 // HEALTH_READS_PER_POLL of them per poll (300 serial calls per poll at 300 services took ≥ 26 s
-// at ELBv2's shared 10 requests/s; issue 19).
+// at ELBv2's shared 10 requests/s; issue 19), and at most HEALTH_READS_IN_FLIGHT at once in the
+// process, however many ALBs are polled side by side.
 import {
   DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeRulesCommand, DescribeTagsCommand,
   DescribeTargetGroupsCommand, DescribeTargetHealthCommand, type DescribeListenersCommandOutput, type DescribeRulesCommandOutput, type DescribeTargetGroupsCommandOutput, type ElasticLoadBalancingV2Client, type LoadBalancer,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { isNotFound } from '../../cloud/aws-errors.js';
 import { cachePerClient } from '../../cloud/lifetime-cache.js';
+import { Semaphore } from '../../semaphore.js';
 import type { AlbLive } from './alb-readback-model.js';
 
 export const TAG_CLUSTER = 'elbv2.k8s.aws/cluster';
@@ -25,6 +27,13 @@ export const TAG_STACK = 'ingress.k8s.aws/stack';
 const TAG_BATCH = 20;
 /** DescribeTargetHealth calls per readiness poll, made concurrently (ELBv2's burst is ~40, refill 10/s). */
 export const HEALTH_READS_PER_POLL = 10;
+/**
+ * DescribeTargetHealth calls in flight at once per ELBv2 client, whatever the number of ALBs being
+ * waited for: at 1000 services ten groups poll side by side, which was up to 100 calls at once
+ * against the rate ELBv2 shares with the load balancer controller.
+ */
+export const HEALTH_READS_IN_FLIGHT = 10;
+const healthReadSlots = new WeakMap<ElasticLoadBalancingV2Client, Semaphore>();
 
 /** What a readiness poll knows from the previous one, by target group ARN. */
 export interface HealthCarry {
@@ -165,9 +174,11 @@ export async function readTargetHealth(elb: ElasticLoadBalancingV2Client, arns: 
   }
   toRead.sort((a, b) => Number(carry.readLastPoll.has(a)) - Number(carry.readLastPoll.has(b)));
   const reading = toRead.slice(0, Math.max(0, carry.budget ?? HEALTH_READS_PER_POLL));
+  let slots = healthReadSlots.get(elb);
+  if (!slots) healthReadSlots.set(elb, (slots = new Semaphore(HEALTH_READS_IN_FLIGHT)));
   await Promise.all(reading.map(async (arn) => {
     try {
-      const res = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }), { abortSignal: signal });
+      const res = await slots.run(() => elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: arn }), { abortSignal: signal }), signal);
       health.set(arn, (res.TargetHealthDescriptions ?? []).map((d) => d.TargetHealth?.State ?? 'unavailable'));
     } catch (err) {
       if (!isNotFound(err)) throw err;

@@ -3,7 +3,7 @@
 // new commit announced once, without waiting on the announcement), the gated Lease store
 // (acquisitions need admission, renewals and releases never do), and the caller headers.
 import t from 'tap';
-import { Semaphore } from '../../../src/fleet/semaphore.js';
+import { Semaphore } from '../../../src/semaphore.js';
 import { SharedSource } from '../../../src/fleet/shared-source.js';
 import { gatedLeaseStore } from '../../../src/fleet/gated-store.js';
 import { type LeaseRecord, type LeaseStore, type ObservedLease } from '../../../src/leader/lease-store.js';

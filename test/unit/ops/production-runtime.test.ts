@@ -7,7 +7,7 @@ import { PRODUCTION_ENV, PRODUCTION_NODE_FLAGS } from '../../../scripts/producti
 import { tsxCommand } from '../../bench/probe-cost.js';
 
 t.test('the flags are the interpreter-only, small-young-generation set the idle daemon was measured with', async (t) => {
-  t.same([...PRODUCTION_NODE_FLAGS], ['--max-semi-space-size=1', '--optimize-for-size', '--no-opt', '--no-sparkplug', '--no-maglev', '--gc-memory-reducer-start-delay-ms=1000']);
+  t.same([...PRODUCTION_NODE_FLAGS], ['--max-semi-space-size=1', '--no-opt', '--no-sparkplug', '--no-maglev', '--gc-memory-reducer-start-delay-ms=1000']);
   t.same({ ...PRODUCTION_ENV }, { MALLOC_MMAP_THRESHOLD_: '16384', MALLOC_TRIM_THRESHOLD_: '0' });
 });
 

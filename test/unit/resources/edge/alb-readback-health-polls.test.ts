@@ -2,7 +2,7 @@
 // HEALTH_READS_PER_POLL per poll (issue 19: one call per target group per poll, serially, before).
 import t from 'tap';
 import type { ElasticLoadBalancingV2Client, LoadBalancer } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { HEALTH_READS_PER_POLL, healthCarryOf, NO_HEALTH_CARRY, readAlb, type HealthCarry } from '../../../../src/resources/edge/alb-readback-read.js';
+import { HEALTH_READS_IN_FLIGHT, HEALTH_READS_PER_POLL, healthCarryOf, NO_HEALTH_CARRY, readAlb, readTargetHealth, type HealthCarry } from '../../../../src/resources/edge/alb-readback-read.js';
 import { albReady, albStateFromLive, type AlbState } from '../../../../src/resources/edge/alb-readback-model.js';
 
 const GROUPS = 25;
@@ -73,4 +73,28 @@ t.test('unhealthy groups are read round robin: those the last poll did not reach
   const firstReads = new Set(reads.splice(0));
   await readAlb(elb, lb, healthCarryOf(first.targetGroups), undefined);
   t.equal(reads.filter((a) => firstReads.has(a)).length, 0, 'the second poll reads groups the first did not');
+});
+
+t.test('ALBs polled side by side share one bound: at most HEALTH_READS_IN_FLIGHT target health reads at once per client', async (t) => {
+  let inFlight = 0;
+  let most = 0;
+  const released: (() => void)[] = [];
+  const send = async () => {
+    inFlight++;
+    most = Math.max(most, inFlight);
+    await new Promise<void>((resolve) => released.push(resolve));
+    inFlight--;
+    return { TargetHealthDescriptions: [{ TargetHealth: { State: 'healthy' } }] };
+  };
+  const elb = { send } as unknown as ElasticLoadBalancingV2Client;
+  const albs = 3;
+  const polls = Array.from({ length: albs }, (_, a) => readTargetHealth(elb, arns.slice(0, HEALTH_READS_PER_POLL).map((arn) => `${arn}-alb${a}`), NO_HEALTH_CARRY, undefined));
+  // Let the reads through one at a time; the bound decides how many are waiting on ELBv2 at once.
+  for (let answered = 0; answered < albs * HEALTH_READS_PER_POLL; answered++) {
+    while (released.length === 0) await new Promise((r) => setImmediate(r));
+    released.shift()!();
+  }
+  const reads = await Promise.all(polls);
+  t.equal(most, HEALTH_READS_IN_FLIGHT, `${most} reads in flight at most, for ${albs} ALBs of ${HEALTH_READS_PER_POLL} reads each`);
+  t.same(reads.map((r) => r.health.size), [HEALTH_READS_PER_POLL, HEALTH_READS_PER_POLL, HEALTH_READS_PER_POLL], 'every read answered');
 });

@@ -1,4 +1,4 @@
-// Bounded concurrency across the platforms of one process: at most `limit` holders at once, the
+// Bounded concurrency (the platforms of a fleet; ELBv2 reads of one process): at most `limit` holders at once, the
 // others queued in arrival order. A waiter is never dropped; each run releases its slot when done.
 
 export class Semaphore {
