@@ -120,7 +120,7 @@ export const albReadback = defineKind<AlbDesired, AlbState>({
     let carry = sameAlb ? healthCarryOf(observed.state.targetGroups) : NO_HEALTH_CARRY;
     if (sameAlb && expected && configurationConverged(expected, observed.state)) {
       // The controller had built what was asked: while targets come up, a poll reads target health
-      // only, not every rule and target group again (at 300 services those two reads were most of
+      // only, not every rule and target group again (at 300 services those re-reads were a fifth of
       // an apply's CPU, issue 19). Ready is never answered from here: once every target reads
       // healthy (or a target group is gone), the full read below checks the configuration again,
       // with the health this poll has read and only what is left of its budget.
