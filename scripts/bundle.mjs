@@ -1,6 +1,7 @@
-// The production build: platformd and its spec-loading worker bundled and minified into two files
-// (dist/platformd.mjs, dist/platformd-load-worker.mjs) from the packages' ES module builds, so Node
-// parses and keeps only the code that runs — not every module of every dependency (V8 retains the
+// The production build: platformd and its spec-loading worker bundled, tree-shaken and minified
+// (dist/platformd.mjs, dist/platformd-load-worker.mjs and the dist/platformd-*.mjs chunks they
+// import) from the packages' ES module builds, so Node parses and keeps only the code that runs —
+// not every module of every dependency (V8 retains the
 // source of each module it loads; that was most of an idle daemon's memory). `npm run build` runs
 // this after tsc; dist/cli.js (tsc's output) stays for the tests and the sandbox.
 import { build } from 'esbuild';
