@@ -7,8 +7,8 @@ import type { Elbv2Service } from '../../src/sandbox/aws/services/elbv2/index.js
 import { deployStack } from '../../src/sandbox/controllers/lbc/deploy.js';
 import type { StackModel, TargetGroupModel } from '../../src/sandbox/controllers/lbc/model.js';
 import { albReadback } from '../../src/resources/edge/alb-readback.js';
-import type { AlbDesired } from '../../src/resources/edge/alb-readback-model.js';
-import type { Desired, KindContext } from '../../src/resources/kind.js';
+import type { AlbDesired, AlbState } from '../../src/resources/edge/alb-readback-model.js';
+import type { Desired, KindContext, Observed } from '../../src/resources/kind.js';
 import { noKube } from '../../src/cloud/kube.js';
 
 const CERT = 'arn:aws:acm:ap-northeast-1:123456789012:certificate/abc';
@@ -99,4 +99,41 @@ t.test('observe, drift, readiness', async (t) => {
   const again = await albReadback.refresh(ctx, { ...one, state: { ...one.state, expected: d[0]!.properties } });
   t.same(albReadback.diff(d[0]!.properties, again!).fields, [{ path: 'rules[/b.Svc /b.Svc/*]', old: null, new: 'default/demo-1-b:50051' }]);
   t.match(albReadback.ready(again!), { waiting: /not converged/ }, 'refresh keeps what was asked of the controller');
+});
+
+t.test('readiness polls after the ALB is built read target health only; the poll that finds it ready reads the whole ALB again', async (t) => {
+  // Issue 19: every poll re-read and parsed all of the ALB's rules and target groups (a fifth of an
+  // apply's CPU at 300 services). 25 services: target health takes three polls at 10 a poll.
+  const sb = await startTestSandbox();
+  t.teardown(sb.close);
+  const elb = sb.aws.service<Elbv2Service>('elbv2');
+  elb.hooks.certificateStatus = () => 'ISSUED';
+  const vpcId = (await sb.clients.ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!.VpcId!;
+  const subnets: string[] = [];
+  for (const [i, zone] of ['ap-northeast-1a', 'ap-northeast-1c'].entries()) {
+    subnets.push((await sb.clients.ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.0.${i}.0/24`, AvailabilityZone: zone }))).Subnet!.SubnetId!);
+  }
+  const services = Array.from({ length: 25 }, (_, i) => `s${String(i).padStart(2, '0')}`);
+  await deployStack((op, input) => elb.invoke(op, input, 'ap-northeast-1'), { clusterName: 'demo', vpcId }, stack('web', 'demo', services, subnets));
+  const ctx: KindContext = {
+    platform: 'demo', region: 'ap-northeast-1', spec: {} as never, aws: sb.clients, kube: noKube, memo: (_k, read) => read(),
+    signal: new AbortController().signal, progress: () => {},
+  };
+  const d = desired('web', services);
+  const [found] = await albReadback.observeAll(ctx, [d]);
+  // What create() hands the wait: the ALB as read, built as asked, with what was asked.
+  let observed: Observed<AlbState> = { ...found!, state: { ...found!.state, expected: d.properties } };
+  const shapes: string[] = [];
+  const healthReads: number[] = [];
+  for (let poll = 0; poll < 10 && albReadback.ready(observed) !== true; poll++) {
+    const mark = sb.aws.callLog.mark();
+    observed = (await albReadback.refresh(ctx, observed))!;
+    const ops = sb.aws.callLog.since(mark).map((c) => c.operation);
+    // F: the poll read the whole ALB (rules, target groups); H: its target health alone.
+    shapes.push(ops.includes('DescribeRules') || ops.includes('DescribeTargetGroups') ? 'F' : 'H');
+    healthReads.push(ops.filter((op) => op === 'DescribeTargetHealth').length);
+  }
+  t.equal(albReadback.ready(observed), true, 'ready: every target healthy at time scale 0');
+  t.equal(shapes.join(''), 'HHF', 'two polls of target health alone, then the whole ALB once more before ready');
+  t.same(healthReads, [10, 10, 5], '10 target groups a poll; the verifying read re-reads no health');
 });
