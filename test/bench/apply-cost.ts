@@ -8,7 +8,8 @@
 // than platformd in a figure labelled as platformd's (the apply wall). BENCH_SANDBOX_NODE_ARGS
 // (world.ts) passes node flags to the sandbox alone, e.g. to profile it with --cpu-prof;
 // BENCH_PROFILE_DIR writes a CPU profile of platformd's apply alone (not module loading or the no-op
-// plans) for each run: apply-<services>-<run>.cpuprofile.
+// plans) for each run: apply-<services>-<run>.cpuprofile; BENCH_APPLY_CALLS=1 prints each apply's AWS
+// and Kubernetes calls by operation.
 import { Agent as HttpsAgent } from 'node:https';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
