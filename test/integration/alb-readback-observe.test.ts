@@ -41,28 +41,34 @@ function desired(group: string, services: string[]): Desired<AlbDesired> {
   };
 }
 
-t.test('observe, drift, readiness', async (t) => {
+/** A sandbox with a VPC of two subnets for the emulated controller's ALBs, and a kind context to read them with. */
+async function albWorld(t: { teardown(fn: () => unknown): void }) {
   const sb = await startTestSandbox();
   t.teardown(sb.close);
   const elb = sb.aws.service<Elbv2Service>('elbv2');
   const call = (op: string, input: Record<string, unknown>) => elb.invoke(op, input, 'ap-northeast-1');
-  // This test is about reading ALBs back, not about ACM: every certificate counts as issued here.
+  // These tests are about reading ALBs back, not about ACM: every certificate counts as issued here.
   elb.hooks.certificateStatus = () => 'ISSUED';
   const vpcId = (await sb.clients.ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!.VpcId!;
   const subnets: string[] = [];
   for (const [i, zone] of ['ap-northeast-1a', 'ap-northeast-1c'].entries()) {
     subnets.push((await sb.clients.ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.0.${i}.0/24`, AvailabilityZone: zone }))).Subnet!.SubnetId!);
   }
+  const ctx: KindContext = {
+    platform: 'demo', region: 'ap-northeast-1', spec: {} as never, aws: sb.clients, kube: noKube, memo: (_k, read) => read(),
+    signal: new AbortController().signal, progress: () => {},
+  };
+  return { sb, call, vpcId, subnets, ctx };
+}
+
+t.test('observe, drift, readiness', async (t) => {
+  const { sb, call, vpcId, subnets, ctx } = await albWorld(t);
   await deployStack(call, { clusterName: 'demo', vpcId }, stack('demo-1', 'demo', ['a', 'b', 'c'], subnets));
   await deployStack(call, { clusterName: 'demo', vpcId }, stack('demo-2', 'demo', ['d'], subnets));
   // Someone else's ALBs in the same account: another cluster with the same group name, and 25 more.
   await deployStack(call, { clusterName: 'other', vpcId }, stack('demo-1', 'other', ['x'], subnets));
   for (let i = 0; i < 25; i++) await call('CreateLoadBalancer', { Name: `unrelated-${i}`, Subnets: subnets });
 
-  const ctx: KindContext = {
-    platform: 'demo', region: 'ap-northeast-1', spec: {} as never, aws: sb.clients, kube: noKube, memo: (_k, read) => read(),
-    signal: new AbortController().signal, progress: () => {},
-  };
   const mark = sb.aws.callLog.mark();
   const d = [desired('demo-1', ['a', 'b', 'c']), desired('demo-2', ['d'])];
   const observed = await albReadback.observeAll(ctx, d);
@@ -104,21 +110,9 @@ t.test('observe, drift, readiness', async (t) => {
 t.test('readiness polls after the ALB is built read target health only; the poll that finds it ready reads the whole ALB again', async (t) => {
   // Issue 19: every poll re-read and parsed all of the ALB's rules and target groups (a fifth of an
   // apply's CPU at 300 services). 25 services: target health takes three polls at 10 a poll.
-  const sb = await startTestSandbox();
-  t.teardown(sb.close);
-  const elb = sb.aws.service<Elbv2Service>('elbv2');
-  elb.hooks.certificateStatus = () => 'ISSUED';
-  const vpcId = (await sb.clients.ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc!.VpcId!;
-  const subnets: string[] = [];
-  for (const [i, zone] of ['ap-northeast-1a', 'ap-northeast-1c'].entries()) {
-    subnets.push((await sb.clients.ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.0.${i}.0/24`, AvailabilityZone: zone }))).Subnet!.SubnetId!);
-  }
+  const { sb, call, vpcId, subnets, ctx } = await albWorld(t);
   const services = Array.from({ length: 25 }, (_, i) => `s${String(i).padStart(2, '0')}`);
-  await deployStack((op, input) => elb.invoke(op, input, 'ap-northeast-1'), { clusterName: 'demo', vpcId }, stack('web', 'demo', services, subnets));
-  const ctx: KindContext = {
-    platform: 'demo', region: 'ap-northeast-1', spec: {} as never, aws: sb.clients, kube: noKube, memo: (_k, read) => read(),
-    signal: new AbortController().signal, progress: () => {},
-  };
+  await deployStack(call, { clusterName: 'demo', vpcId }, stack('web', 'demo', services, subnets));
   const d = desired('web', services);
   const [found] = await albReadback.observeAll(ctx, [d]);
   // What create() hands the wait: the ALB as read, built as asked, with what was asked.
