@@ -85,7 +85,7 @@ const { metafile } = await build({
 const builtFiles = () => Object.keys(metafile.outputs).filter((file) => file.endsWith('.mjs'));
 
 // V8 keeps a script's source for its lifetime, as UTF-16 if any character is not ASCII: one "—"
-// doubles the 4.5 MB bundle's retained source. esbuild escapes non-ASCII text everywhere but in
+// doubles the bundle's retained source. esbuild escapes non-ASCII text everywhere but in
 // tagged templates (an escape changes a template's .raw); platformd's only tag, the status page's
 // html``, reads the cooked strings, for which \u escapes are the same text.
 const asciiOnly = (code) => code.replace(/[^\x00-\x7f]/gu, (c) => `\\u{${c.codePointAt(0).toString(16)}}`);
