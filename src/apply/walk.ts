@@ -34,7 +34,11 @@ export async function walkGraph(nodes: readonly WalkNode[], visit: (id: string) 
   const unmet = new Map<string, number>();
   for (const [id, ds] of deps) {
     unmet.set(id, ds.length);
-    for (const d of ds) dependents.set(d, [...(dependents.get(d) ?? []), id]);
+    for (const d of ds) {
+      const list = dependents.get(d);
+      if (list) list.push(id);
+      else dependents.set(d, [id]);
+    }
   }
   const state = new Map<string, 'pending' | 'running' | 'ok' | 'failed' | 'skipped'>(nodes.map((n) => [n.id, 'pending']));
   const rootCause = new Map<string, string>();

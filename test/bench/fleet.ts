@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpuSecondsOf, startChildSandbox } from './world.js';
-import { shebangCommand } from './idle-daemon.js';
+import { rssMiB, shebangCommand } from './idle-daemon.js';
 import { until } from '../helpers/until.js';
 
 /** The production bundle (`npm run -s build` first). */
@@ -19,11 +19,6 @@ const IDLE_SECONDS = 20;
 
 interface Ready { platforms: { platform: string; ready: { status: string } | null }[] }
 interface PlatformStatus { lastReconcile?: { startedAt: string; outcome: string } | null }
-
-function rssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'))!;
-  return Number(line.replace(/\D+/g, '')) / 1024;
-}
 
 /** A repository with `n` platforms under platforms/<key>/platform.yaml (the reference spec, renamed). */
 function fleetRepo(n: number): string {

@@ -48,7 +48,7 @@ export interface IdleRun {
 }
 
 /** VmRSS (now) or VmHWM (the peak since start: converging included) of a process, from /proc. */
-function rssMiB(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
+export function rssMiB(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`))!;
   return Number(line.replace(/\D+/g, '')) / 1024;
 }

@@ -10,8 +10,8 @@
 // service: the plan's observe skips it (drift needs no health), and only refresh() — used while
 // waiting for readiness — pays it, and only for target groups not yet healthy, at most
 // HEALTH_READS_PER_POLL of them per poll (300 serial calls per poll at 300 services took ≥ 26 s
-// at ELBv2's shared 10 requests/s; issue 19), and at most HEALTH_READS_IN_FLIGHT at once in the
-// process, however many ALBs are polled side by side.
+// at ELBv2's shared 10 requests/s; issue 19), and at most HEALTH_READS_IN_FLIGHT at once per
+// region in the process, however many ALBs (and platforms) are polled side by side.
 import {
   DescribeListenersCommand, DescribeLoadBalancersCommand, DescribeRulesCommand, DescribeTagsCommand,
   DescribeTargetGroupsCommand, DescribeTargetHealthCommand, type DescribeListenersCommandOutput, type DescribeRulesCommandOutput, type DescribeTargetGroupsCommandOutput, type ElasticLoadBalancingV2Client, type LoadBalancer,
@@ -28,9 +28,10 @@ const TAG_BATCH = 20;
 /** DescribeTargetHealth calls per readiness poll, made concurrently (ELBv2's burst is ~40, refill 10/s). */
 export const HEALTH_READS_PER_POLL = 10;
 /**
- * DescribeTargetHealth calls in flight at once per ELBv2 client, whatever the number of ALBs being
- * waited for: at 1000 services ten groups poll side by side, which was up to 100 calls at once
- * against the rate ELBv2 shares with the load balancer controller.
+ * DescribeTargetHealth calls in flight at once per ELBv2 client — one per region in a process
+ * (cloud/aws.ts), shared by every platform of a fleet — whatever the number of ALBs being waited
+ * for: at 1000 services ten groups poll side by side, which was up to 100 calls at once against
+ * the rate ELBv2 shares with the load balancer controller.
  */
 export const HEALTH_READS_IN_FLIGHT = 10;
 const healthReadSlots = new WeakMap<ElasticLoadBalancingV2Client, Semaphore>();
