@@ -51,21 +51,11 @@ function summary(values: number[]): string {
 }
 
 /**
- * DescribeTargetHealth calls of each readiness poll: every poll starts by describing its load
- * balancer (then reads either target health alone, or the whole ALB: alb-readback.ts).
+ * Readiness polls of the apply: each describes its ALB by ARN once, however many ALBs are polled
+ * side by side (their other calls interleave, so polls are counted, not cut apart).
  */
-function healthCallsPerPoll(calls: LoggedCall[]): number[] {
-  const polls: number[] = [];
-  let current: number | undefined;
-  for (const c of calls) {
-    if (c.operation === 'DescribeLoadBalancers') {
-      if (current !== undefined && current > 0) polls.push(current);
-      current = 0;
-    } else if (c.operation === 'DescribeTargetHealth' && current !== undefined) current++;
-  }
-  if (current !== undefined && current > 0) polls.push(current);
-  return polls;
-}
+const readinessPolls = (calls: LoggedCall[]): number =>
+  calls.filter((c) => c.operation === 'DescribeLoadBalancers' && JSON.stringify(c.input ?? {}).includes(':loadbalancer/app/')).length;
 
 /** The most calls in flight at once, from each call's start and end (ELBv2's rate is shared with the controller). */
 function mostAtOnce(calls: { start: number; end: number }[]): number {
@@ -122,16 +112,15 @@ for (const n of SIZES) {
     figures.wallS.push(wallS);
     figures.kubeConnections.push(tlsConnections);
     const applyCalls = await logged(mark);
-    const perPoll = healthCallsPerPoll(applyCalls);
     if (process.env.BENCH_APPLY_CALLS === '1') {
       const byOperation = new Map<string, number>();
       for (const c of applyCalls) byOperation.set(`${c.service}:${c.operation}`, (byOperation.get(`${c.service}:${c.operation}`) ?? 0) + 1);
       console.log(`  AWS calls of the apply (${applyCalls.length}): ${[...byOperation].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
       console.log(`  Kubernetes calls of the apply: ${[...kubeCalls].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     }
-    figures.healthPolls.push(perPoll.length);
+    figures.healthPolls.push(readinessPolls(applyCalls));
     figures.maxHealthInFlight.push(mostAtOnce(healthReads));
-    figures.healthTotal.push(perPoll.reduce((a, b) => a + b, 0));
+    figures.healthTotal.push(applyCalls.filter((c) => c.operation === 'DescribeTargetHealth').length);
 
     // The daemon's no-op reconcile (observe + plan; its access watches the Kubernetes kinds) against
     // the converged sandbox, AWS calls counted at the sandbox. The first plan lists and opens the watches.
@@ -154,7 +143,7 @@ for (const n of SIZES) {
     daemon.kube.watched?.close();
     await sandbox.stop();
     const last = (values: number[]) => values.at(-1)!.toFixed(2);
-    console.log(`  run ${run + 1}/${RUNS} at ${n} services: platformd CPU ${last(figures.platformdCpuS)} s, sandbox CPU ${last(figures.sandboxCpuS)} s, wall ${last(figures.wallS)} s, TLS connections ${last(figures.kubeConnections)}, health polls ${last(figures.healthPolls)} (at most ${last(figures.maxHealthInFlight)} in flight, total ${last(figures.healthTotal)} DescribeTargetHealth), no-op AWS calls ${last(figures.noopAws)}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(`  run ${run + 1}/${RUNS} at ${n} services: platformd CPU ${last(figures.platformdCpuS)} s, sandbox CPU ${last(figures.sandboxCpuS)} s, wall ${last(figures.wallS)} s, TLS connections ${last(figures.kubeConnections)}, readiness polls ${last(figures.healthPolls)} (at most ${last(figures.maxHealthInFlight)} in flight, total ${last(figures.healthTotal)} DescribeTargetHealth), no-op AWS calls ${last(figures.noopAws)}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   }
   console.log(`\n${n} services, ${RUNS} runs (median, min, max):`);
   if (!SKIP_APPLY_FIGURES) {
@@ -167,7 +156,7 @@ for (const n of SIZES) {
     // The apply wall is labelled platformd's: it is not, when the emulator burnt more CPU than platformd in it.
     if (sandboxCpu > platformdCpu) sandboxDominated.push(`apply wall at ${n} services: sandbox CPU ${sandboxCpu.toFixed(2)} s > platformd CPU ${platformdCpu.toFixed(2)} s`);
     console.log(`  new Kubernetes (TLS) connections during apply: ${summary(figures.kubeConnections)}`);
-    console.log(`  readiness polls reading target health: ${summary(figures.healthPolls)}; DescribeTargetHealth at most ${summary(figures.maxHealthInFlight)} in flight (goal ≤ 10), total ${summary(figures.healthTotal)}`);
+    console.log(`  readiness polls (all ALBs): ${summary(figures.healthPolls)}; DescribeTargetHealth at most ${summary(figures.maxHealthInFlight)} in flight (goal ≤ 10), total ${summary(figures.healthTotal)}`);
   }
   console.log(`  no-op reconcile: AWS calls (sandbox log) ${summary(figures.noopAws)}, Kubernetes calls ${summary(figures.noopKube)}`);
   report.push({ services: n, runs: RUNS, goals: GOALS[n] ?? null, ...Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, spreadOf(v)])), loadAverage: loadavg() });
